@@ -1,0 +1,211 @@
+"""Settings for the kmo-portefeuille provider portal.
+
+One module, read through django-environ. Every value that differs between a
+laptop and production comes from the environment (or a `.env` file next to
+`manage.py`); `.env.example` lists them with their production values. The
+defaults are safe: DEBUG is off unless the development command turns it on.
+"""
+
+from pathlib import Path
+
+import environ
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# The fallback key only serves development and tests; `check --deploy` flags it.
+SECRET_KEY = env(
+    "DJANGO_SECRET_KEY", default="django-insecure-development-key-do-not-use-in-production"
+)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+# The development stand-in for ACM/IDM (an OIDC provider in this process).
+# On for development and tests; `.env.example` turns it off for production.
+STANDIN_ENABLED = env.bool("STANDIN_ENABLED", default=True)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "mozilla_django_oidc",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "bootstrap",
+    "portal",
+    "providers",
+    "establishments",
+    "registrations",
+    "projects",
+]
+if STANDIN_ENABLED:
+    INSTALLED_APPS += ["oauth2_provider", "portal.standin"]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.portal",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "portal.User"
+AUTHENTICATION_BACKENDS = [
+    "portal.oidc.PortalOIDCBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "oidc_authentication_init"
+LOGIN_REDIRECT_URL = "portal:after-login"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+# --- Internationalisation: Dutch first, English kept complete -------------
+LANGUAGE_CODE = "nl-be"
+LANGUAGES = [("nl-be", _("Nederlands")), ("en", _("Engels"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Brussels"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files, served by whitenoise -----------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        ),
+    },
+}
+# Uploads (audit reports, ...) live outside the web root and are only served
+# through views that check access.
+MEDIA_ROOT = env.path("PORTAL_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- E-mail ----------------------------------------------------------------
+EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="kmo-portefeuille <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Cache -----------------------------------------------------------------
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# --- Security ----------------------------------------------------------------
+# PORTAL_HTTPS switches on everything that only makes sense behind TLS.
+HTTPS = env.bool("PORTAL_HTTPS", default=False)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if env.bool("DJANGO_BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+# Lax, not Strict: the OIDC callback arrives as a top-level navigation from
+# the identity provider and must carry the session with the stored state.
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Sessions end after an idle time and after an absolute lifetime, whichever
+# comes first (enforced by portal.middleware.SessionLifetimeMiddleware).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=8 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+SESSION_SAVE_EVERY_REQUEST = False
+
+# --- OpenID Connect: the portal as relying party ----------------------------
+# Defaults point at the development stand-in, served under another host name
+# than the portal (localhost vs 127.0.0.1) so that the two never share a
+# session cookie. For the real ACM set OIDC_OP_BASE_URL and the endpoint paths.
+OIDC_OP_BASE_URL = env("OIDC_OP_BASE_URL", default="http://localhost:8000/standin/op")
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", default=OIDC_OP_BASE_URL)
+OIDC_OP_AUTHORIZATION_ENDPOINT = env(
+    "OIDC_OP_AUTHORIZATION_ENDPOINT", default=f"{OIDC_OP_BASE_URL}/authorize/"
+)
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default=f"{OIDC_OP_BASE_URL}/token/")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default=f"{OIDC_OP_BASE_URL}/userinfo/")
+OIDC_OP_JWKS_ENDPOINT = env(
+    "OIDC_OP_JWKS_ENDPOINT", default=f"{OIDC_OP_BASE_URL}/.well-known/jwks.json"
+)
+OIDC_OP_LOGOUT_ENDPOINT = env("OIDC_OP_LOGOUT_ENDPOINT", default=f"{OIDC_OP_BASE_URL}/logout/")
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="kmo-portal")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="kmo-portal-development-secret")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+# ACM's application scope and its role claim: "<Recht>-<Profiel>:<KBO>" strings.
+OIDC_APP_SCOPE = env("OIDC_APP_SCOPE", default="vlaio_inkom")
+OIDC_RP_SCOPES = f"openid profile vo {OIDC_APP_SCOPE}"
+OIDC_ROLE_CLAIM = env("OIDC_ROLE_CLAIM", default="vlaio_inkom_rol_3d")
+OIDC_ROLE_RIGHT = env("OIDC_ROLE_RIGHT", default="VLAIOInkomGebruikerNieuw")
+OIDC_PROFILE_PROVIDER = env("OIDC_PROFILE_PROVIDER", default="DienstverlenerKmoPortefeuille")
+OIDC_PROFILE_SME = env("OIDC_PROFILE_SME", default="Gebruiker")
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+# Where a user manages rights: the stand-in's IDM, or the real Gebruikersbeheer.
+ACCESS_MANAGEMENT_URL = env(
+    "ACCESS_MANAGEMENT_URL", default="http://localhost:8000/standin/idm/"
+)
+
+# --- Logging: no personal data; identifiers only -------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}
