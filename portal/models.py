@@ -73,7 +73,7 @@ class PostcodeQuerySet(models.QuerySet):
 class Postcode(models.Model):
     """A Belgian postcode and place (reference data, loaded by a migration).
 
-    Source: GeoNames and BeST Address, CC BY 4.0 (see settings.POSTCODE_ATTRIBUTION).
+    Source: GeoNames and BeST Address, CC BY 4.0 (see portal.reference.POSTCODE_ATTRIBUTION).
     """
 
     postcode = models.CharField(_("postcode"), max_length=4, db_index=True)

@@ -1,16 +1,48 @@
-"""Shared validators for Belgian identifiers, bank accounts, postcodes and phones.
+"""Shared validators for Belgian identifiers, bank accounts, postcodes and phone numbers.
 
-INTERFACE STUB — to be implemented (helper: validators). Every public function
-raises django.core.exceptions.ValidationError with a specific Dutch message.
+Every validator raises django.core.exceptions.ValidationError with a specific Dutch
+message and a `code`, so forms can show what is wrong and tests can tell the cases
+apart. The `normalise_*` functions validate too and return the value in the form the
+database stores; the `format_*` and `mask_*` functions are for display and never raise.
 """
 
+import datetime
 import re
+import warnings
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from schwifty import BIC, IBAN
+from schwifty import exceptions as schwifty_errors
+
+# ---------------------------------------------------------------------------
+# Ondernemingsnummer (KBO/BCE)
+# ---------------------------------------------------------------------------
+
+_KBO_SEPARATORS = re.compile(r"[\s.\-/]")
 
 
 def normalise_kbo_number(value):
-    """'BE0123.456.789', '0123 456 789' -> '0123456789'. Raises ValidationError."""
-    digits = re.sub(r"[^0-9]", "", str(value))
-    return digits
+    """'BE0123.456.749', '0123 456 749', 'BE 0123456749' -> '0123456749'."""
+    compact = _KBO_SEPARATORS.sub("", str(value or "")).upper()
+    compact = compact.removeprefix("BE")
+    if not re.fullmatch(r"\d{10}", compact):
+        raise ValidationError(
+            _("Een ondernemingsnummer bestaat uit 10 cijfers, bijvoorbeeld 0123.456.749."),
+            code="kbo_format",
+        )
+    if compact[0] not in "01":
+        raise ValidationError(
+            _("Een ondernemingsnummer begint met 0 of 1."), code="kbo_first_digit"
+        )
+    if 97 - int(compact[:8]) % 97 != int(compact[8:]):
+        raise ValidationError(
+            _("Het ondernemingsnummer klopt niet: het controlegetal is fout."),
+            code="kbo_check_digit",
+        )
+    return compact
 
 
 def validate_kbo_number(value):
@@ -18,10 +50,307 @@ def validate_kbo_number(value):
 
 
 def format_kbo_number(value):
-    """'0123456789' -> '0123.456.789'."""
-    v = str(value)
-    return f"{v[:4]}.{v[4:7]}.{v[7:]}" if len(v) == 10 else v
+    """'0123456749' -> '0123.456.749'; anything that is not a valid number is returned as is."""
+    try:
+        v = normalise_kbo_number(value)
+    except ValidationError:
+        return value
+    return f"{v[:4]}.{v[4:7]}.{v[7:]}"
+
+
+# ---------------------------------------------------------------------------
+# Rijksregisternummer (and BIS number)
+# ---------------------------------------------------------------------------
+
+_NATIONAL_NUMBER_SEPARATORS = re.compile(r"[\s.\-/]")
+# BIS numbers add 20 (sex unknown) or 40 (sex known) to the birth month.
+_BIS_MONTH_OFFSETS = (0, 20, 40)
+
+
+def _national_number_century(digits):
+    """1900 or 2000 depending on which check-digit rule holds, None if neither does."""
+    base, check = int(digits[:9]), int(digits[9:])
+    if 97 - base % 97 == check:
+        return 1900
+    if 97 - (2_000_000_000 + base) % 97 == check:
+        return 2000
+    return None
+
+
+def _national_number_month(digits):
+    month = int(digits[2:4])
+    for offset in _BIS_MONTH_OFFSETS:
+        if 0 <= month - offset <= 12:
+            return month - offset
+    return None
+
+
+def normalise_national_number(value):
+    """'90.04.18-123.45', '900418 123 45' -> '90041812345'."""
+    compact = _NATIONAL_NUMBER_SEPARATORS.sub("", str(value or ""))
+    if not re.fullmatch(r"\d{11}", compact):
+        raise ValidationError(
+            _("Een rijksregisternummer bestaat uit 11 cijfers, bijvoorbeeld 90.04.18-123.45."),
+            code="national_number_format",
+        )
+    # Month or day 0 means "unknown" for people whose birth date is not known exactly.
+    if _national_number_month(compact) is None or int(compact[4:6]) > 31:
+        raise ValidationError(
+            _("Het rijksregisternummer klopt niet: de geboortedatum is ongeldig."),
+            code="national_number_date",
+        )
+    if _national_number_century(compact) is None:
+        raise ValidationError(
+            _("Het rijksregisternummer klopt niet: het controlegetal is fout."),
+            code="national_number_check_digit",
+        )
+    return compact
+
+
+def validate_national_number(value):
+    normalise_national_number(value)
+
+
+def mask_national_number(value):
+    """'90041812345' -> '90.04.18-***.**': only the birth date stays readable."""
+    try:
+        v = normalise_national_number(value)
+    except ValidationError:
+        return "**.**.**-***.**"
+    return f"{v[:2]}.{v[2:4]}.{v[4:6]}-***.**"
+
+
+def birth_date_from_national_number(value):
+    """The birth date a rijksregisternummer encodes, or None when the number is invalid
+    or the date is partly unknown (month or day 0) or not a calendar date."""
+    try:
+        v = normalise_national_number(value)
+    except ValidationError:
+        return None
+    month, day = _national_number_month(v), int(v[4:6])
+    year = _national_number_century(v) + int(v[:2])
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------------------
+# IBAN and BIC
+# ---------------------------------------------------------------------------
+
+_IBAN_SEPARATORS = re.compile(r"[\s.\-]")
+
+
+def normalise_iban(value):
+    """'be71 0961 2345 6769' -> 'BE71096123456769' (compact, upper case; not validated)."""
+    return _IBAN_SEPARATORS.sub("", str(value or "")).upper()
+
+
+def _parse_iban(value):
+    compact = normalise_iban(value)
+    with warnings.catch_warnings():
+        # Countries without a registered national check-digit algorithm only warn.
+        warnings.simplefilter("ignore", schwifty_errors.NationalChecksumNotVerified)
+        try:
+            return IBAN(compact, validate_bban=True)
+        except schwifty_errors.InvalidCountryCode as error:
+            raise ValidationError(
+                _("Een IBAN begint met een bestaande landcode, bijvoorbeeld BE."),
+                code="iban_country",
+            ) from error
+        except (schwifty_errors.InvalidLength, schwifty_errors.InvalidStructure) as error:
+            raise ValidationError(
+                _(
+                    "Dit is geen geldig IBAN: de lengte of de opbouw klopt niet. "
+                    "Een Belgisch IBAN telt 16 tekens, bijvoorbeeld BE71 0961 2345 6769."
+                ),
+                code="iban_format",
+            ) from error
+        except schwifty_errors.InvalidChecksumDigits as error:
+            raise ValidationError(
+                _("Het IBAN klopt niet: het controlegetal is fout."), code="iban_checksum"
+            ) from error
+        except schwifty_errors.SchwiftyException as error:
+            raise ValidationError(
+                _("Het rekeningnummer klopt niet: het nationale controlegetal is fout."),
+                code="iban_bban_checksum",
+            ) from error
+
+
+def validate_iban(value):
+    """A valid IBAN of a country in the SEPA zone (the scheme pays by SEPA transfer)."""
+    iban = _parse_iban(value)
+    if not iban.in_sepa_zone:
+        raise ValidationError(
+            _(
+                "Een rekeningnummer uit %(country)s ligt buiten de SEPA-zone: geef een "
+                "rekeningnummer in SEPA-formaat op."
+            ),
+            code="iban_not_sepa",
+            params={"country": iban.country_code},
+        )
+
+
+def format_iban(value):
+    """'BE71096123456769' -> 'BE71 0961 2345 6769' (groups of four)."""
+    compact = normalise_iban(value)
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def mask_iban(value):
+    """'BE71096123456769' -> 'BE** **** **** 6769': country code and last four only."""
+    compact = normalise_iban(value)
+    if len(compact) < 8:
+        return "*" * len(compact)
+    return format_iban(compact[:2] + "*" * (len(compact) - 6) + compact[-4:])
+
+
+def normalise_bic(value):
+    """' gkcc bebb ' -> 'GKCCBEBB'."""
+    return re.sub(r"\s", "", str(value or "")).upper()
+
+
+def validate_bic(value):
+    try:
+        BIC(normalise_bic(value))
+    except schwifty_errors.InvalidCountryCode as error:
+        raise ValidationError(
+            _("De BIC bevat geen bestaande landcode (5de en 6de teken)."), code="bic_country"
+        ) from error
+    except schwifty_errors.SchwiftyException as error:
+        raise ValidationError(
+            _("Een BIC bestaat uit 8 of 11 letters en cijfers, bijvoorbeeld GKCCBEBB."),
+            code="bic_format",
+        ) from error
+
+
+def _belgian_bics(iban):
+    """8-character BICs that schwifty's bank registry knows for a Belgian IBAN's bank."""
+    if iban.country_code != "BE":
+        return []
+    try:
+        candidates = BIC.candidates_from_bank_code("BE", iban.bank_code)
+    except schwifty_errors.SchwiftyException:
+        return []
+    return list(dict.fromkeys(str(bic)[:8] for bic in candidates))
+
+
+def derive_bic(iban):
+    """The BIC of the bank of a Belgian IBAN, or None (other country, unknown bank,
+    invalid IBAN)."""
+    try:
+        parsed = _parse_iban(iban)
+    except ValidationError:
+        return None
+    if parsed.country_code != "BE" or parsed.bic is None:
+        return None
+    return str(parsed.bic)
+
+
+def validate_iban_bic_pair(iban, bic):
+    """Reject a Belgian IBAN given with the BIC of another bank.
+
+    Only Belgian bank codes map reliably to one bank; for other countries any
+    well-formed BIC is accepted.
+    """
+    parsed = _parse_iban(iban)
+    expected = _belgian_bics(parsed)
+    if expected and normalise_bic(bic)[:8] not in expected:
+        raise ValidationError(
+            _(
+                "De BIC hoort niet bij de bank van dit rekeningnummer; "
+                "voor dit IBAN is dat %(bic)s."
+            ),
+            code="bic_mismatch",
+            params={"bic": derive_bic(parsed) or expected[0]},
+        )
+
+
+# ---------------------------------------------------------------------------
+# Postcode and municipality
+# ---------------------------------------------------------------------------
+
+
+def validate_postcode(postcode):
+    """A Belgian postcode: 4 digits from 1000 to 9992."""
+    value = str(postcode or "").strip()
+    if not re.fullmatch(r"\d{4}", value) or not 1000 <= int(value) <= 9992:
+        raise ValidationError(
+            _("Een Belgische postcode bestaat uit 4 cijfers, van 1000 tot 9992."),
+            code="postcode_format",
+        )
+
+
+def _dutch_enumeration(names):
+    """['A'] -> 'A'; ['A', 'B', 'C'] -> 'A, B of C'."""
+    if len(names) == 1:
+        return names[0]
+    return format_lazy("{} {} {}", ", ".join(names[:-1]), _("of"), names[-1])
 
 
 def validate_postcode_municipality(postcode, municipality):
-    return None
+    """The pair must name a real Belgian postcode and one of its places."""
+    # Imported here: portal.models imports this module for Address.clean.
+    from portal.models import Postcode
+
+    validate_postcode(postcode)
+    postcode = str(postcode).strip()
+    municipality = str(municipality or "").strip()
+    places = Postcode.objects.filter(postcode=postcode)
+    if not places.exists():
+        raise ValidationError(
+            _("De postcode %(postcode)s bestaat niet."),
+            code="postcode_unknown",
+            params={"postcode": postcode},
+        )
+    if not places.matching(postcode, municipality).exists():
+        names = list(dict.fromkeys(places.values_list("municipality_nl", flat=True)))
+        raise ValidationError(
+            _("De postcode %(postcode)s hoort bij %(places)s, niet bij %(municipality)s."),
+            code="postcode_municipality_mismatch",
+            params={
+                "postcode": postcode,
+                "places": _dutch_enumeration(names),
+                "municipality": municipality,
+            },
+        )
+
+
+# ---------------------------------------------------------------------------
+# Phone numbers
+# ---------------------------------------------------------------------------
+
+
+def normalise_phone_number(value, region="BE"):
+    """'02 553 17 00' -> '+3225531700' (E.164); numbers without +/00 are read as `region`."""
+    try:
+        number = phonenumbers.parse(str(value or ""), region)
+    except phonenumbers.NumberParseException as error:
+        raise ValidationError(
+            _("Dit is geen telefoonnummer. Geef het op als 02 553 17 00 of +32 2 553 17 00."),
+            code="phone_format",
+        ) from error
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _("Dit telefoonnummer bestaat niet. Kijk het netnummer en het aantal cijfers na."),
+            code="phone_invalid",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def validate_phone_number(value):
+    normalise_phone_number(value)
+
+
+def format_phone_number(value):
+    """'+3225531700' -> '02 553 17 00'; foreign numbers in international format."""
+    try:
+        number = phonenumbers.parse(str(value or ""), "BE")
+    except phonenumbers.NumberParseException:
+        return value
+    if not phonenumbers.is_valid_number(number):
+        return value
+    if phonenumbers.region_code_for_number(number) == "BE":
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -1,0 +1,118 @@
+"""Fixtures shared by the whole suite."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# --- Browser tests: Playwright driving the machine's Chromium -----------------
+# Playwright cannot download its own browser here; Debian's package is used.
+# /usr/lib/chromium/chromium is the binary itself, /usr/bin/chromium a wrapper script.
+CHROMIUM_PATHS = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SERIOUS_IMPACTS = {"serious", "critical"}
+
+
+def chromium_path():
+    return next((path for path in CHROMIUM_PATHS if Path(path).exists()), None)
+
+
+def pytest_collection_modifyitems(config, items):
+    # In CI a missing browser must fail the run, not quietly skip the journeys.
+    if chromium_path() or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(
+        reason="no Chromium at /usr/lib/chromium/chromium or /usr/bin/chromium "
+        "(`apt-get install chromium`, or run `make test` as root)"
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless system Chromium for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    if executable is None:
+        pytest.fail(f"browser tests need Chromium at one of {', '.join(CHROMIUM_PATHS)}")
+    # Playwright's sync API keeps an asyncio loop running in this thread from
+    # start() to stop(); Django's ORM would refuse every query in between.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(
+        executable_path=executable, headless=True, args=CHROMIUM_ARGS
+    )
+    yield chromium
+    chromium.close()
+    playwright.stop()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser, live_server_static_files):
+    """A fresh browser context (no cookies) per test, asking for Dutch."""
+    context = browser.new_context(locale="nl-BE")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def live_server_static_files(settings):
+    """Let the live server serve static files the way `runserver` does.
+
+    Tests run with DEBUG off, so templates would ask for the hashed names of
+    the collectstatic manifest, which the live server's static handler (it
+    reads the app and project static directories) does not know. Plain
+    storage gives it names it can find, so pages get their real CSS and the
+    contrast checks of the accessibility scan mean something.
+    """
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def _describe_violations(violations):
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.extend(f"    {node['target']}" for node in violation["nodes"])
+    return "\n".join(lines)
+
+
+def check_no_serious_axe_violations(page):
+    """Run axe-core on the page; fail listing every serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in SERIOUS_IMPACTS]
+    if serious:
+        pytest.fail(
+            f"axe found serious accessibility violations on {page.url}:\n"
+            + _describe_violations(serious),
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def assert_no_serious_axe_violations():
+    """The axe scan as a fixture: `assert_no_serious_axe_violations(page)`."""
+    return check_no_serious_axe_violations
