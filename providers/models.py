@@ -121,9 +121,7 @@ class ServiceProvider(Address):
     email = models.EmailField(_("e-mailadres"))
     website = models.URLField(_("URL"), blank=True)
     contact_last_name = models.CharField(_("naam contactpersoon"), max_length=100, blank=True)
-    contact_first_name = models.CharField(
-        _("voornaam contactpersoon"), max_length=100, blank=True
-    )
+    contact_first_name = models.CharField(_("voornaam contactpersoon"), max_length=100, blank=True)
     extra_info = models.TextField(_("extra info"), blank=True)
     kbo_number = models.CharField(
         _("ondernemingsnummer"), max_length=10, validators=[validators.validate_kbo_number]

@@ -1,0 +1,39 @@
+"""Small template helpers shared by the portal's pages."""
+
+from django import template
+from django.core.paginator import Paginator
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def url_replace(context, field, value):
+    """The current query string with one parameter replaced, e.g. for page links.
+
+    Keeps every other GET parameter (search terms, filters), so that paging
+    through a filtered list does not lose the filter.
+    """
+    query = context["request"].GET.copy()
+    query[field] = value
+    return f"?{query.urlencode()}"
+
+
+@register.simple_tag
+def elided_page_range(page_obj, on_each_side=2, on_ends=1):
+    """Page numbers around the current page, with Paginator.ELLIPSIS for gaps."""
+    return list(
+        page_obj.paginator.get_elided_page_range(
+            page_obj.number, on_each_side=on_each_side, on_ends=on_ends
+        )
+    )
+
+
+@register.filter
+def is_ellipsis(value):
+    return value == Paginator.ELLIPSIS
+
+
+@register.filter
+def form_error_count(form):
+    """All error messages of a form, field and non-field errors together."""
+    return sum(len(errors) for errors in form.errors.values())
