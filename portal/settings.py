@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: it logs out and leaves a message.
+    "portal.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -128,6 +130,9 @@ STORAGES = {
 # through views that check access.
 MEDIA_ROOT = env.path("PORTAL_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 
+# URLs typed without a scheme (www.example.be) become https://, not http://.
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -196,10 +201,40 @@ OIDC_ROLE_RIGHT = env("OIDC_ROLE_RIGHT", default="VLAIOInkomGebruikerNieuw")
 OIDC_PROFILE_PROVIDER = env("OIDC_PROFILE_PROVIDER", default="DienstverlenerKmoPortefeuille")
 OIDC_PROFILE_SME = env("OIDC_PROFILE_SME", default="Gebruiker")
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+# portal.oidc: strict ID-token checks, targeted/forced sign-in, friendly failures.
+OIDC_AUTHENTICATE_CLASS = "portal.oidc.PortalAuthenticationRequestView"
+OIDC_CALLBACK_CLASS = "portal.oidc.PortalAuthenticationCallbackView"
+OIDC_OP_LOGOUT_URL_METHOD = "portal.oidc.provider_logout_url"
 # Where a user manages rights: the stand-in's IDM, or the real Gebruikersbeheer.
 ACCESS_MANAGEMENT_URL = env(
     "ACCESS_MANAGEMENT_URL", default="http://localhost:8000/standin/idm/"
 )
+
+# --- The ACM/IDM stand-in as OpenID provider (development only) ---------------
+if STANDIN_ENABLED:
+    from portal.standin.keys import load_or_create_private_key
+
+    STANDIN_OIDC_KEY_FILE = env.path(
+        "STANDIN_OIDC_KEY_FILE", default=BASE_DIR / "var" / "standin-oidc-key.pem"
+    )
+    OAUTH2_PROVIDER = {
+        "OIDC_ENABLED": True,
+        "OIDC_RSA_PRIVATE_KEY": load_or_create_private_key(STANDIN_OIDC_KEY_FILE),
+        "PKCE_REQUIRED": True,
+        "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+        "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+        "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+        "OAUTH2_VALIDATOR_CLASS": "portal.standin.oidc.StandinOAuth2Validator",
+        "SCOPES": {
+            "openid": "OpenID Connect",
+            "profile": "Naam",
+            "vo": "Gegevens van de Vlaamse overheid (organisatie, e-mail)",
+            OIDC_APP_SCOPE: "Gebruikersrechten kmo-portefeuille",
+        },
+        "DEFAULT_SCOPES": ["openid"],
+        "ACCESS_TOKEN_EXPIRE_SECONDS": 60 * 60,
+        "ID_TOKEN_EXPIRE_SECONDS": 60 * 60,
+    }
 
 # --- Logging: no personal data; identifiers only -------------------------------
 LOGGING = {

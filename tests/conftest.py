@@ -116,3 +116,34 @@ def check_no_serious_axe_violations(page):
 def assert_no_serious_axe_violations():
     """The axe scan as a fixture: `assert_no_serious_axe_violations(page)`."""
     return check_no_serious_axe_violations
+
+
+@pytest.fixture
+def standin_application(db):
+    """Factory that registers an OIDC client at the ACM/IDM stand-in.
+
+    `standin_application(redirect_uris=[f"{live_server.url}/oidc/callback/"],
+    post_logout_redirect_uris=[f"{live_server.url}/"])` returns the DOT
+    Application (confidential, authorization code, RS256, no consent screen) with
+    client id and secret from settings.OIDC_RP_CLIENT_ID / OIDC_RP_CLIENT_SECRET
+    unless given.
+    """
+    from django.conf import settings
+
+    from portal.standin.demo import register_client
+
+    def register(
+        redirect_uris,
+        post_logout_redirect_uris=(),
+        client_id=None,
+        client_secret=None,
+    ):
+        return register_client(
+            client_id=client_id or settings.OIDC_RP_CLIENT_ID,
+            client_secret=client_secret or settings.OIDC_RP_CLIENT_SECRET,
+            redirect_uris=list(redirect_uris),
+            post_logout_redirect_uris=list(post_logout_redirect_uris),
+            name="Test client",
+        )
+
+    return register

@@ -1,0 +1,33 @@
+# The portal under gunicorn. TLS is terminated by a reverse proxy in front.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_LINK_MODE=copy
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir uv
+
+WORKDIR /app
+# Dependencies first, so a code change does not reinstall them.
+COPY pyproject.toml uv.lock README.md ./
+RUN uv sync --frozen --no-dev --python python3
+COPY . .
+# Neither step needs secrets or a database. The stand-in stays off: it would
+# write its signing key into the image.
+RUN .venv/bin/python manage.py compilemessages --ignore=.venv -v0 \
+    && STANDIN_ENABLED=false .venv/bin/python manage.py collectstatic --noinput -v0
+
+RUN useradd --system --home-dir /app --shell /usr/sbin/nologin portal \
+    && mkdir -p /app/var/media \
+    && chown -R portal /app/var
+USER portal
+
+ENV PATH="/app/.venv/bin:$PATH"
+EXPOSE 8000
+# Threads: the OIDC callback calls the identity provider's token endpoint while
+# a request is in progress.
+CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4"]

@@ -1,0 +1,100 @@
+# Development commands. `make run` and `make test` do all set-up on a fresh
+# Debian machine with Python 3.11: nothing else needs to be installed first.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+MANAGE := $(VENV)/bin/python manage.py
+# uv from PATH, or bootstrapped into .tools/ from PyPI.
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+UV_SYNC := UV_PYTHON_DOWNLOADS=never $(UV) sync --python $(PYTHON) --frozen
+# compilemessages and makemessages walk the whole tree; keep them out of the venvs.
+I18N_IGNORE := --ignore=.venv --ignore=.tools --ignore=staticfiles
+PYTEST_ARGS ?=
+# Root installs missing Debian packages itself; anyone else is told what to install.
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y
+
+# Prerequisites are steps in order (install before compilemessages, ...).
+.NOTPARALLEL:
+
+.PHONY: help run test install install-dev gettext chromium compilemessages migrate demo \
+	collectstatic lint format messages check-deploy clean
+
+help:
+	@echo "make run           install, migrate, load demo data, serve http://127.0.0.1:8000"
+	@echo "make test          install (with dev tools and Chromium) and run pytest [PYTEST_ARGS=...]"
+	@echo "make install       runtime dependencies into .venv (install-dev: with dev tools)"
+	@echo "make migrate       apply migrations"
+	@echo "make demo          load the demo data"
+	@echo "make lint          ruff check + ruff format --check"
+	@echo "make format        ruff format + ruff check --fix"
+	@echo "make messages      update locale/en/LC_MESSAGES/django.po"
+	@echo "make check-deploy  manage.py check --deploy with the values of .env.example"
+	@echo "make clean         remove .venv, .tools, staticfiles, caches (keeps db.sqlite3)"
+
+# The portal is http://127.0.0.1:8000, the ACM/IDM stand-in http://localhost:8000/standin/:
+# one server, two host names, so the two never share a session cookie.
+run: install compilemessages migrate demo
+	@getent ahostsv4 localhost | grep -q '^127\.0\.0\.1' || \
+	  echo "WARNING: 'localhost' does not resolve to 127.0.0.1; the stand-in at http://localhost:8000/standin/ needs it (see /etc/hosts)."
+	@echo "Portal: http://127.0.0.1:8000/   admin: http://127.0.0.1:8000/admin/ (admin/admin)   stand-in: http://localhost:8000/standin/"
+	DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+test: install-dev compilemessages chromium collectstatic
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && $(APT_INSTALL) python3-venv && rm -rf .tools && $(PYTHON) -m venv .tools; \
+	  else echo "python3 -m venv failed: run 'sudo apt-get install python3-venv' and retry."; exit 1; fi; }
+	.tools/bin/pip install --quiet uv
+
+# --inexact keeps the dev tools that `make test` installed.
+install: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv)
+	$(UV_SYNC) --no-dev --inexact
+
+install-dev: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv)
+	$(UV_SYNC)
+
+gettext:
+	@command -v msgfmt >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && $(APT_INSTALL) gettext; \
+	  else echo "msgfmt (GNU gettext) is missing: run 'sudo apt-get install gettext' and retry."; exit 1; fi; }
+
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && $(APT_INSTALL) chromium; \
+	  else echo "Chromium is missing, browser tests will be skipped: 'sudo apt-get install chromium'."; fi; }
+
+compilemessages: gettext
+	$(MANAGE) compilemessages $(I18N_IGNORE) -v0
+
+migrate:
+	$(MANAGE) migrate --noinput
+
+demo:
+	$(MANAGE) load_demo_data
+
+# Tests run with DEBUG off, so templates resolve static files through the manifest.
+collectstatic:
+	$(MANAGE) collectstatic --noinput -v0
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: install gettext
+	$(MANAGE) makemessages -l en $(I18N_IGNORE)
+
+check-deploy: install
+	set -a && . ./.env.example && set +a && $(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) .tools staticfiles .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
