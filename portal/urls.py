@@ -4,14 +4,31 @@ from django.urls import include, path
 
 from portal import views
 
-
 portal_patterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("aangemeld/", views.AfterLoginView.as_view(), name="after-login"),
+    path("dienstverlener/", views.ProviderMenuView.as_view(), name="provider-menu"),
+    path(
+        "dienstverlener/organisatie/",
+        views.ChooseOrganisationView.as_view(),
+        name="choose-organisation",
+    ),
+    path("dienstverlener/account/", views.AccountView.as_view(), name="account"),
+    path("kmo/", views.SMEHomeView.as_view(), name="sme-home"),
+    path(
+        "kmo/organisatie/",
+        views.SMEChooseOrganisationView.as_view(),
+        name="sme-choose-organisation",
+    ),
 ]
 
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("oidc/", include("mozilla_django_oidc.urls")),
+    path("dienstverlener/registraties/", include("registrations.urls")),
+    path("dienstverlener/dienstverleners/", include("providers.urls")),
+    path("dienstverlener/vestigingen/", include("establishments.urls")),
+    path("dienstverlener/projecten/", include("projects.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from registrations import views
+
+app_name = "registrations"
+
+urlpatterns = [
+    path("", views.RegistrationListView.as_view(), name="list"),
+]
