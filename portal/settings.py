@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "simple_history",
     "portal",
     "providers",
     "establishments",
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: it logs out and leaves a message.
     "portal.middleware.SessionLifetimeMiddleware",
+    # Records the acting user on every historical row (company data, establishments).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -130,9 +133,6 @@ STORAGES = {
 # through views that check access.
 MEDIA_ROOT = env.path("PORTAL_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 
-# URLs typed without a scheme (www.example.be) become https://, not http://.
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -141,6 +141,8 @@ EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="kmo-portefeuille <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Changing the bank account needs a sign-in at most this many seconds old (ID token auth_time).
+BANK_ACCOUNT_REAUTH_SECONDS = env.int("BANK_ACCOUNT_REAUTH_SECONDS", default=900)
 
 # --- Cache -----------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -214,8 +216,8 @@ ACCESS_MANAGEMENT_URL = env(
 if STANDIN_ENABLED:
     from portal.standin.keys import load_or_create_private_key
 
-    STANDIN_OIDC_KEY_FILE = env.path(
-        "STANDIN_OIDC_KEY_FILE", default=BASE_DIR / "var" / "standin-oidc-key.pem"
+    STANDIN_OIDC_KEY_FILE = Path(
+        env.str("STANDIN_OIDC_KEY_FILE", default=str(BASE_DIR / "var" / "standin-oidc-key.pem"))
     )
     OAUTH2_PROVIDER = {
         "OIDC_ENABLED": True,
