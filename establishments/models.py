@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from portal.models import Address, Postcode
 
@@ -43,6 +44,7 @@ class Establishment(Address):
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
     objects = EstablishmentQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("vestiging")

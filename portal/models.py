@@ -118,7 +118,7 @@ class Address(models.Model):
 
     @property
     def street_line(self):
-        """"Straat en nr./bus" as the seed's overviews show it."""
+        """ "Straat en nr./bus" as the seed's overviews show it."""
         return " ".join(part for part in (self.street, self.house_number, self.box) if part)
 
     @property

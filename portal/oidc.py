@@ -53,6 +53,9 @@ JWKS_CACHE_SECONDS = 5 * 60
 # mozilla-django-oidc's own key for the ID token (read by the logout URL).
 SESSION_ID_TOKEN = "oidc_id_token"  # noqa: S105 - a session key, not a secret
 SESSION_ACR = "portal_acr"
+# When the person signed in at the OP (the ID token's auth_time, epoch seconds):
+# sensitive changes such as a new bank account ask for a recent sign-in.
+SESSION_AUTH_TIME = "portal_auth_time"
 SESSION_LOGIN_TARGET = "portal_login_target"
 
 # Name given to an organisation the portal only knows by KBO number, until
@@ -484,6 +487,8 @@ class PortalAuthenticationCallbackView(OIDCAuthenticationCallbackView):
             session[SESSION_ID_TOKEN] = id_token
         acr = claims.get("acr")
         session[SESSION_ACR] = acr[:100] if isinstance(acr, str) else ""
+        auth_time = claims.get("auth_time")
+        session[SESSION_AUTH_TIME] = auth_time if isinstance(auth_time, int | float) else None
         mark_session_start(session)
 
         clear_active_organisations(self.request)

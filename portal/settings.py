@@ -208,9 +208,7 @@ OIDC_AUTHENTICATE_CLASS = "portal.oidc.PortalAuthenticationRequestView"
 OIDC_CALLBACK_CLASS = "portal.oidc.PortalAuthenticationCallbackView"
 OIDC_OP_LOGOUT_URL_METHOD = "portal.oidc.provider_logout_url"
 # Where a user manages rights: the stand-in's IDM, or the real Gebruikersbeheer.
-ACCESS_MANAGEMENT_URL = env(
-    "ACCESS_MANAGEMENT_URL", default="http://localhost:8000/standin/idm/"
-)
+ACCESS_MANAGEMENT_URL = env("ACCESS_MANAGEMENT_URL", default="http://localhost:8000/standin/idm/")
 
 # --- The ACM/IDM stand-in as OpenID provider (development only) ---------------
 if STANDIN_ENABLED:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from schwifty import IBAN
 
+from establishments.services import registered_office_sync
 from portal.demo import DEMO_ORGANISATIONS, DEMO_SME
 from portal.models import Postcode
 from providers.models import (
@@ -419,6 +420,7 @@ def _load_organisation(spec, *, places, legal_forms, vakgebieden_pool, summary):
     organisation.house_number = spec["house_number"]
     summary.organisations += 1
     summary.organisations_created += _save(organisation)
+    registered_office_sync(organisation=organisation)
     if not spec["is_provider"]:
         return
 
@@ -493,7 +495,7 @@ def _load_staff(summary):
     group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
     group.permissions.set(
         Permission.objects.filter(
-            content_type__app_label__in=["portal", "providers"],
+            content_type__app_label__in=["portal", "providers", "establishments"],
             codename__regex=r"^(view|change)_",
         )
     )

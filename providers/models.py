@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from portal import validators
 from portal.models import Address
@@ -77,6 +80,7 @@ class Organisation(Address):
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
     objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("onderneming")
@@ -89,6 +93,11 @@ class Organisation(Address):
     @property
     def kbo_display(self):
         return validators.format_kbo_number(self.kbo_number)
+
+
+# Kept at module level so that the create service can write the first historical
+# row itself, after the vakgebieden are set (see providers.services).
+service_provider_history = HistoricalRecords(m2m_fields=["vakgebieden"])
 
 
 class ServiceProviderQuerySet(models.QuerySet):
@@ -148,6 +157,7 @@ class ServiceProvider(Address):
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
     objects = ServiceProviderQuerySet.as_manager()
+    history = service_provider_history
 
     class Meta:
         verbose_name = _("dienstverlener")
@@ -170,3 +180,118 @@ class ServiceProvider(Address):
     @property
     def kbo_display(self):
         return validators.format_kbo_number(self.kbo_number)
+
+    @property
+    def iban_display(self):
+        return validators.format_iban(self.iban)
+
+
+class BankAccountChangeQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        return self.filter(service_provider__organisation=organisation)
+
+    def pending(self):
+        return self.filter(status=BankAccountChange.Status.PENDING)
+
+
+class BankAccountChange(models.Model):
+    """A request to pay a service provider on another bank account.
+
+    Bank accounts are where fraud happens: the new account only becomes the one
+    "actief voor betalingen" (ServiceProvider.iban/bic) once agency staff verify
+    it, and never by the person who asked. A small state machine:
+    pending -> verified | rejected | superseded (by a newer request).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("in behandeling")
+        VERIFIED = "verified", _("geverifieerd")
+        REJECTED = "rejected", _("geweigerd")
+        SUPERSEDED = "superseded", _("vervangen door een nieuwere aanvraag")
+
+    # Every status but pending is final.
+    TRANSITIONS = {
+        Status.PENDING: {Status.VERIFIED, Status.REJECTED, Status.SUPERSEDED},
+        Status.VERIFIED: set(),
+        Status.REJECTED: set(),
+        Status.SUPERSEDED: set(),
+    }
+
+    service_provider = models.ForeignKey(
+        ServiceProvider,
+        on_delete=models.CASCADE,
+        related_name="bank_account_changes",
+        verbose_name=_("dienstverlener"),
+    )
+    old_iban = models.CharField(_("vorig IBAN"), max_length=34, blank=True)
+    old_bic = models.CharField(_("vorige BIC"), max_length=11, blank=True)
+    new_iban = models.CharField(_("nieuw IBAN"), max_length=34)
+    new_bic = models.CharField(_("nieuwe BIC"), max_length=11, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("aangevraagd door"),
+    )
+    requested_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beslist door"),
+    )
+    decided_at = models.DateTimeField(_("beslist op"), null=True, blank=True)
+    reason = models.TextField(_("reden"), blank=True)
+
+    objects = BankAccountChangeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("wijziging rekeningnummer")
+        verbose_name_plural = _("wijzigingen rekeningnummer")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service_provider"],
+                condition=models.Q(status="pending"),
+                name="bank_account_change_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "verified", "rejected", "superseded"]),
+                name="bank_account_change_status_valid",
+            ),
+            # The four-eyes rule, also for changes made outside the services.
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True)
+                | ~models.Q(decided_by=models.F("requested_by")),
+                name="bank_account_change_not_decided_by_requester",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["verified", "rejected"])
+                | models.Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="bank_account_change_decision_recorded",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.service_provider}: {self.new_iban_masked} ({self.get_status_display()})"
+
+    @property
+    def old_iban_masked(self):
+        return validators.mask_iban(self.old_iban) if self.old_iban else ""
+
+    @property
+    def new_iban_masked(self):
+        return validators.mask_iban(self.new_iban)
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    def can_become(self, status):
+        return status in self.TRANSITIONS[self.Status(self.status)]

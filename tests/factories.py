@@ -13,7 +13,8 @@ from providers.models import Organisation, ServiceProvider
 
 def _kbo(n):
     """A valid KBO number from a sequence number (mod-97 check digits)."""
-    base = 20_000_000 + n
+    # 0200.000.0xx: a leading 0, as every valid number has (0 or 1).
+    base = 2_000_000 + n
     return f"{base:08d}{97 - base % 97:02d}"
 
 
@@ -66,3 +67,15 @@ class MembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     profile = Membership.Profile.PROVIDER
+
+
+class EstablishmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "establishments.Establishment"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    country = "BE"
+    postcode = "3000"
+    municipality = "Leuven"
+    street = factory.Sequence(lambda n: f"Bondgenotenlaan {n}")
+    house_number = "10"

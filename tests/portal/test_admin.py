@@ -5,7 +5,7 @@ from django.urls import reverse
 from portal.models import Postcode
 from providers.admin import normalise_kbo_search_term
 from providers.demo_data import kbo_from_base
-from providers.models import LegalForm, Vakgebied
+from providers.models import BankAccountChange, LegalForm, Vakgebied
 from tests.factories import MembershipFactory, OrganisationFactory, ServiceProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,8 @@ REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label in {"portal", "providers"}),
     key=lambda model: model._meta.label,
 )
-READ_ONLY = {Postcode}
+# Bank account changes come from providers and are only verified or rejected by staff.
+READ_ONLY = {Postcode, BankAccountChange}
 
 
 def admin_url(model, view, *args):
@@ -34,6 +35,12 @@ def one_of_each():
         "providers.ServiceProvider": provider,
         "providers.Vakgebied": Vakgebied.objects.first(),
         "providers.LegalForm": LegalForm.objects.first(),
+        "providers.BankAccountChange": BankAccountChange.objects.create(
+            service_provider=provider,
+            new_iban="BE71096123456769",
+            new_bic="GKCCBEBB",
+            requested_by=membership.user,
+        ),
     }
 
 

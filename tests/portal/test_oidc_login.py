@@ -209,6 +209,12 @@ def test_it_keeps_the_id_token_and_sign_in_method_in_the_session(client, op):
     assert client.session["portal_acr"] == "eid"
 
 
+def test_it_keeps_the_moment_of_sign_in_for_sensitive_changes(client, op):
+    op.sign_in(client, auth_time=1_700_000_000)
+
+    assert client.session["portal_auth_time"] == 1_700_000_000
+
+
 # --- Where the user lands -----------------------------------------------------------
 
 

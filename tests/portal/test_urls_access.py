@@ -20,16 +20,48 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from portal.access import ProviderAccessMixin
 from portal.models import Membership
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import (
+    EstablishmentFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ServiceProviderFactory,
+)
 
 PROVIDER_NAMESPACES = {"providers", "establishments", "registrations", "projects"}
 
+
+def _provider(organisation):
+    return {"pk": ServiceProviderFactory(organisation=organisation).pk}
+
+
+def _establishment(organisation):
+    return {"pk": EstablishmentFactory(organisation=organisation).pk}
+
+
 # "namespace:name" -> callable(organisation) -> kwargs for reverse().
-URL_KWARGS = {}
+URL_KWARGS = {
+    "providers:detail": _provider,
+    "providers:company-step-1": _provider,
+    "providers:company-step-2": _provider,
+    "establishments:detail": _establishment,
+    "establishments:update": _establishment,
+    "establishments:deactivate": _establishment,
+    "establishments:reactivate": _establishment,
+}
 # "namespace:name" -> status a provider of the organisation gets (default 200).
-PROVIDER_STATUS = {}
+PROVIDER_STATUS = {
+    # Step 2 without step 1 in the session sends the person back to step 1.
+    "providers:company-step-2": 302,
+    "providers:create-step-2": 302,
+    # POST actions redirect to the establishment's page.
+    "establishments:deactivate": 302,
+    "establishments:reactivate": 302,
+}
 # "namespace:name" -> HTTP method to use (default "get").
-METHODS = {}
+METHODS = {
+    "establishments:deactivate": "post",
+    "establishments:reactivate": "post",
+}
 
 
 def _walk(patterns, namespace=""):

@@ -1,0 +1,274 @@
+"""Forms of "Mijn gegevens: stap 1" and "stap 2" (seed 000).
+
+Plain forms rather than ModelForms: both steps are validated on their own and
+saved together by providers.services.service_provider_save, and step 1 travels
+through the session between the two. Labels are the seed's.
+"""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from portal import validators
+from portal.forms import BICField, IBANField, KBONumberField, PhoneNumberField
+from providers.models import DESCRIPTION_MAX_LENGTH, LegalForm, Vakgebied
+
+# The scheme pays by SEPA transfer; billing addresses are Belgian or in a neighbouring country.
+COUNTRY_CHOICES = [
+    ("BE", _("België")),
+    ("NL", _("Nederland")),
+    ("LU", _("Luxemburg")),
+    ("FR", _("Frankrijk")),
+    ("DE", _("Duitsland")),
+]
+BANK_ACCOUNT_HELP = _(
+    "Belgisch of buitenlands rekeningnummer in SEPA-formaat (Gebruik cijfers, letters en spaties)"
+)
+
+
+def clean_belgian_address(form, cleaned_data, *, country="BE"):
+    """Check postcode and municipality against the reference list for a Belgian address.
+
+    The error goes to the field that is wrong: an unknown or malformed postcode
+    to "Postcode", a place that does not belong to it to "Gemeente".
+    """
+    if country != "BE":
+        return
+    postcode = cleaned_data.get("postcode")
+    municipality = cleaned_data.get("municipality")
+    if not postcode:
+        return
+    try:
+        validators.validate_postcode(postcode)
+    except ValidationError as error:
+        form.add_error("postcode", error)
+        return
+    if not municipality:
+        return
+    try:
+        validators.validate_postcode_municipality(postcode, municipality)
+    except ValidationError as error:
+        form.add_error("postcode" if error.code == "postcode_unknown" else "municipality", error)
+
+
+class AddressFormMixin(forms.Form):
+    """The address block of the seed's screens: Postcode, Gemeente, Straat, Nr, Bus."""
+
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
+    )
+    municipality = forms.CharField(
+        label=_("Gemeente"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    street = forms.CharField(
+        label=_("Straat"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+    )
+    house_number = forms.CharField(label=_("Nr"), max_length=10)
+    box = forms.CharField(label=_("Bus"), max_length=10, required=False)
+
+
+class ServiceProviderStep1Form(AddressFormMixin):
+    """ "Mijn gegevens: stap 1": address, contact data, bank account, legal form.
+
+    For a Belgian IBAN an empty BIC is filled in from the bank code, and the BIC
+    of another bank is refused.
+    """
+
+    name = forms.CharField(label=_("Maatschappelijke naam"), max_length=200)
+    country = forms.ChoiceField(label=_("Land"), choices=COUNTRY_CHOICES, initial="BE")
+    phone = PhoneNumberField(label=_("Telefoonnummer"), required=False)
+    mobile = PhoneNumberField(
+        label=_("GSM-nummer"), required=False, help_text=_("Bijvoorbeeld 0470 12 34 56.")
+    )
+    email = forms.EmailField(
+        label=_("E-mailadres"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    website = forms.URLField(
+        label=_("URL"),
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    contact_last_name = forms.CharField(
+        label=_("Naam"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    contact_first_name = forms.CharField(
+        label=_("Voornaam"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    extra_info = forms.CharField(
+        label=_("Extra info"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    kbo_number = KBONumberField(label=_("Ondernemingsnummer"))
+    bic = BICField(
+        label=_("BIC"),
+        required=False,
+        help_text=_("Vb. GKCCBEBB. Bij een Belgisch rekeningnummer vullen we de BIC voor u in."),
+    )
+    iban = IBANField(label=_("IBAN"), help_text=_("Vb. BE71 0961 2345 6769"))
+    legal_form = forms.ModelChoiceField(
+        label=_("Rechtsvorm"), queryset=LegalForm.objects.none(), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    field_order = [
+        "name",
+        "country",
+        "postcode",
+        "municipality",
+        "street",
+        "house_number",
+        "box",
+        "phone",
+        "mobile",
+        "email",
+        "website",
+        "contact_last_name",
+        "contact_first_name",
+        "extra_info",
+        "kbo_number",
+        "bic",
+        "iban",
+        "legal_form",
+        "version",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Legal forms abolished by the new company code stay selectable for whoever has one.
+        current = self.initial.get("legal_form")
+        current_pk = getattr(current, "pk", current)
+        self.fields["legal_form"].queryset = LegalForm.objects.filter(
+            Q(in_use=True) | Q(pk=current_pk)
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("name"),
+            Fieldset(
+                _("Facturatie adres"),
+                "country",
+                "postcode",
+                "municipality",
+                "street",
+                "house_number",
+                "box",
+            ),
+            Fieldset(_("Contactgegevens"), "phone", "mobile", "email", "website"),
+            Fieldset(_("Contactpersoon"), "contact_last_name", "contact_first_name"),
+            Field("extra_info"),
+            Field("kbo_number"),
+            Fieldset(_("Rekeningnummer"), "bic", "iban"),
+            Field("legal_form"),
+            Field("version"),
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        clean_belgian_address(self, cleaned_data, country=cleaned_data.get("country"))
+        self._clean_bank_account(cleaned_data)
+        return cleaned_data
+
+    def _clean_bank_account(self, cleaned_data):
+        iban, bic = cleaned_data.get("iban"), cleaned_data.get("bic")
+        if not iban or "bic" in self.errors:
+            return
+        if bic:
+            try:
+                validators.validate_iban_bic_pair(iban, bic)
+            except ValidationError as error:
+                self.add_error("bic", error)
+            return
+        derived = validators.derive_bic(iban)
+        if derived:
+            cleaned_data["bic"] = derived
+            # Shown filled in when the page comes back with an error elsewhere.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("bic")] = derived
+        elif iban.startswith("BE"):
+            self.add_error(
+                "bic",
+                ValidationError(
+                    _("We kennen de bank van dit rekeningnummer niet: geef de BIC op."),
+                    code="bic_required",
+                ),
+            )
+        else:
+            self.add_error(
+                "bic",
+                ValidationError(
+                    _("Geef de BIC op van de bank van dit buitenlandse rekeningnummer."),
+                    code="bic_required",
+                ),
+            )
+
+
+class ServiceProviderStep2Form(forms.Form):
+    """ "Mijn gegevens: stap 2": vakgebieden (at least one) and a presentation.
+
+    The presentation's limit is checked here, not with a maxlength attribute, so
+    that text pasted in full gets a message saying how much to cut instead of
+    being truncated silently.
+    """
+
+    vakgebieden = forms.ModelMultipleChoiceField(
+        label=_("Selecteer vakgebieden"),
+        queryset=Vakgebied.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Duid in de onderstaande lijst de vakgebieden aan waarin u actief bent. Bij elke "
+            "steunaanvraag zal de klant uit uw selectie een vakgebied moeten toewijzen aan "
+            "zijn project."
+        ),
+        error_messages={"required": _("Duid minstens één vakgebied aan.")},
+    )
+    description = forms.CharField(
+        label=_("Voorstelling van uw onderneming"),
+        required=False,
+        help_text=_(
+            "Hieronder kunt u in het kort (maximaal 1000 tekens) uw onderneming voorstellen."
+        ),
+        widget=forms.Textarea(attrs={"rows": 8, "data-max-length": DESCRIPTION_MAX_LENGTH}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("Vakgebieden"), "vakgebieden"),
+            Fieldset(_("Voorstelling"), "description"),
+        )
+
+    def clean_description(self):
+        # Browsers send line breaks as CR LF; count them once, as the counter script does.
+        text = self.cleaned_data["description"].replace("\r\n", "\n")
+        excess = len(text) - DESCRIPTION_MAX_LENGTH
+        if excess > 0:
+            raise ValidationError(
+                ngettext(
+                    "De voorstelling is %(excess)d teken te lang: ze mag maximaal "
+                    "%(max)d tekens tellen en telt er nu %(length)d.",
+                    "De voorstelling is %(excess)d tekens te lang: ze mag maximaal "
+                    "%(max)d tekens tellen en telt er nu %(length)d.",
+                    excess,
+                ),
+                code="too_long",
+                params={"excess": excess, "max": DESCRIPTION_MAX_LENGTH, "length": len(text)},
+            )
+        return text

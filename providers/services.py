@@ -1,0 +1,325 @@
+"""Writes to organisations, service providers and their bank accounts.
+
+Every service runs in one transaction, validates with full_clean() and records
+who acted in the history (django-simple-history): views and the admin never
+save these models themselves.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from establishments.services import registered_office_sync
+from portal import validators
+from providers import emails
+from providers.locking import ConflictError, conflict_for, version_claim
+from providers.models import (
+    BankAccountChange,
+    Organisation,
+    ServiceProvider,
+    service_provider_history,
+)
+
+__all__ = [
+    "ConflictError",
+    "bank_account_change_reject",
+    "bank_account_change_request",
+    "bank_account_change_verify",
+    "organisation_get_or_create",
+    "organisation_update",
+    "service_provider_save",
+]
+
+ADDRESS_FIELDS = ["country", "postcode", "municipality", "street", "house_number", "box"]
+# Stap 1 fields stored as they are; the bank account goes through a BankAccountChange.
+STEP1_FIELDS = [
+    "name",
+    *ADDRESS_FIELDS,
+    "phone",
+    "mobile",
+    "email",
+    "website",
+    "contact_last_name",
+    "contact_first_name",
+    "extra_info",
+    "kbo_number",
+    "legal_form",
+]
+BANK_ACCOUNT_FIELDS = ["iban", "bic"]
+
+
+# --- Organisations ----------------------------------------------------------
+
+
+def organisation_get_or_create(*, kbo_number, name):
+    """The organisation with this KBO number, created (without address) if unknown.
+
+    For the sign-in code: the identity provider tells only the number and the
+    name. The registered-office establishment follows as soon as the
+    organisation has an address (see registered_office_sync).
+    """
+    kbo_number = validators.normalise_kbo_number(kbo_number)
+    with transaction.atomic():
+        organisation = Organisation.objects.filter(kbo_number=kbo_number).first()
+        if organisation is not None:
+            return organisation
+        organisation = Organisation(kbo_number=kbo_number, name=name[:200])
+        organisation.full_clean(exclude=ADDRESS_FIELDS)
+        organisation.save()
+        registered_office_sync(organisation=organisation)
+    return organisation
+
+
+def organisation_update(*, organisation, data, user=None):
+    """Change an organisation (name, registered office, e-mail, legal form).
+
+    The registered-office establishment follows the new address.
+    """
+    with transaction.atomic():
+        for name, value in data.items():
+            setattr(organisation, name, value)
+        organisation.full_clean()
+        organisation._history_user = user
+        organisation.save()
+        registered_office_sync(organisation=organisation, user=user)
+    return organisation
+
+
+def _organisation_complete_from(provider, user):
+    """Give an organisation without address (created at sign-in) its MZ's address."""
+    organisation = provider.organisation
+    if organisation.postcode and organisation.street:
+        return
+    data = {name: getattr(provider, name) for name in ADDRESS_FIELDS}
+    if not organisation.email:
+        data["email"] = provider.email
+    if organisation.legal_form_id is None and provider.legal_form_id is not None:
+        data["legal_form"] = provider.legal_form
+    organisation_update(organisation=organisation, data=data, user=user)
+
+
+# --- Service providers -------------------------------------------------------
+
+
+def _bank_account_differs(provider, iban, bic):
+    return (validators.normalise_iban(iban), validators.normalise_bic(bic)) != (
+        provider.iban,
+        provider.bic,
+    )
+
+
+def service_provider_save(
+    *,
+    service_provider=None,
+    organisation,
+    step1_data,
+    step2_data,
+    expected_version=None,
+    user,
+):
+    """Save both steps of "Mijn gegevens" in one transaction.
+
+    Editing: optimistic locking on `expected_version` (the version the user's
+    form was loaded at); when someone else saved in between, ConflictError
+    carries the current record and what they changed, and nothing is written.
+
+    A different IBAN/BIC never becomes the active account here: it becomes a
+    pending BankAccountChange that agency staff must verify. That holds for a
+    new service provider too: its first account is as much a fraud target as a
+    changed one (someone announcing a provider with their own account), so it
+    is stored as a pending request and the provider has no active account until
+    verified.
+
+    A new service provider is a "Dienstverlener" (DV); only an organisation
+    without a registered-office entry yet (created at sign-in) gets its MZ, and
+    that MZ's address completes the organisation's own.
+    """
+    data = {name: step1_data[name] for name in STEP1_FIELDS if name in step1_data}
+    iban = step1_data.get("iban") or ""
+    bic = step1_data.get("bic") or ""
+    vakgebieden = list(step2_data.get("vakgebieden") or [])
+    if not vakgebieden:
+        raise ValidationError(
+            {"vakgebieden": _("Duid minstens één vakgebied aan.")}, code="required"
+        )
+
+    with transaction.atomic():
+        if service_provider is None:
+            has_office = ServiceProvider.objects.filter(
+                organisation=organisation, type=ServiceProvider.Type.REGISTERED_OFFICE
+            ).exists()
+            provider = ServiceProvider(
+                organisation=organisation,
+                type=ServiceProvider.Type.PROVIDER
+                if has_office
+                else ServiceProvider.Type.REGISTERED_OFFICE,
+            )
+        else:
+            provider = ServiceProvider.objects.for_organisation(organisation).get(
+                pk=service_provider.pk
+            )
+            if not version_claim(
+                model=ServiceProvider, pk=provider.pk, expected_version=expected_version
+            ):
+                raise conflict_for(
+                    model=ServiceProvider, pk=provider.pk, expected_version=expected_version
+                )
+            provider.version = expected_version + 1
+
+        for name, value in data.items():
+            setattr(provider, name, value)
+        provider.description = step2_data.get("description") or ""
+        provider.full_clean()
+        created = provider.pk is None
+
+        # One historical row per save, with the vakgebieden in it: without this the
+        # m2m update would write a second row of its own.
+        provider.skip_history_when_saving = True
+        try:
+            provider.save()
+            provider.vakgebieden.set(vakgebieden)
+        finally:
+            del provider.skip_history_when_saving
+        provider._history_user = user
+        service_provider_history.create_historical_record(provider, "+" if created else "~")
+
+        if iban and _bank_account_differs(provider, iban, bic):
+            pending = provider.bank_account_changes.pending().first()
+            if pending is None or (pending.new_iban, pending.new_bic) != (
+                validators.normalise_iban(iban),
+                validators.normalise_bic(bic),
+            ):
+                bank_account_change_request(
+                    service_provider=provider, iban=iban, bic=bic, requested_by=user
+                )
+        if provider.type == ServiceProvider.Type.REGISTERED_OFFICE:
+            _organisation_complete_from(provider, user)
+    return provider
+
+
+# --- Bank account changes ----------------------------------------------------
+
+
+def _transition(change, status):
+    if not change.can_become(status):
+        raise ValidationError(
+            _("Deze aanvraag is al afgehandeld (%(status)s) en kan niet meer gewijzigd worden."),
+            code="bank_account_change_closed",
+            params={"status": change.get_status_display()},
+        )
+    change.status = status
+
+
+def _check_decider(change, decided_by):
+    if decided_by is None or not decided_by.is_staff:
+        raise ValidationError(
+            _("Alleen medewerkers van het agentschap kunnen een rekeningnummer goedkeuren."),
+            code="bank_account_change_not_staff",
+        )
+    if decided_by.pk == change.requested_by_id:
+        raise ValidationError(
+            _("Wie de wijziging aanvroeg, kan ze niet zelf goedkeuren of weigeren."),
+            code="bank_account_change_four_eyes",
+        )
+
+
+def bank_account_change_request(*, service_provider, iban, bic, requested_by):
+    """Ask to be paid on another account; it stays pending until staff verify it.
+
+    A newer request supersedes an older pending one. The organisation and the
+    provider get an e-mail (masked accounts) once the transaction commits.
+    """
+    iban = validators.normalise_iban(iban)
+    bic = validators.normalise_bic(bic) or validators.derive_bic(iban) or ""
+    try:
+        validators.validate_iban(iban)
+    except ValidationError as error:
+        raise ValidationError({"iban": error}) from error
+    try:
+        if bic:
+            validators.validate_bic(bic)
+        validators.validate_iban_bic_pair(iban, bic)
+    except ValidationError as error:
+        raise ValidationError({"bic": error}) from error
+
+    with transaction.atomic():
+        provider = (
+            ServiceProvider.objects.select_for_update()
+            .select_related("organisation")
+            .get(pk=service_provider.pk)
+        )
+        if (provider.iban, provider.bic) == (iban, bic):
+            raise ValidationError(
+                {"iban": _("Dit rekeningnummer is al actief voor betalingen.")},
+                code="bank_account_unchanged",
+            )
+        for older in provider.bank_account_changes.pending().select_for_update():
+            _transition(older, BankAccountChange.Status.SUPERSEDED)
+            older._history_user = requested_by
+            older.save()
+        change = BankAccountChange(
+            service_provider=provider,
+            old_iban=provider.iban,
+            old_bic=provider.bic,
+            new_iban=iban,
+            new_bic=bic,
+            requested_by=requested_by,
+        )
+        change.full_clean()
+        change._history_user = requested_by
+        change.save()
+        transaction.on_commit(lambda: emails.bank_account_change_requested_send(change))
+    return change
+
+
+def bank_account_change_verify(*, change, decided_by):
+    """Staff confirm the new account: from now on it is "actief voor betalingen"."""
+    with transaction.atomic():
+        change = (
+            BankAccountChange.objects.select_for_update()
+            .select_related("service_provider__organisation")
+            .get(pk=change.pk)
+        )
+        _check_decider(change, decided_by)
+        _transition(change, BankAccountChange.Status.VERIFIED)
+        change.decided_by = decided_by
+        change.decided_at = timezone.now()
+        change.full_clean()
+        change._history_user = decided_by
+        change.save()
+
+        provider = ServiceProvider.objects.select_for_update().get(pk=change.service_provider_id)
+        provider.iban, provider.bic = change.new_iban, change.new_bic
+        # Someone editing "Mijn gegevens" right now must see this change, not undo it.
+        provider.version += 1
+        provider._history_user = decided_by
+        provider.save()
+        change.service_provider = provider
+        transaction.on_commit(lambda: emails.bank_account_change_decided_send(change))
+    return change
+
+
+def bank_account_change_reject(*, change, decided_by, reason):
+    """Staff refuse the new account; the active account stays as it is."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Geef een reden op voor de weigering.")}, code="required"
+        )
+    with transaction.atomic():
+        change = (
+            BankAccountChange.objects.select_for_update()
+            .select_related("service_provider__organisation")
+            .get(pk=change.pk)
+        )
+        _check_decider(change, decided_by)
+        _transition(change, BankAccountChange.Status.REJECTED)
+        change.decided_by = decided_by
+        change.decided_at = timezone.now()
+        change.reason = reason
+        change.full_clean()
+        change._history_user = decided_by
+        change.save()
+        transaction.on_commit(lambda: emails.bank_account_change_decided_send(change))
+    return change
