@@ -132,6 +132,10 @@ STORAGES = {
 # Uploads (audit reports, ...) live outside the web root and are only served
 # through views that check access.
 MEDIA_ROOT = env.path("PORTAL_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Largest audit report a provider may upload with a registration request.
+REGISTRATION_UPLOAD_MAX_BYTES = env.int("REGISTRATION_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Absolute links in e-mails (no request at hand in commands and on commit).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://localhost:8000").rstrip("/")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

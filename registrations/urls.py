@@ -6,4 +6,5 @@ app_name = "registrations"
 
 urlpatterns = [
     path("", views.RegistrationListView.as_view(), name="list"),
+    path("<int:pk>/", views.RegistrationListView.as_view(), name="detail"),
 ]

@@ -1,0 +1,352 @@
+"""Registrations (2.1 "Registraties beheren"): a service provider is registered per
+service type (opleiding, advies) after an audit against the kmop-norm.
+
+A registration counts only while it is approved and today lies within its
+validity: expiry follows from the dates alone, so nothing has to run at
+midnight for the portal to be right (see RegistrationQuerySet.in_force).
+"""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
+
+from providers.models import ServiceProvider
+
+# The text of the "verklaring op eer", shown on the request form and copied
+# onto every request as it was at the moment it was ticked.
+DECLARATION_TEXT = _(
+    "Ik verklaar op eer dat de gegevens in deze aanvraag volledig en juist zijn, dat de "
+    "dienstverlener werkt volgens de kmop-norm waarop de audit betrekking heeft, en dat ik "
+    "gemachtigd ben om deze aanvraag in naam van de onderneming in te dienen. Ik weet dat "
+    "onjuiste verklaringen kunnen leiden tot weigering, intrekking of uitsluiting van de "
+    "registratie en tot terugvordering van onterecht uitbetaalde steun."
+)
+
+
+class PrivateStorage(LazyObject):
+    """Uploaded evidence lives under MEDIA_ROOT, outside the web root.
+
+    It has no URL: files are only served by views that check who asks
+    (registrations.views.AuditReportDownloadView and the admin).
+    """
+
+    def _setup(self):
+        self._wrapped = FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
+
+
+private_storage = PrivateStorage()
+
+
+def audit_report_path(instance, filename):
+    # Never the uploader's file name on disk: it is kept in audit_report_name.
+    return f"registrations/audit-reports/{uuid.uuid4().hex}.pdf"
+
+
+class ServiceType(models.TextChoices):
+    TRAINING = "O", _("opleiding")
+    ADVICE = "A", _("advies")
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        return self.filter(service_provider__organisation=organisation)
+
+    def in_force(self, on=None):
+        """Approved registrations whose validity includes `on` (default: today)."""
+        on = on or timezone.localdate()
+        return self.filter(
+            status=Registration.Status.APPROVED, valid_from__lte=on, valid_until__gte=on
+        )
+
+    def pending(self):
+        return self.filter(status=Registration.Status.REQUESTED)
+
+
+class Registration(models.Model):
+    """A request for, and then the registration of, one service provider for one service type.
+
+    State machine (every transition is a function in registrations.services):
+
+        requested -> approved | refused | cancelled (by the provider) | excluded
+        approved  -> suspended | withdrawn | excluded
+        suspended -> approved (suspension lifted) | withdrawn | excluded
+
+    refused, cancelled, withdrawn and excluded are final. "Verlopen" (expired)
+    is not a status: it is an approved registration whose valid_until has passed.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("aangevraagd")
+        APPROVED = "approved", _("goedgekeurd")
+        REFUSED = "refused", _("geweigerd")
+        CANCELLED = "cancelled", _("aanvraag ingetrokken")
+        SUSPENDED = "suspended", _("geschorst")
+        WITHDRAWN = "withdrawn", _("ingetrokken door het agentschap")
+        EXCLUDED = "excluded", _("uitgesloten")
+
+    TRANSITIONS = {
+        Status.REQUESTED: {Status.APPROVED, Status.REFUSED, Status.CANCELLED, Status.EXCLUDED},
+        Status.APPROVED: {Status.SUSPENDED, Status.WITHDRAWN, Status.EXCLUDED},
+        Status.SUSPENDED: {Status.APPROVED, Status.WITHDRAWN, Status.EXCLUDED},
+        Status.REFUSED: set(),
+        Status.CANCELLED: set(),
+        Status.WITHDRAWN: set(),
+        Status.EXCLUDED: set(),
+    }
+
+    service_provider = models.ForeignKey(
+        ServiceProvider,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("dienstverlener"),
+    )
+    service_type = models.CharField(
+        _("type dienstverlening"), max_length=1, choices=ServiceType.choices
+    )
+    # Assigned at approval; a provider keeps its number for a service type when it
+    # is registered again, so several registrations can share one number.
+    number = models.CharField(_("registratienummer"), max_length=10, blank=True, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
+    )
+    is_starter = models.BooleanField(
+        _("starter"),
+        default=False,
+        help_text=_(
+            "Een starter wordt eerst voor twee jaar geregistreerd; na een opvolgingsaudit "
+            "wordt de registratie met drie jaar verlengd."
+        ),
+    )
+    valid_from = models.DateField(_("geldig vanaf"), null=True, blank=True)
+    valid_until = models.DateField(_("geldig tot en met"), null=True, blank=True)
+    renewed_at = models.DateField(_("verlengd na opvolgingsaudit op"), null=True, blank=True)
+
+    # The audit evidence.
+    audit_body = models.CharField(_("auditinstantie"), max_length=200)
+    audit_date = models.DateField(_("datum van de audit"))
+    audit_report = models.FileField(
+        _("auditrapport"), storage=private_storage, upload_to=audit_report_path, max_length=200
+    )
+    audit_report_name = models.CharField(_("bestandsnaam auditrapport"), max_length=200)
+
+    # The declaration on honour: the text as shown, who ticked it and when.
+    declaration_text = models.TextField(_("verklaring op eer"))
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("verklaring op eer afgelegd door"),
+    )
+    declared_by_name = models.CharField(_("naam van de aanvrager"), max_length=300)
+    declared_at = models.DateTimeField(_("verklaring op eer afgelegd op"))
+
+    requested_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
+    decided_at = models.DateTimeField(_("beslist op"), null=True, blank=True)
+    # The reason of the last refusal, suspension, withdrawal or exclusion,
+    # shown to the provider; every transition's reason is in the events.
+    reason = models.TextField(_("reden"), blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registratie")
+        verbose_name_plural = _("registraties")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service_provider", "service_type"],
+                condition=models.Q(status="requested"),
+                name="registration_one_pending_request_per_type",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(service_type__in=["O", "A"]),
+                name="registration_service_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=[
+                        "requested",
+                        "approved",
+                        "refused",
+                        "cancelled",
+                        "suspended",
+                        "withdrawn",
+                        "excluded",
+                    ]
+                ),
+                name="registration_status_valid",
+            ),
+            # Approved or suspended means: number and validity assigned.
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["approved", "suspended"])
+                | (
+                    ~models.Q(number="")
+                    & models.Q(valid_from__isnull=False, valid_until__isnull=False)
+                ),
+                name="registration_approved_has_number_and_validity",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="registration_validity_ordered",
+            ),
+        ]
+        indexes = [
+            # The public listing: approved registrations in force today.
+            models.Index(
+                fields=["status", "valid_until", "valid_from"], name="registration_in_force_idx"
+            ),
+        ]
+
+    def __str__(self):
+        label = self.number or self.get_status_display()
+        return f"{self.service_provider} — {self.get_service_type_display()} ({label})"
+
+    def can_become(self, status):
+        return status in self.TRANSITIONS[self.Status(self.status)]
+
+    def is_in_force(self, on=None):
+        on = on or timezone.localdate()
+        return (
+            self.status == self.Status.APPROVED
+            and self.valid_from is not None
+            and self.valid_from <= on <= self.valid_until
+        )
+
+    def has_expired(self, on=None):
+        on = on or timezone.localdate()
+        return self.status == self.Status.APPROVED and self.valid_until < on
+
+    @property
+    def audit_report_extension(self):
+        return Path(self.audit_report_name).suffix.lower()
+
+
+class QualityLabel(models.Model):
+    """A quality label or certificate the provider holds, submitted with a request."""
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="quality_labels",
+        verbose_name=_("registratie"),
+    )
+    name = models.CharField(_("kwaliteitslabel of certificaat"), max_length=200)
+    expires_on = models.DateField(_("vervaldatum"))
+
+    class Meta:
+        verbose_name = _("kwaliteitslabel")
+        verbose_name_plural = _("kwaliteitslabels")
+        ordering = ["expires_on", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class RegistrationEventQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        return self.filter(registration__service_provider__organisation=organisation)
+
+
+class RegistrationEvent(models.Model):
+    """One step in a registration's life: who, when, from which status to which, and why."""
+
+    class Action(models.TextChoices):
+        REQUEST = "request", _("aangevraagd")
+        APPROVE = "approve", _("goedgekeurd")
+        REFUSE = "refuse", _("geweigerd")
+        CANCEL = "cancel", _("aanvraag ingetrokken")
+        SUSPEND = "suspend", _("geschorst")
+        LIFT_SUSPENSION = "lift_suspension", _("schorsing opgeheven")
+        WITHDRAW = "withdraw", _("ingetrokken door het agentschap")
+        EXCLUDE = "exclude", _("uitgesloten")
+        RENEW = "renew", _("verlengd na opvolgingsaudit")
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("registratie"),
+    )
+    action = models.CharField(_("handeling"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(
+        _("vorige status"), max_length=20, choices=Registration.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("nieuwe status"), max_length=20, choices=Registration.Status.choices
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("door"),
+    )
+    at = models.DateTimeField(_("op"), default=timezone.now)
+    reason = models.TextField(_("reden"), blank=True)
+
+    objects = RegistrationEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gebeurtenis")
+        verbose_name_plural = _("gebeurtenissen")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.registration}: {self.get_action_display()}"
+
+
+class RegistrationNumberCounter(models.Model):
+    """The last registration number handed out per service type (locked while assigning)."""
+
+    service_type = models.CharField(
+        _("type dienstverlening"), max_length=1, choices=ServiceType.choices, unique=True
+    )
+    last_number = models.PositiveIntegerField(_("laatste nummer"), default=0)
+
+    class Meta:
+        verbose_name = _("teller registratienummers")
+        verbose_name_plural = _("tellers registratienummers")
+
+    def __str__(self):
+        return f"{self.get_service_type_display()}: {self.last_number}"
+
+
+class ExpiryReminder(models.Model):
+    """A reminder e-mail sent before a registration expires: at most one per kind."""
+
+    class Kind(models.TextChoices):
+        SIX_MONTHS = "6m", _("zes maanden voor het einde")
+        THREE_MONTHS = "3m", _("drie maanden voor het einde")
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("registratie"),
+    )
+    kind = models.CharField(_("soort"), max_length=2, choices=Kind.choices)
+    # The validity end the reminder was about: a renewal makes a new reminder due.
+    valid_until = models.DateField(_("geldig tot en met"))
+    sent_at = models.DateTimeField(_("verstuurd op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("herinnering")
+        verbose_name_plural = _("herinneringen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "kind", "valid_until"],
+                name="expiry_reminder_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.registration}: {self.get_kind_display()}"

@@ -1,0 +1,44 @@
+"""Reads about registrations, including the one answer the public search relies on:
+which service providers are publicly listed, and for which service types.
+"""
+
+from django.db.models import Prefetch
+
+from providers.models import ServiceProvider
+from registrations.models import Registration
+
+
+def listed_registrations(*, on=None, service_types=None):
+    """The registrations the public may see: approved, with `on` (default today) in
+    their validity. Suspended, refused, withdrawn, excluded and lapsed ones are not.
+    """
+    registrations = Registration.objects.in_force(on)
+    if service_types:
+        registrations = registrations.filter(service_type__in=service_types)
+    return registrations
+
+
+def listed_service_providers(*, on=None, service_types=None):
+    """The service providers the public search lists: those with a listed
+    registration (of one of `service_types`, when given). The public search uses
+    this and nothing else to decide who appears.
+    """
+    return ServiceProvider.objects.filter(
+        pk__in=listed_registrations(on=on, service_types=service_types).values(
+            "service_provider_id"
+        )
+    )
+
+
+def registration_overview(*, organisation):
+    """The organisation's service providers (MZ first) with their registrations, newest first."""
+    return (
+        ServiceProvider.objects.for_organisation(organisation)
+        .order_by("type", "name", "pk")
+        .prefetch_related(
+            Prefetch(
+                "registrations",
+                queryset=Registration.objects.order_by("service_type", "-requested_at", "-pk"),
+            )
+        )
+    )
