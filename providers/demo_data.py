@@ -28,6 +28,7 @@ from providers.models import (
     ServiceProvider,
     Vakgebied,
 )
+from registrations.demo_data import registrations_demo_load
 
 SEED = "kmo-portefeuille-demo"
 
@@ -170,6 +171,8 @@ class DemoDataSummary:
     service_providers_created: int = 0
     staff_created: list = field(default_factory=list)
     used_fallback_places: bool = False
+    registrations: int = 0
+    registrations_created: int = 0
 
 
 @dataclass
@@ -495,7 +498,15 @@ def _load_staff(summary):
     group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
     group.permissions.set(
         Permission.objects.filter(
-            content_type__app_label__in=["portal", "providers", "establishments"],
+            # Changing a registration means deciding on it (approve, refuse, ...); changing a
+            # dossier means taking the agency's steps (deposit, grant, payments, close, stop).
+            content_type__app_label__in=[
+                "portal",
+                "providers",
+                "establishments",
+                "registrations",
+                "projects",
+            ],
             codename__regex=r"^(view|change)_",
         )
     )
@@ -526,7 +537,8 @@ def demo_data_load(*, organisations=200):
         places, summary.used_fallback_places = _places()
         legal_forms = _legal_forms()
         vakgebieden_pool = list(Vakgebied.objects.order_by("slug"))
-        for spec in _organisation_specs(organisations, places):
+        specs = _organisation_specs(organisations, places)
+        for spec in specs:
             _load_organisation(
                 spec,
                 places=places,
@@ -535,4 +547,9 @@ def demo_data_load(*, organisations=200):
                 summary=summary,
             )
         _load_staff(summary)
+        summary.registrations, summary.registrations_created = registrations_demo_load(
+            kbo_numbers=[spec["kbo"] for spec in specs if spec["is_provider"]],
+            seed=SEED,
+            staff=get_user_model().objects.get(username="medewerker"),
+        )
     return summary

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from providers.models import ServiceProvider
@@ -29,18 +28,26 @@ DECLARATION_TEXT = _(
 )
 
 
-class PrivateStorage(LazyObject):
+class PrivateStorage(FileSystemStorage):
     """Uploaded evidence lives under MEDIA_ROOT, outside the web root.
 
     It has no URL: files are only served by views that check who asks
-    (registrations.views.AuditReportDownloadView and the admin).
+    (registrations.views and the admin). No location is passed, so the
+    storage follows settings.MEDIA_ROOT (also when tests override it) and the
+    migration does not record this machine's path.
     """
 
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
+    def url(self, name):
+        raise NotImplementedError("Private files have no URL; serve them through a view.")
 
 
-private_storage = PrivateStorage()
+_private_storage = PrivateStorage()
+
+
+def private_storage():
+    # A callable, so that migrations refer to this function instead of a
+    # serialised storage with an absolute path in it.
+    return _private_storage
 
 
 def audit_report_path(instance, filename):

@@ -34,7 +34,7 @@ def registration_overview(*, organisation):
     """The organisation's service providers (MZ first) with their registrations, newest first."""
     return (
         ServiceProvider.objects.for_organisation(organisation)
-        .order_by("type", "name", "pk")
+        .order_by("-type", "name", "pk")
         .prefetch_related(
             Prefetch(
                 "registrations",

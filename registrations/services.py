@@ -46,8 +46,17 @@ def add_years(day, years):
 
 
 def validity_end(valid_from, years):
-    """Last day of a validity of `years` starting on `valid_from` (inclusive)."""
-    return add_years(valid_from, years) - datetime.timedelta(days=1)
+    """Last day of a validity of `years` starting on `valid_from` (inclusive).
+
+    The day before the same date `years` later. A validity starting on
+    29 February ends on 28 February: the next day (the anniversary) is 1 March
+    in a common year. add_years would end it a day early, on 27 February.
+    """
+    try:
+        anniversary = valid_from.replace(year=valid_from.year + years)
+    except ValueError:
+        anniversary = datetime.date(valid_from.year + years, 3, 1)
+    return anniversary - datetime.timedelta(days=1)
 
 
 def _lock(registration):
@@ -61,6 +70,10 @@ ACTION_FROM = {
     Action.LIFT_SUSPENSION: {Status.SUSPENDED},
     Action.RENEW: {Status.APPROVED},
 }
+# Registration.reason is what the provider is shown: the reason of the decision
+# that holds now. A new approval or a lifted suspension makes it void.
+SHOWN_REASON = {Action.REFUSE, Action.SUSPEND, Action.WITHDRAW, Action.EXCLUDE}
+VOIDS_REASON = {Action.APPROVE, Action.LIFT_SUSPENSION}
 
 
 def _transition(registration, *, action, to_status, user, reason="", **changes):
@@ -82,6 +95,10 @@ def _transition(registration, *, action, to_status, user, reason="", **changes):
         )
     from_status = locked.status
     locked.status = to_status
+    if action in SHOWN_REASON:
+        locked.reason = reason
+    elif action in VOIDS_REASON:
+        locked.reason = ""
     for name, value in changes.items():
         setattr(locked, name, value)
     locked.full_clean(exclude=["audit_report"])
@@ -167,20 +184,28 @@ def registration_request(
             declared_at=now,
             requested_at=now,
         )
+        registration.full_clean(exclude=["number", "audit_report"])
+        labels = [QualityLabel(**label) for label in quality_labels]
+        for label in labels:
+            label.full_clean(exclude=["registration"])
+        # The file is written once everything else is known to be valid, and removed
+        # again if the database still refuses a row: a failed request leaves nothing.
         registration.audit_report.save(audit_report.name, audit_report, save=False)
-        registration.full_clean(exclude=["number"])
-        registration.save()
-        for label in quality_labels:
-            quality_label = QualityLabel(registration=registration, **label)
-            quality_label.full_clean()
-            quality_label.save()
-        event = RegistrationEvent.objects.create(
-            registration=registration,
-            action=Action.REQUEST,
-            from_status="",
-            to_status=Status.REQUESTED,
-            actor=user,
-        )
+        try:
+            registration.save()
+            for label in labels:
+                label.registration = registration
+                label.save()
+            event = RegistrationEvent.objects.create(
+                registration=registration,
+                action=Action.REQUEST,
+                from_status="",
+                to_status=Status.REQUESTED,
+                actor=user,
+            )
+        except Exception:
+            registration.audit_report.delete(save=False)
+            raise
         transaction.on_commit(lambda: emails.registration_event_send(event))
     return registration
 
@@ -200,9 +225,8 @@ def registration_cancel(*, registration, user, reason=""):
 # --- The agency -----------------------------------------------------------------
 
 
-def _next_number(registration):
-    """The provider's number for this service type, or the next free one."""
-    previous = (
+def _previous_number(registration):
+    return (
         Registration.objects.filter(
             service_provider_id=registration.service_provider_id,
             service_type=registration.service_type,
@@ -212,6 +236,19 @@ def _next_number(registration):
         .values_list("number", flat=True)
         .first()
     )
+
+
+def _format_number(service_type, number):
+    return f"DV.{service_type}{number:06d}"
+
+
+def next_number(registration):
+    """The provider's number for this service type, or the next free one.
+
+    Takes a number from the counter (locked): call inside transaction.atomic().
+    Also used by the demo data, which creates approved registrations directly.
+    """
+    previous = _previous_number(registration)
     if previous:
         return previous
     RegistrationNumberCounter.objects.get_or_create(service_type=registration.service_type)
@@ -220,13 +257,14 @@ def _next_number(registration):
     )
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
-    return f"DV.{registration.service_type}{counter.last_number:06d}"
+    return _format_number(registration.service_type, counter.last_number)
 
 
 def _start_of_validity(registration, today):
-    """Today, or the day after a registration of the same type that is still in force."""
+    """Today, or the day after an approved registration of the same type that has not
+    ended yet (in force, or approved earlier to start later)."""
     current_end = (
-        Registration.objects.in_force(today)
+        Registration.objects.filter(status=Status.APPROVED, valid_until__gte=today)
         .filter(
             service_provider_id=registration.service_provider_id,
             service_type=registration.service_type,
@@ -237,6 +275,31 @@ def _start_of_validity(registration, today):
         .first()
     )
     return current_end + datetime.timedelta(days=1) if current_end else today
+
+
+def registration_approval_preview(*, registration, on=None):
+    """What approving `registration` on `on` (default today) would give, without writing.
+
+    Shown to staff before they confirm. The number is the provider's own one
+    for this service type, or the next free one: another approval in between
+    can still take that one, the dates are exact.
+    """
+    today = on or timezone.localdate()
+    number = _previous_number(registration)
+    if not number:
+        last = (
+            RegistrationNumberCounter.objects.filter(service_type=registration.service_type)
+            .values_list("last_number", flat=True)
+            .first()
+        )
+        number = _format_number(registration.service_type, (last or 0) + 1)
+    valid_from = _start_of_validity(registration, today)
+    years = STARTER_VALIDITY_YEARS if registration.is_starter else VALIDITY_YEARS
+    return {
+        "number": number,
+        "valid_from": valid_from,
+        "valid_until": validity_end(valid_from, years),
+    }
 
 
 def registration_approve(*, registration, user, on=None):
@@ -254,11 +317,10 @@ def registration_approve(*, registration, user, on=None):
             action=Action.APPROVE,
             to_status=Status.APPROVED,
             user=user,
-            number=_next_number(registration),
+            number=next_number(registration),
             valid_from=valid_from,
             valid_until=validity_end(valid_from, years),
             decided_at=timezone.now(),
-            reason="",
         )
 
 
@@ -359,5 +421,9 @@ def registration_renew(*, registration, user, follow_up_audit_date, reason=""):
             user=user,
             reason=reason,
             renewed_at=follow_up_audit_date,
-            valid_until=add_years(locked.valid_until, STARTER_RENEWAL_YEARS),
+            # The extension starts the day after the current end, so a starter
+            # ends up with five years from its first day (29 February included).
+            valid_until=validity_end(
+                locked.valid_until + datetime.timedelta(days=1), STARTER_RENEWAL_YEARS
+            ),
         )

@@ -34,7 +34,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Organisations: {summary.organisations} ({summary.organisations_created} new)\n"
             f"Service providers: {summary.service_providers} "
-            f"({summary.service_providers_created} new)"
+            f"({summary.service_providers_created} new)\n"
+            f"Registrations: {summary.registrations} ({summary.registrations_created} new)"
         )
         self.stdout.write("Demo staff accounts for /admin/ (demo only, never in production):")
         for account in DEMO_STAFF:

@@ -1,0 +1,614 @@
+"""Admin for agency staff (VLAIO): the queue of registration requests and the decisions.
+
+Nothing of a registration is edited here: its status, number and validity
+change only through the services in registrations.services. The change page
+shows the request (audit evidence, quality labels, declaration on honour, the
+events) with a button per decision that the current status allows; each
+button opens a confirmation page with a small form.
+
+Deciding needs the change permission on registrations; viewing needs the view
+permission (or the change permission).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from providers.admin import KboSearchMixin
+from registrations import services
+from registrations.models import (
+    ExpiryReminder,
+    QualityLabel,
+    Registration,
+    RegistrationEvent,
+)
+from registrations.reminders import add_months
+
+Status = Registration.Status
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("De dienstverlener krijgt deze reden te zien, in het portaal en per e-mail."),
+    )
+
+
+class OptionalReasonForm(ReasonForm):
+    reason = forms.CharField(
+        label=_("Toelichting (niet verplicht)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wordt meegestuurd in de e-mail aan de dienstverlener."),
+    )
+
+
+class ApproveForm(forms.Form):
+    """Nothing to fill in: the page shows the number and validity that approval gives."""
+
+
+class RenewForm(forms.Form):
+    follow_up_audit_date = forms.DateField(
+        label=_("Datum van de opvolgingsaudit"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Bijvoorbeeld 31/01/2025."),
+    )
+
+    def __init__(self, *args, registration, **kwargs):
+        self.registration = registration
+        super().__init__(*args, **kwargs)
+
+    def clean_follow_up_audit_date(self):
+        day = self.cleaned_data["follow_up_audit_date"]
+        if day > timezone.localdate():
+            raise ValidationError(_("De opvolgingsaudit kan niet in de toekomst liggen."))
+        if day < self.registration.valid_from:
+            raise ValidationError(
+                _("De opvolgingsaudit kan niet vóór het begin van de registratie liggen.")
+            )
+        return day
+
+
+class Decision:
+    """One button on the change page: which statuses allow it, its form and its service."""
+
+    # Decisions that take something away get the admin's red confirmation button.
+    destructive_keys = {"refuse", "suspend", "withdraw", "exclude"}
+
+    def __init__(self, key, label, from_statuses, form_class, intro, done):
+        self.key = key
+        self.destructive = key in self.destructive_keys
+        self.label = label
+        self.from_statuses = from_statuses
+        self.form_class = form_class
+        self.intro = intro
+        self.done = done
+
+    def is_offered(self, registration):
+        if registration.status not in self.from_statuses:
+            return False
+        if self.key == "renew":
+            return (
+                registration.is_starter
+                and registration.renewed_at is None
+                and not registration.has_expired()
+            )
+        return True
+
+    def url_name(self, opts):
+        return f"{opts.app_label}_{opts.model_name}_{self.key}"
+
+
+DECISIONS = {
+    decision.key: decision
+    for decision in [
+        Decision(
+            "approve",
+            _("Goedkeuren"),
+            {Status.REQUESTED},
+            ApproveForm,
+            _(
+                "U keurt deze aanvraag goed. De dienstverlener krijgt het registratienummer en "
+                "de geldigheid hieronder, verschijnt in de zoekmodule zodra de registratie "
+                "ingaat en krijgt een e-mail."
+            ),
+            _(
+                "De registratie is goedgekeurd: %(number)s, geldig van %(from)s tot en met "
+                "%(until)s."
+            ),
+        ),
+        Decision(
+            "refuse",
+            _("Weigeren"),
+            {Status.REQUESTED},
+            ReasonForm,
+            _("U weigert deze aanvraag. De dienstverlener krijgt de reden te zien."),
+            _("De aanvraag is geweigerd."),
+        ),
+        Decision(
+            "suspend",
+            _("Schorsen"),
+            {Status.APPROVED},
+            ReasonForm,
+            _(
+                "U schorst deze registratie. Zolang de schorsing duurt, verschijnt de "
+                "dienstverlener niet in de zoekmodule. De geldigheid loopt door."
+            ),
+            _("De registratie is geschorst."),
+        ),
+        Decision(
+            "lift_suspension",
+            _("Schorsing opheffen"),
+            {Status.SUSPENDED},
+            OptionalReasonForm,
+            _(
+                "U heft de schorsing op. De registratie geldt opnieuw, met haar oorspronkelijke "
+                "einddatum."
+            ),
+            _("De schorsing is opgeheven."),
+        ),
+        Decision(
+            "withdraw",
+            _("Intrekken"),
+            {Status.APPROVED, Status.SUSPENDED},
+            ReasonForm,
+            _(
+                "U trekt deze registratie in. Dat is definitief: de dienstverlener moet een "
+                "nieuwe registratie aanvragen."
+            ),
+            _("De registratie is ingetrokken."),
+        ),
+        Decision(
+            "exclude",
+            _("Uitsluiten"),
+            {Status.REQUESTED, Status.APPROVED, Status.SUSPENDED},
+            ReasonForm,
+            _("U sluit de dienstverlener uit voor dit type dienstverlening. Dat is definitief."),
+            _("De dienstverlener is uitgesloten."),
+        ),
+        Decision(
+            "renew",
+            _("Verlengen na opvolgingsaudit"),
+            {Status.APPROVED},
+            RenewForm,
+            _(
+                "Deze starter heeft de opvolgingsaudit doorstaan: de registratie wordt één keer "
+                "met drie jaar verlengd."
+            ),
+            _("De registratie is verlengd tot en met %(until)s."),
+        ),
+    ]
+}
+
+
+def _call_service(decision, registration, user, data):
+    """Run the service function of `decision` with the form's cleaned data."""
+    if decision.key == "approve":
+        return services.registration_approve(registration=registration, user=user)
+    if decision.key == "renew":
+        return services.registration_renew(
+            registration=registration,
+            user=user,
+            follow_up_audit_date=data["follow_up_audit_date"],
+        )
+    function = getattr(services, f"registration_{decision.key}")
+    return function(registration=registration, user=user, reason=data["reason"])
+
+
+class RegistrationQueueFilter(admin.SimpleListFilter):
+    """Status filter that opens on the pending requests: the admin page is a work queue."""
+
+    title = _("status")
+    parameter_name = "status"
+    default = Status.REQUESTED
+    everything = "all"
+
+    def lookups(self, request, model_admin):
+        return [*Status.choices, (self.everything, _("Alle"))]
+
+    def choices(self, changelist):
+        current = self.value() or self.default
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": current == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or self.default
+        if value == self.everything:
+            return queryset
+        return queryset.filter(status=value)
+
+
+class ExpiringFilter(admin.SimpleListFilter):
+    """Approved registrations by their end date: soon (the reminders' window) or past."""
+
+    title = _("einde geldigheid")
+    parameter_name = "einde"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("3m", _("binnen 3 maanden")),
+            ("6m", _("binnen 6 maanden")),
+            ("past", _("verlopen")),
+        ]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Alle"),
+        }
+        for lookup, title in self.lookup_choices:
+            # Only approved registrations expire: switch the status filter too,
+            # or the queue's default (pending requests) would show nothing.
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string(
+                    {
+                        self.parameter_name: lookup,
+                        RegistrationQueueFilter.parameter_name: Status.APPROVED,
+                    }
+                ),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        value = self.value()
+        if value == "past":
+            return queryset.filter(status=Status.APPROVED, valid_until__lt=today)
+        if value in {"3m", "6m"}:
+            months = 6 if value == "6m" else 3
+            return queryset.in_force(today).filter(valid_until__lte=add_months(today, months))
+        return queryset
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class QualityLabelInline(ReadOnlyInline):
+    model = QualityLabel
+    fields = ["name", "expires_on"]
+    readonly_fields = fields
+
+
+class RegistrationEventInline(ReadOnlyInline):
+    """Who did what, when and why: the registration's history."""
+
+    model = RegistrationEvent
+    fields = ["at", "action", "from_status", "to_status", "actor", "reason"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class ExpiryReminderInline(ReadOnlyInline):
+    model = ExpiryReminder
+    fields = ["kind", "valid_until", "sent_at"]
+    readonly_fields = fields
+
+
+@admin.register(Registration)
+class RegistrationAdmin(KboSearchMixin, admin.ModelAdmin):
+    """The work queue of registration requests and every registration's decisions."""
+
+    change_form_template = "admin/registrations/registration/change_form.html"
+    decision_template = "admin/registrations/registration/decision.html"
+
+    list_display = [
+        "service_provider",
+        "organisation",
+        "kbo",
+        "service_type",
+        "number",
+        "state",
+        "is_starter",
+        "valid_from",
+        "valid_until",
+        "requested_at",
+    ]
+    list_display_links = ["service_provider"]
+    list_filter = [RegistrationQueueFilter, "service_type", "is_starter", ExpiringFilter]
+    list_select_related = ["service_provider__organisation"]
+    search_fields = [
+        "service_provider__name",
+        "service_provider__kbo_number",
+        "service_provider__organisation__name",
+        "service_provider__organisation__kbo_number",
+        "number",
+    ]
+    date_hierarchy = "requested_at"
+    list_per_page = 50
+    readonly_fields = [
+        "service_provider",
+        "organisation",
+        "kbo",
+        "service_type",
+        "state",
+        "number",
+        "is_starter",
+        "valid_from",
+        "valid_until",
+        "renewed_at",
+        "requested_at",
+        "decided_at",
+        "reason",
+        "audit_body",
+        "audit_date",
+        "audit_report_link",
+        "declaration_text",
+        "declared_by_name",
+        "declared_by",
+        "declared_at",
+    ]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["service_provider", "organisation", "kbo", "service_type", "is_starter"]},
+        ),
+        (
+            _("Registratie"),
+            {
+                "fields": [
+                    "state",
+                    "number",
+                    "valid_from",
+                    "valid_until",
+                    "renewed_at",
+                    "requested_at",
+                    "decided_at",
+                    "reason",
+                ]
+            },
+        ),
+        (_("Audit"), {"fields": ["audit_body", "audit_date", "audit_report_link"]}),
+        (
+            _("Verklaring op eer"),
+            {"fields": ["declaration_text", "declared_by_name", "declared_by", "declared_at"]},
+        ),
+    ]
+    inlines = [QualityLabelInline, RegistrationEventInline, ExpiryReminderInline]
+
+    # --- Permissions: read-only, decisions through the buttons -------------------
+
+    def has_add_permission(self, request):
+        # Requests come from the service providers, with their evidence and declaration.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The form edits nothing; decisions have their own pages.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_decide_permission(self, request):
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and request.user.has_perm("registrations.change_registration")
+        )
+
+    def get_ordering(self, request):
+        # The queue of pending requests: first come, first served.
+        status = request.GET.get(RegistrationQueueFilter.parameter_name)
+        if status in (None, Status.REQUESTED):
+            return ["requested_at", "pk"]
+        return super().get_ordering(request)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("service_provider__organisation", "declared_by")
+        )
+
+    # --- Columns ---------------------------------------------------------------------
+
+    @admin.display(description=_("onderneming"), ordering="service_provider__organisation__name")
+    def organisation(self, obj):
+        return obj.service_provider.organisation
+
+    @admin.display(description=_("ondernemingsnummer"), ordering="service_provider__kbo_number")
+    def kbo(self, obj):
+        return obj.service_provider.kbo_display
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj):
+        """The status, with "verlopen" or "nog niet ingegaan" where the dates say so."""
+        label = obj.get_status_display()
+        today = timezone.localdate()
+        if obj.has_expired(today):
+            return gettext("%(status)s – verlopen") % {"status": label}
+        if obj.status == Status.APPROVED and obj.valid_from > today:
+            return gettext("%(status)s – gaat in op %(date)s") % {
+                "status": label,
+                "date": obj.valid_from.strftime("%d/%m/%Y"),
+            }
+        return label
+
+    @admin.display(description=_("auditrapport"))
+    def audit_report_link(self, obj):
+        if not obj.audit_report:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_audit_report", args=[obj.pk]
+            ),
+            gettext("%(name)s downloaden") % {"name": obj.audit_report_name},
+        )
+
+    # --- Extra pages: the audit report and the decisions ------------------------------
+
+    def get_urls(self):
+        opts = self.opts
+        urls = [
+            path(
+                "<path:object_id>/auditrapport/",
+                self.admin_site.admin_view(self.audit_report_view),
+                name=f"{opts.app_label}_{opts.model_name}_audit_report",
+            )
+        ]
+        for decision in DECISIONS.values():
+            urls.append(
+                path(
+                    f"<path:object_id>/{decision.key.replace('_', '-')}/",
+                    self.admin_site.admin_view(self.decision_view),
+                    {"decision_key": decision.key},
+                    name=decision.url_name(opts),
+                )
+            )
+        return urls + super().get_urls()
+
+    def offered_decisions(self, request, registration):
+        if not self.has_decide_permission(request):
+            return []
+        return [
+            {
+                "label": decision.label,
+                "url": reverse(f"admin:{decision.url_name(self.opts)}", args=[registration.pk]),
+            }
+            for decision in DECISIONS.values()
+            if decision.is_offered(registration)
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        registration = self.get_object(request, unquote(object_id))
+        extra_context = {
+            **(extra_context or {}),
+            "decisions": (self.offered_decisions(request, registration) if registration else []),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def audit_report_view(self, request, object_id):
+        """The uploaded audit report, for staff who may see the registration."""
+        registration = self.get_object(request, unquote(object_id))
+        if registration is None or not registration.audit_report:
+            raise Http404
+        if not self.has_view_permission(request, registration):
+            raise PermissionDenied
+        try:
+            handle = registration.audit_report.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=registration.audit_report_name or "auditrapport.pdf",
+            content_type="application/pdf",
+        )
+        # Never let a browser guess another type for an uploaded file.
+        response["X-Content-Type-Options"] = "nosniff"
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def decision_view(self, request, object_id, decision_key):
+        """A confirmation page with a form for one decision; POST calls the service."""
+        if not self.has_decide_permission(request):
+            raise PermissionDenied
+        registration = self.get_object(request, unquote(object_id))
+        if registration is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        decision = DECISIONS[decision_key]
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[registration.pk]
+        )
+        if not decision.is_offered(registration):
+            self.message_user(
+                request, self._not_allowed_message(decision, registration), messages.ERROR
+            )
+            return HttpResponseRedirect(change_url)
+
+        form_kwargs = {"registration": registration} if decision.form_class is RenewForm else {}
+        if request.method == "POST":
+            form = decision.form_class(request.POST, **form_kwargs)
+            if form.is_valid():
+                try:
+                    registration = _call_service(
+                        decision, registration, request.user, form.cleaned_data
+                    )
+                except services.TransitionError as error:
+                    self.message_user(request, " ".join(error.messages), messages.ERROR)
+                    return HttpResponseRedirect(change_url)
+                except ValidationError as error:
+                    self._add_errors(form, error)
+                else:
+                    # Also in the admin's own history ("Geschiedenis") of the registration.
+                    self.log_change(request, registration, str(decision.label))
+                    self.message_user(
+                        request, self._done_message(decision, registration), messages.SUCCESS
+                    )
+                    return HttpResponseRedirect(change_url)
+        else:
+            form = decision.form_class(**form_kwargs)
+
+        preview = (
+            services.registration_approval_preview(registration=registration)
+            if decision.key == "approve"
+            else None
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{decision.label}: {registration}",
+            "opts": self.opts,
+            "original": registration,
+            "registration": registration,
+            "decision": decision,
+            "form": form,
+            "preview": preview,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, self.decision_template, context)
+
+    @staticmethod
+    def _add_errors(form, error):
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+
+    @staticmethod
+    def _not_allowed_message(decision, registration):
+        return gettext(
+            "'%(action)s' kan niet bij een registratie met status '%(status)s'. De pagina "
+            "toont de beslissingen die nu mogelijk zijn."
+        ) % {"action": decision.label, "status": registration.get_status_display()}
+
+    @staticmethod
+    def _done_message(decision, registration):
+        return decision.done % {
+            "number": registration.number,
+            "from": registration.valid_from.strftime("%d/%m/%Y")
+            if registration.valid_from
+            else "",
+            "until": (
+                registration.valid_until.strftime("%d/%m/%Y") if registration.valid_until else ""
+            ),
+        }

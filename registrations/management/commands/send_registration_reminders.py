@@ -1,0 +1,47 @@
+"""`manage.py send_registration_reminders`: e-mail providers 6 and 3 months before a
+registration ends. Safe to run daily, and twice: each reminder goes out once."""
+
+import argparse
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from registrations.reminders import expiry_reminders_send
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(
+            f"expected a date as YYYY-MM-DD, not {value!r}"
+        ) from error
+
+
+class Command(BaseCommand):
+    help = (
+        "Send the reminders before registrations expire (6 and 3 months before their end). "
+        "Run it daily; running it again sends nothing twice."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--today",
+            type=_date,
+            default=None,
+            help="Act as if today were this date (YYYY-MM-DD); for tests and catching up.",
+        )
+
+    def handle(self, *args, today=None, **options):
+        summary = expiry_reminders_send(today=today)
+        self.stdout.write(
+            f"Expiry reminders sent: {summary.sent} "
+            f"(6 months: {summary.six_months}, 3 months: {summary.three_months})"
+        )
+        if summary.failed:
+            self.stderr.write(
+                self.style.ERROR(
+                    f"Not sent: {summary.failed} (see the log); the next run tries again."
+                )
+            )
+            raise CommandError("Some reminders could not be sent.", returncode=1)
