@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,6 +27,21 @@ SIGN_IN_METHODS = {
     "app_code": _("Beveiligingscode via mobiele app"),
     "sms_code": _("Beveiligingscode via sms"),
 }
+
+
+class HealthView(View):
+    """A liveness check for load balancers and monitoring: answers "ok" as long as
+    the process serves requests.
+
+    It touches neither the database nor the session, so it stays cheap and says
+    nothing about the data; the benchmark also uses it as the trivial view against
+    which the search page's throughput is compared.
+    """
+
+    def get(self, request):
+        response = HttpResponse("ok", content_type="text/plain; charset=utf-8")
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class HomeView(TemplateView):
@@ -173,20 +189,7 @@ class AccountView(ProviderAccessMixin, TemplateView):
 
 
 class SMEHomeView(SMEAccessMixin, TemplateView):
-    """The SME side; its features come in a later issue."""
+    """The SME side's start page: links to "Nieuwe steunaanvraag", "Mijn steunaanvragen"
+    (projects.sme_urls) and the public search."""
 
     template_name = "portal/sme_home.html"
-
-
-class FeaturePlaceholderView(ProviderAccessMixin, TemplateView):
-    """A provider page whose feature is not built yet; says what it will do."""
-
-    template_name = "portal/placeholder.html"
-    menu_key = None
-    explanation = ()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["menu_item"] = menu_item(self.menu_key)
-        context["explanation"] = self.explanation
-        return context

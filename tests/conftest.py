@@ -27,6 +27,15 @@ def chromium_path():
 
 
 def pytest_collection_modifyitems(config, items):
+    # A live-server test flushes the database afterwards. Without serialized
+    # rollback the flush re-runs post_migrate (new content types) and drops the
+    # reference data from migrations (postcodes, vakgebieden, rates) that the
+    # next live-server test restores: every such test gets serialized rollback.
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()):
+            marker = item.get_closest_marker("django_db")
+            if marker is None or not marker.kwargs.get("serialized_rollback"):
+                item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
     # In CI a missing browser must fail the run, not quietly skip the journeys.
     if chromium_path() or os.environ.get("CI"):
         return
@@ -40,7 +49,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     """One headless system Chromium for the whole session."""
     from playwright.sync_api import sync_playwright
 
@@ -51,7 +60,20 @@ def browser():
     # start() to stop(); Django's ORM would refuse every query in between.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from django.db import connections
+
+    # sync_playwright().start() switches this thread's context, and
+    # django.db.connections is context-local: the connection wrappers seen
+    # afterwards lack the serialized test database that serialized_rollback
+    # restores after a transactional test's flush. Carry it over.
+    serialized = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
     playwright = sync_playwright().start()
+    for alias, contents in serialized.items():
+        if contents is not None and not hasattr(connections[alias], "_test_serialized_contents"):
+            connections[alias]._test_serialized_contents = contents
     chromium = playwright.chromium.launch(
         executable_path=executable, headless=True, args=CHROMIUM_ARGS
     )

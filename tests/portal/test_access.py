@@ -241,15 +241,6 @@ def test_the_navigation_marks_the_current_page(client, alice):
     assert navigation.count("aria-current=") == 1
 
 
-def test_a_placeholder_page_says_the_feature_is_not_there_yet(client, alice):
-    client.force_login(alice)
-
-    content = client.get(reverse("projects:list")).content.decode()
-
-    assert "Deze functie is nog niet beschikbaar." in content
-    assert "actueel overzicht van de steundossiers van jouw klanten" in content
-
-
 # --- The account page ---------------------------------------------------------------
 
 

@@ -152,7 +152,7 @@ def test_the_forbidden_transition_says_which_status_stands_in_the_way(sam):
         services.registration_approve(registration=registration, user=sam)
 
     assert error.value.messages == [
-        "Een registratie met status 'geweigerd' kan niet goedgekeurd worden."
+        "Deze stap (goedgekeurd) is niet mogelijk voor een registratie met status 'geweigerd'."
     ]
 
 

@@ -1,0 +1,553 @@
+"""Admin for agency staff (VLAIO): the dossier queue, the agency's steps, and the
+dated configuration of rates and ceilings.
+
+Nothing of a dossier is edited here: its status and amounts change only through
+the services in projects.services. The change page shows the dossier with its
+events and payments, and a button per step the current status allows; each
+button opens a confirmation page with a small form whose POST calls the service
+with the staff member as the actor.
+
+Taking a step needs the change permission on dossiers; viewing needs the view
+permission. Rates and ceilings are edited like any model: a period that overlaps
+another one of the same kind is refused.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from projects import services
+from projects.models import AnnualCeiling, Payment, Project, ProjectEvent, SubsidyRate
+from projects.rates import euro
+from providers.admin import KboSearchMixin
+
+Status = Project.Status
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class NoFieldsForm(forms.Form):
+    """Nothing to fill in: the page shows what the step does."""
+
+
+class RemarkForm(forms.Form):
+    remark = forms.CharField(
+        label=_("Opmerking (niet verplicht)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wordt meegestuurd in de e-mail aan de klant en de dienstverlener."),
+    )
+
+
+class DepositForm(forms.Form):
+    paid_on = forms.DateField(
+        label=_("Eigen aandeel gestort op"),
+        widget=DATE_WIDGET,
+        help_text=_("De datum waarop het eigen aandeel op de portefeuille stond."),
+    )
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Bedrag (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        # Staff type "1.234,56" as well as "1234.56".
+        localize=True,
+        help_text=_("Het bedrag dat de klant aan de dienstverlener liet betalen."),
+    )
+    paid_on = forms.DateField(label=_("Betaald op"), widget=DATE_WIDGET)
+
+
+class StopForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden van de stopzetting"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("De klant en de dienstverlener krijgen deze reden te zien."),
+    )
+
+
+class Step:
+    """One button on the change page: the statuses that allow it, its form and its service."""
+
+    def __init__(self, key, label, from_statuses, form_class, intro, done):
+        self.key = key
+        self.label = label
+        self.from_statuses = from_statuses
+        self.form_class = form_class
+        self.intro = intro
+        self.done = done
+
+    def is_offered(self, project):
+        if project.status not in self.from_statuses:
+            return False
+        # A lapsed dossier (as the dates say) only takes a deposit made in time.
+        return self.key == "record_deposit" or not project.is_lapsed()
+
+    def url_name(self, opts):
+        return f"{opts.app_label}_{opts.model_name}_{self.key}"
+
+    def call(self, project, user, data):
+        function = getattr(services, f"project_{self.key}")
+        if self.key == "stop":
+            return function(project=project, user=user, reason=data["reason"], by_agency=True)
+        return function(project=project, user=user, **data)
+
+
+NOT_FINAL = set(Status) - Project.FINAL
+STEPS = {
+    step.key: step
+    for step in [
+        Step(
+            "record_deposit",
+            _("Eigen aandeel gestort registreren"),
+            {Status.CONFIRMED},
+            DepositForm,
+            _(
+                "De klant heeft zijn eigen aandeel op de kmo-portefeuille gestort. Een storting "
+                "binnen 30 dagen na de bevestiging telt, ook als u ze later registreert."
+            ),
+            _("Het eigen aandeel is geregistreerd."),
+        ),
+        Step(
+            "grant",
+            _("Subsidie toekennen"),
+            {Status.DEPOSITED},
+            RemarkForm,
+            _(
+                "De steun wordt aan de portefeuille van de klant toegevoegd. Daarna kan de klant "
+                "de betaling aan de dienstverlener opdragen."
+            ),
+            _("De subsidie is toegekend."),
+        ),
+        Step(
+            "record_payment",
+            _("Betaling registreren"),
+            {Status.GRANTED, Status.PARTIALLY_PAID},
+            PaymentForm,
+            _(
+                "Een betaling aan de dienstverlener die de klant opdroeg. Samen mogen de "
+                "betalingen het bedrag exclusief btw (eigen aandeel plus steun) niet "
+                "overschrijden."
+            ),
+            _("De betaling is geregistreerd."),
+        ),
+        Step(
+            "close",
+            _("Afsluiten"),
+            {Status.PAID},
+            RemarkForm,
+            _("Het dossier is volledig betaald en wordt afgesloten."),
+            _("Het dossier is afgesloten."),
+        ),
+        Step(
+            "stop",
+            _("Stopzetten"),
+            NOT_FINAL,
+            StopForm,
+            _(
+                "U zet dit dossier stop. Dat is definitief: de steun telt niet langer mee voor "
+                "het jaarplafond van de klant."
+            ),
+            _("Het dossier is stopgezet."),
+        ),
+    ]
+}
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The status as people see it: "vervallen" includes confirmed dossiers past their deadline."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Status.values:
+            return queryset.with_status(self.value())
+        return queryset
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ProjectEventInline(ReadOnlyInline):
+    """Who did what, when and why: the dossier's history."""
+
+    model = ProjectEvent
+    fields = ["at", "action", "from_status", "to_status", "actor", "reason", "remark"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class PaymentInline(ReadOnlyInline):
+    model = Payment
+    fields = ["paid_on", "amount", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+
+@admin.register(Project)
+class ProjectAdmin(KboSearchMixin, admin.ModelAdmin):
+    """The dossier queue and every dossier's agency steps."""
+
+    change_form_template = "admin/projects/project/change_form.html"
+    step_template = "admin/projects/project/step.html"
+
+    list_display = [
+        "number",
+        "client",
+        "client_kbo",
+        "service_provider",
+        "service_type",
+        "state",
+        "filed_on",
+        "start_date",
+        "amount_excl_vat",
+        "subsidy_amount",
+        "amount_paid",
+    ]
+    list_filter = [
+        StatusFilter,
+        "service_type",
+        "company_size",
+        "theme",
+        "higher_rate_topic",
+        "filed_on",
+    ]
+    list_select_related = ["client", "service_provider"]
+    search_fields = [
+        "number",
+        "title",
+        "client__name",
+        "client__kbo_number",
+        "service_provider__name",
+        "provider_organisation__name",
+        "provider_organisation__kbo_number",
+        "registration__number",
+    ]
+    date_hierarchy = "filed_on"
+    list_per_page = 50
+    # Counting a million rows on every page is not worth it.
+    show_full_result_count = False
+    readonly_fields = [
+        "number",
+        "state",
+        "client",
+        "client_kbo",
+        "company_size",
+        "service_provider",
+        "provider_organisation",
+        "service_type",
+        "registration_number",
+        "title",
+        "training_kind",
+        "vakgebied",
+        "theme",
+        "higher_rate_topic",
+        "start_date",
+        "end_date",
+        "filed_on",
+        "filed_by",
+        "amount_excl_vat",
+        "subsidy_percentage",
+        "subsidy_amount",
+        "own_share",
+        "amount_paid",
+        "outstanding",
+        "created_at",
+        "confirmation_due_on",
+        "confirmed_at",
+        "deposit_due_on",
+        "deposit_paid_on",
+        "refused_at",
+        "refusal_reason",
+        "refusal_remark",
+        "granted_at",
+        "paid_on",
+        "closed_at",
+        "stopped_at",
+        "stop_reason",
+        "lapsed_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["number", "state", "title"]}),
+        (_("Klant"), {"fields": ["client", "client_kbo", "company_size", "filed_by"]}),
+        (
+            _("Dienstverlening"),
+            {
+                "fields": [
+                    "service_provider",
+                    "provider_organisation",
+                    "service_type",
+                    "registration_number",
+                    "training_kind",
+                    "vakgebied",
+                    "theme",
+                    "higher_rate_topic",
+                    "start_date",
+                    "end_date",
+                ]
+            },
+        ),
+        (
+            _("Bedragen"),
+            {
+                "fields": [
+                    "amount_excl_vat",
+                    "subsidy_percentage",
+                    "subsidy_amount",
+                    "own_share",
+                    "amount_paid",
+                    "outstanding",
+                ]
+            },
+        ),
+        (
+            _("Verloop"),
+            {
+                "fields": [
+                    "filed_on",
+                    "created_at",
+                    "confirmation_due_on",
+                    "confirmed_at",
+                    "deposit_due_on",
+                    "deposit_paid_on",
+                    "granted_at",
+                    "paid_on",
+                    "closed_at",
+                    "refused_at",
+                    "refusal_reason",
+                    "refusal_remark",
+                    "stopped_at",
+                    "stop_reason",
+                    "lapsed_at",
+                ]
+            },
+        ),
+    ]
+    inlines = [ProjectEventInline, PaymentInline]
+
+    # --- Permissions: read-only, steps through the buttons -----------------------------
+
+    def has_add_permission(self, request):
+        # Applications come from the SMEs, through the portal's rules.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_step_permission(self, request):
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and request.user.has_perm("projects.change_project")
+        )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "client",
+                "service_provider",
+                "provider_organisation",
+                "registration",
+                "vakgebied",
+                "filed_by",
+            )
+        )
+
+    # --- Columns ---------------------------------------------------------------------
+
+    @admin.display(description=_("ondernemingsnummer klant"), ordering="client__kbo_number")
+    def client_kbo(self, obj):
+        return obj.client.kbo_display
+
+    @admin.display(description=_("registratienummer"))
+    def registration_number(self, obj):
+        return obj.registration.number
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj):
+        """The status, with the derived lapse and the next deadline where there is one."""
+        if obj.is_lapsed() and obj.status != Status.LAPSED:
+            return gettext("%(status)s (eigen aandeel niet gestort tegen %(date)s)") % {
+                "status": Status.LAPSED.label,
+                "date": date_format(obj.deposit_due_on, "d/m/Y"),
+            }
+        if obj.status == Status.CONFIRMED:
+            return gettext("%(status)s – eigen aandeel te storten tegen %(date)s") % {
+                "status": obj.get_status_display(),
+                "date": date_format(obj.deposit_due_on, "d/m/Y"),
+            }
+        return obj.get_status_display()
+
+    @admin.display(description=_("nog te betalen"))
+    def outstanding(self, obj):
+        return euro(obj.amount_outstanding)
+
+    # --- The steps -------------------------------------------------------------------
+
+    def get_urls(self):
+        opts = self.opts
+        urls = [
+            path(
+                f"<path:object_id>/{step.key.replace('_', '-')}/",
+                self.admin_site.admin_view(self.step_view),
+                {"step_key": step.key},
+                name=step.url_name(opts),
+            )
+            for step in STEPS.values()
+        ]
+        return urls + super().get_urls()
+
+    def offered_steps(self, request, project):
+        if not self.has_step_permission(request):
+            return []
+        return [
+            {
+                "label": step.label,
+                "url": reverse(f"admin:{step.url_name(self.opts)}", args=[project.pk]),
+            }
+            for step in STEPS.values()
+            if step.is_offered(project)
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        project = self.get_object(request, unquote(object_id))
+        extra_context = {
+            **(extra_context or {}),
+            "steps": self.offered_steps(request, project) if project else [],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def step_view(self, request, object_id, step_key):
+        """A confirmation page with a form for one step; POST calls the service."""
+        if not self.has_step_permission(request):
+            raise PermissionDenied
+        project = self.get_object(request, unquote(object_id))
+        if project is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        step = STEPS[step_key]
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[project.pk]
+        )
+        if not step.is_offered(project):
+            self.message_user(request, self._not_allowed_message(step, project), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+
+        if request.method == "POST":
+            form = step.form_class(request.POST)
+            if form.is_valid():
+                try:
+                    step.call(project, request.user, form.cleaned_data)
+                except services.TransitionError as error:
+                    self.message_user(request, " ".join(error.messages), messages.ERROR)
+                    return HttpResponseRedirect(change_url)
+                except ValidationError as error:
+                    self._add_errors(form, error)
+                else:
+                    self.message_user(request, step.done, messages.SUCCESS)
+                    return HttpResponseRedirect(change_url)
+        else:
+            initial = (
+                {"paid_on": timezone.localdate()}
+                if "paid_on" in step.form_class.base_fields
+                else {}
+            )
+            if step.key == "record_payment":
+                initial["amount"] = project.amount_outstanding
+            form = step.form_class(initial=initial)
+
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{step.label}: {project.number}",
+            "opts": self.opts,
+            "original": project,
+            "project": project,
+            "step": step,
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, self.step_template, context)
+
+    @staticmethod
+    def _add_errors(form, error):
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+
+    @staticmethod
+    def _not_allowed_message(step, project):
+        return gettext(
+            "'%(action)s' kan niet bij een dossier met status '%(status)s'. De pagina toont de "
+            "stappen die nu mogelijk zijn."
+        ) % {"action": step.label, "status": project.get_effective_status_display()}
+
+
+# --- Dated configuration ----------------------------------------------------------------
+
+
+class DatedConfigurationAdmin(admin.ModelAdmin):
+    """Periods are validated by the model: an overlap with another period is refused."""
+
+    list_filter = ["valid_from"]
+    date_hierarchy = "valid_from"
+
+    @admin.display(description=_("geldt vandaag"), boolean=True)
+    def in_force_today(self, obj):
+        today = timezone.localdate()
+        return obj.valid_from <= today and (obj.valid_until is None or today <= obj.valid_until)
+
+
+@admin.register(SubsidyRate)
+class SubsidyRateAdmin(DatedConfigurationAdmin):
+    list_display = [
+        "company_size",
+        "higher_rate",
+        "percentage",
+        "valid_from",
+        "valid_until",
+        "in_force_today",
+    ]
+    list_filter = ["company_size", "higher_rate", "valid_from"]
+    fields = ["company_size", "higher_rate", "percentage", "valid_from", "valid_until"]
+
+
+@admin.register(AnnualCeiling)
+class AnnualCeilingAdmin(DatedConfigurationAdmin):
+    list_display = ["amount", "valid_from", "valid_until", "in_force_today"]
+    fields = ["amount", "valid_from", "valid_until"]

@@ -1,0 +1,220 @@
+"""Exports of the 2.4 overview: the filtered dossiers as CSV and as XLSX.
+
+Both read the rows through projects.selectors.project_export_rows (one query,
+read in chunks) and never hold the whole list in memory:
+
+- CSV is streamed (StreamingHttpResponse) in the conventions Excel uses in
+  Belgium: UTF-8 with a byte-order mark (else Excel reads the accents as
+  Windows-1252), ";" as separator, a decimal comma without thousands separator
+  (1250,50) and dates as dd/mm/jjjj. Those are the conventions of the people who
+  open it; a program that wants typed values reads the XLSX.
+- XLSX is written by xlsxwriter in constant_memory mode (each row is flushed to
+  a temporary file as it is written) into a temporary file that is then sent;
+  amounts are numbers and dates are dates, formatted for reading.
+
+The column headers are Dutch, like the screens. Text typed by people (a title,
+a client's name) could start with "=" and become a formula in a spreadsheet:
+CSV cells are defused with a leading apostrophe, XLSX cells are written as
+strings.
+"""
+
+import csv
+import tempfile
+from dataclasses import dataclass
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal import validators
+from projects.models import HigherRateTopic, Project, Theme, TrainingKind
+from projects.selectors import project_export_rows
+from registrations.models import ServiceType
+
+CHUNK_SIZE = 2000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: object
+    field: str
+    kind: str = "text"  # text | date | money | percentage | integer
+    choices: dict | None = None
+    width: int = 16
+
+
+def _labels(choices):
+    return dict(choices.choices)
+
+
+COLUMNS = [
+    Column(_("Dossiernummer"), "number", width=18),
+    Column(_("Aanvraagdatum"), "filed_on", "date", width=13),
+    Column(_("Klant"), "client__name", width=30),
+    Column(_("Ondernemingsnummer klant"), "client__kbo_number", "kbo", width=16),
+    Column(_("Dienstverlener"), "service_provider__name", width=30),
+    Column(_("Registratienummer"), "registration__number", width=14),
+    Column(_("Type dienstverlening"), "service_type", choices=_labels(ServiceType), width=12),
+    Column(_("Titel"), "title", width=40),
+    Column(_("Soort opleiding"), "training_kind", choices=_labels(TrainingKind), width=14),
+    Column(_("Vakgebied"), "vakgebied__name", width=28),
+    Column(_("Thema"), "theme", choices=_labels(Theme), width=24),
+    Column(
+        _("Verhoogde steun voor"), "higher_rate_topic", choices=_labels(HigherRateTopic), width=18
+    ),
+    Column(_("Startdatum"), "start_date", "date", width=12),
+    Column(_("Einddatum"), "end_date", "date", width=12),
+    Column(_("Bedrag excl. btw (EUR)"), "amount_excl_vat", "money", width=14),
+    Column(_("Steunpercentage (%)"), "subsidy_percentage", "percentage", width=10),
+    Column(_("Steunbedrag (EUR)"), "subsidy_amount", "money", width=14),
+    Column(_("Eigen aandeel (EUR)"), "own_share", "money", width=14),
+    Column(_("Reeds betaald (EUR)"), "amount_paid", "money", width=14),
+    Column(_("Status"), "effective_status", choices=_labels(Project.Status), width=22),
+    Column(_("Volgende termijn"), "next_deadline", "date", width=13),
+    Column(_("Dagen resterend"), "days_left", "integer", width=10),
+]
+
+
+def headers():
+    return [str(column.header) for column in COLUMNS]
+
+
+def export_filename(extension):
+    return f"projecten-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+def _text(column, value):
+    if value in (None, ""):
+        return ""
+    if column.choices is not None:
+        return str(column.choices.get(value, value))
+    if column.kind == "kbo":
+        return validators.format_kbo_number(value)
+    return str(value)
+
+
+# --- CSV ------------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, for csv.writer in a generator."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_defused(text):
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_converter(column):
+    """A function turning one value of `column` into its CSV text (Belgian Excel
+    conventions: dd/mm/jjjj, decimal comma, formulas defused).
+
+    Made once per column per export: choice labels are translated once, not once
+    per cell (an export of 10,000 rows would otherwise resolve 50,000 lazy
+    translations).
+    """
+    if column.choices is not None:
+        labels = {value: _csv_defused(str(label)) for value, label in column.choices.items()}
+        return lambda value: labels.get(value, value) if value else ""
+    if column.kind == "date":
+        return lambda value: f"{value.day:02d}/{value.month:02d}/{value.year}" if value else ""
+    if column.kind in ("money", "percentage"):
+        return lambda value: "" if value is None else f"{value:.2f}".replace(".", ",")
+    if column.kind == "integer":
+        return lambda value: "" if value is None else str(value)
+    return lambda value: _csv_defused(_text(column, value)) if value else ""
+
+
+def csv_cell(column, value):
+    """One value as the CSV shows it."""
+    return csv_converter(column)(value)
+
+
+def csv_lines(rows):
+    """The CSV file line by line: the byte-order mark and headers, then one line per row."""
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    converters = [(column.field, csv_converter(column)) for column in COLUMNS]
+    yield "\ufeff" + writer.writerow(headers())
+    for row in rows:
+        yield writer.writerow([convert(row[field]) for field, convert in converters])
+
+
+def csv_response(*, organisation, filters):
+    """The filtered overview as a streamed CSV download."""
+    rows = project_export_rows(organisation=organisation, chunk_size=CHUNK_SIZE, **filters)
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export_filename("csv")}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- XLSX -----------------------------------------------------------------------------
+
+
+def _xlsx_writer(sheet, column, formats):
+    """A function writing one value of `column` into a cell, typed: dates as dates,
+    amounts as numbers, text as strings (never a formula). Labels are translated once."""
+    if column.kind == "date":
+        return lambda row, col, value: sheet.write_datetime(row, col, value, formats["date"])
+    if column.kind in ("money", "percentage"):
+        number_format = formats[column.kind]
+        # A float only for the cell: the spreadsheet stores doubles anyway.
+        return lambda row, col, value: sheet.write_number(row, col, float(value), number_format)
+    if column.kind == "integer":
+        return lambda row, col, value: sheet.write_number(row, col, value, formats["integer"])
+    if column.choices is not None:
+        labels = {value: str(label) for value, label in column.choices.items()}
+        return lambda row, col, value: sheet.write_string(row, col, labels.get(value, value))
+    return lambda row, col, value: sheet.write_string(row, col, _text(column, value))
+
+
+def write_xlsx(output, rows):
+    """Write the rows as a one-sheet workbook to `output` (a path or a binary file)."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(output, {"constant_memory": True, "in_memory": False})
+    sheet = workbook.add_worksheet(str(_("Projecten")))
+    bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    formats = {
+        "date": workbook.add_format({"num_format": "dd/mm/yyyy"}),
+        "money": workbook.add_format({"num_format": "#,##0.00"}),
+        "percentage": workbook.add_format({"num_format": "0.00"}),
+        "integer": workbook.add_format({"num_format": "0"}),
+    }
+    for index, column in enumerate(COLUMNS):
+        sheet.set_column(index, index, column.width)
+    sheet.freeze_panes(1, 0)
+    for index, header in enumerate(headers()):
+        sheet.write_string(0, index, header, bold)
+    writers = [
+        (index, column.field, _xlsx_writer(sheet, column, formats))
+        for index, column in enumerate(COLUMNS)
+    ]
+    row_number = 0
+    for row_number, row in enumerate(rows, start=1):
+        for index, field, write in writers:
+            value = row[field]
+            if value is not None and value != "":
+                write(row_number, index, value)
+    sheet.autofilter(0, 0, max(row_number, 1), len(COLUMNS) - 1)
+    workbook.close()
+
+
+def xlsx_response(*, organisation, filters):
+    """The filtered overview as an XLSX download, built in a temporary file."""
+    rows = project_export_rows(organisation=organisation, chunk_size=CHUNK_SIZE, **filters)
+    # Not a context manager: FileResponse closes (and so deletes) it once it is sent.
+    output = tempfile.TemporaryFile()  # noqa: SIM115
+    write_xlsx(output, rows)
+    output.seek(0)
+    response = FileResponse(
+        output,
+        as_attachment=True,
+        filename=export_filename("xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,849 @@
+"""Subsidy dossiers (steundossiers, 2.4 "Overzicht projecten") and the dated
+configuration that decides how much subsidy a dossier gets.
+
+An SME (the client) files an application naming a registered service provider;
+the provider confirms or refuses it; the SME pays its own share into the wallet
+within 30 days of the confirmation, else the dossier lapses; the agency adds the
+subsidy and records the payments the SME orders to the provider's account.
+
+Every change of status is a function in projects.services; the state machine
+is Project.TRANSITIONS below. Rates and the annual ceiling are rows that staff
+change in the admin (SubsidyRate, AnnualCeiling); projects.rates reads them.
+Amounts are Decimal euros with two decimals (cents-exact), never float.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from providers.models import Organisation, ServiceProvider, Vakgebied
+from registrations.models import Registration, ServiceType
+
+# Filed at most this many calendar days after the services start (day 14 is in time).
+FILING_TERM_DAYS = 14
+# The SME pays its own share at most this many days after the provider's confirmation.
+DEPOSIT_TERM_DAYS = 30
+ZERO = Decimal("0.00")
+
+
+class CompanySize(models.TextChoices):
+    """The enterprise's size under the European SME definition.
+
+    "Large" is a choice so that the application form can refuse it with the
+    reason; no dossier is ever stored with it (see the check constraint).
+    """
+
+    SMALL = "small", _("kleine onderneming")
+    MEDIUM = "medium", _("middelgrote onderneming")
+    LARGE = "large", _("grote onderneming")
+
+
+ELIGIBLE_COMPANY_SIZES = [CompanySize.SMALL, CompanySize.MEDIUM]
+
+
+class Theme(models.TextChoices):
+    """VLAIO's eight future-oriented themes (since 2023); not the 19 vakgebieden."""
+
+    STRATEGY = "strategy", _("Bedrijfsstrategie")
+    PROFESSIONAL_SKILLS = "professional_skills", _("Beroepsspecifieke competenties")
+    DIGITALISATION = "digitalisation", _("Digitalisering")
+    SUSTAINABILITY = "sustainability", _("Duurzaamheid")
+    FINANCIAL_LITERACY = "financial_literacy", _("Financiële geletterdheid")
+    INNOVATION = "innovation", _("Innovatie")
+    INTERNATIONALISATION = "internationalisation", _("Internationalisering")
+    PEOPLE_MANAGEMENT = "people_management", _("Personeelsmanagement")
+
+
+class HigherRateTopic(models.TextChoices):
+    """Topics that get the higher subsidy percentage.
+
+    They are narrower than a theme (cybersecurity is one part of
+    digitalisation), so they are a separate answer on the application and the
+    rate table only says "higher rate: yes/no". Energy efficiency counts for
+    training only (VLAIO, reform of 1 February 2026).
+    """
+
+    ENERGY_EFFICIENCY = "energy_efficiency", _("energie-efficiëntie")
+    CYBERSECURITY = "cybersecurity", _("cybersecurity")
+
+
+class TrainingKind(models.TextChoices):
+    CLASSROOM = "classroom", _("klassikaal")
+    DISTANCE = "distance", _("afstandsleren")
+    INTERNAL = "internal", _("intern")
+
+
+# --- Dated configuration -------------------------------------------------------------
+
+
+class DatedConfiguration(models.Model):
+    """A value that applies from `valid_from` up to and including `valid_until`
+    (open-ended when empty). Rows for the same key may not overlap."""
+
+    valid_from = models.DateField(_("geldig vanaf"))
+    valid_until = models.DateField(
+        _("geldig tot en met"),
+        null=True,
+        blank=True,
+        help_text=_("Leeg laten zolang de waarde geldt."),
+    )
+
+    # Field names that, with the period, identify one value (e.g. company size).
+    key_fields = ()
+
+    class Meta:
+        abstract = True
+
+    def overlapping(self):
+        same_key = {name: getattr(self, name) for name in self.key_fields}
+        rows = type(self).objects.filter(**same_key).exclude(pk=self.pk)
+        if self.valid_until is not None:
+            rows = rows.filter(valid_from__lte=self.valid_until)
+        return rows.filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=self.valid_from)
+        )
+
+    def clean(self):
+        super().clean()
+        if self.valid_from is None:
+            return
+        if self.valid_until is not None and self.valid_until < self.valid_from:
+            raise ValidationError(
+                {"valid_until": _("De einddatum mag niet vóór de begindatum liggen.")}
+            )
+        if any(getattr(self, name) in (None, "") for name in self.key_fields):
+            return
+        other = self.overlapping().order_by("valid_from").first()
+        if other is not None:
+            raise ValidationError(
+                _(
+                    "Deze periode overlapt met %(other)s. Sluit die periode eerst af (geldig "
+                    "tot en met) of kies andere data."
+                )
+                % {"other": other}
+            )
+
+    @staticmethod
+    def period_display(valid_from, valid_until):
+        start = date_format(valid_from, "d/m/Y")
+        if valid_until is None:
+            return _("vanaf %(start)s") % {"start": start}
+        return f"{start} – {date_format(valid_until, 'd/m/Y')}"
+
+
+class SubsidyRate(DatedConfiguration):
+    """The subsidy percentage for a company size, with or without the higher rate."""
+
+    company_size = models.CharField(
+        _("grootte van de onderneming"),
+        max_length=10,
+        choices=[(size.value, size.label) for size in ELIGIBLE_COMPANY_SIZES],
+    )
+    higher_rate = models.BooleanField(
+        _("verhoogd percentage"),
+        default=False,
+        help_text=_("Voor opleiding of advies over cybersecurity of energie-efficiëntie."),
+    )
+    percentage = models.DecimalField(_("steunpercentage"), max_digits=5, decimal_places=2)
+
+    key_fields = ("company_size", "higher_rate")
+
+    class Meta:
+        verbose_name = _("steunpercentage")
+        verbose_name_plural = _("steunpercentages")
+        ordering = ["-valid_from", "company_size", "higher_rate"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percentage__gt=0, percentage__lte=100),
+                name="subsidy_rate_percentage_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="subsidy_rate_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(company_size__in=["small", "medium"]),
+                name="subsidy_rate_company_size_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["company_size", "higher_rate", "valid_from"],
+                name="subsidy_rate_unique_start",
+            ),
+        ]
+
+    def __str__(self):
+        kind = _("verhoogd") if self.higher_rate else _("gewoon")
+        return (
+            f"{self.get_company_size_display()}, {kind}: {self.percentage} % "
+            f"({self.period_display(self.valid_from, self.valid_until)})"
+        )
+
+
+class AnnualCeiling(DatedConfiguration):
+    """The most subsidy one enterprise can get in one calendar year."""
+
+    amount = models.DecimalField(
+        _("steunplafond per kalenderjaar"), max_digits=12, decimal_places=2
+    )
+
+    class Meta:
+        verbose_name = _("jaarlijks steunplafond")
+        verbose_name_plural = _("jaarlijkse steunplafonds")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="annual_ceiling_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="annual_ceiling_period_ordered",
+            ),
+            models.UniqueConstraint(fields=["valid_from"], name="annual_ceiling_unique_start"),
+        ]
+
+    def __str__(self):
+        return f"€ {self.amount} ({self.period_display(self.valid_from, self.valid_until)})"
+
+
+# --- The dossier ---------------------------------------------------------------------
+
+
+class DaysBetween(models.Func):
+    """DaysBetween(later, earlier): whole days from `earlier` to `later`, in the database."""
+
+    output_field = models.IntegerField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra_context
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+class ProjectQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        """The dossiers naming one of `organisation`'s service providers (provider side)."""
+        return self.filter(provider_organisation=organisation)
+
+    def for_client(self, organisation):
+        """The dossiers `organisation` filed as the client (SME side)."""
+        return self.filter(client=organisation)
+
+    def due_to_lapse(self, on=None):
+        """Confirmed dossiers whose own share was not paid in time: lapsed as of `on`,
+        whether or not the daily command has recorded it yet."""
+        on = on or timezone.localdate()
+        return self.filter(status=Project.Status.CONFIRMED, deposit_due_on__lt=on)
+
+    def lapsed(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(
+            models.Q(status=Project.Status.LAPSED)
+            | models.Q(status=Project.Status.CONFIRMED, deposit_due_on__lt=on)
+        )
+
+    def with_status(self, status, on=None):
+        """Filter on the status as people see it: "vervallen" includes the derived lapse."""
+        on = on or timezone.localdate()
+        if status == Project.Status.LAPSED:
+            return self.lapsed(on)
+        if status == Project.Status.CONFIRMED:
+            return self.filter(status=status).exclude(deposit_due_on__lt=on)
+        return self.filter(status=status)
+
+    def counting_for_ceiling(self, on=None):
+        """Dossiers whose subsidy counts toward the client's annual ceiling: all but the
+        refused, stopped and lapsed ones (lapsed as derived from the dates)."""
+        on = on or timezone.localdate()
+        return self.exclude(status__in=Project.NOT_COUNTING).exclude(
+            status=Project.Status.CONFIRMED, deposit_due_on__lt=on
+        )
+
+    def with_deadline(self, on=None):
+        """Annotate `next_deadline` (date) and `days_left` (int, negative when overdue).
+
+        The next deadline is the provider's confirmation term while the dossier is
+        filed, and the SME's deposit deadline once it is confirmed; None otherwise
+        (and for a confirmed dossier that has lapsed). `effective_status` is the
+        status with the derived lapse applied.
+        """
+        on = on or timezone.localdate()
+        Status = Project.Status
+        next_deadline = models.Case(
+            models.When(status=Status.SUBMITTED, then=models.F("confirmation_due_on")),
+            models.When(
+                status=Status.CONFIRMED, deposit_due_on__gte=on, then=models.F("deposit_due_on")
+            ),
+            default=None,
+            output_field=models.DateField(),
+        )
+        return self.annotate(
+            next_deadline=next_deadline,
+            days_left=DaysBetween(
+                next_deadline, models.Value(on, output_field=models.DateField())
+            ),
+            effective_status=models.Case(
+                models.When(
+                    status=Status.CONFIRMED,
+                    deposit_due_on__lt=on,
+                    then=models.Value(Status.LAPSED),
+                ),
+                default=models.F("status"),
+                output_field=models.CharField(),
+            ),
+        )
+
+
+class Project(models.Model):
+    """A subsidy dossier (steundossier): one SME buying one service from one provider.
+
+    State machine (every transition is a function in projects.services):
+
+        submitted       -> confirmed | refused (by the provider) | stopped
+        confirmed       -> deposited | lapsed (no deposit within 30 days) | stopped
+        deposited       -> granted | stopped
+        granted         -> partially_paid | paid | stopped
+        partially_paid  -> partially_paid (another payment) | paid | stopped
+        paid            -> closed | stopped
+
+    refused, closed, stopped and lapsed are final. A confirmed dossier whose
+    deposit deadline has passed is lapsed from that day on (is_lapsed(),
+    ProjectQuerySet.lapsed()); the daily command `lapse_projects` only records it.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("ingediend")
+        CONFIRMED = "confirmed", _("bevestigd")
+        REFUSED = "refused", _("geweigerd door dienstverlener")
+        DEPOSITED = "deposited", _("eigen aandeel gestort")
+        GRANTED = "granted", _("subsidie toegekend")
+        PARTIALLY_PAID = "partially_paid", _("deels betaald")
+        PAID = "paid", _("betaald")
+        CLOSED = "closed", _("afgesloten")
+        STOPPED = "stopped", _("stopgezet")
+        LAPSED = "lapsed", _("vervallen")
+
+    TRANSITIONS = {
+        Status.SUBMITTED: {Status.CONFIRMED, Status.REFUSED, Status.STOPPED},
+        Status.CONFIRMED: {Status.DEPOSITED, Status.LAPSED, Status.STOPPED},
+        Status.DEPOSITED: {Status.GRANTED, Status.STOPPED},
+        Status.GRANTED: {Status.PARTIALLY_PAID, Status.PAID, Status.STOPPED},
+        Status.PARTIALLY_PAID: {Status.PARTIALLY_PAID, Status.PAID, Status.STOPPED},
+        Status.PAID: {Status.CLOSED, Status.STOPPED},
+        Status.REFUSED: set(),
+        Status.CLOSED: set(),
+        Status.STOPPED: set(),
+        Status.LAPSED: set(),
+    }
+    FINAL = {Status.REFUSED, Status.CLOSED, Status.STOPPED, Status.LAPSED}
+    # Dossiers that no longer use any of the client's annual ceiling.
+    NOT_COUNTING = {Status.REFUSED, Status.STOPPED, Status.LAPSED}
+    # The SME may stop its own dossier until money has been paid to the provider;
+    # after that only the agency can (it has to settle the payments).
+    SME_STOPPABLE = {Status.SUBMITTED, Status.CONFIRMED, Status.DEPOSITED, Status.GRANTED}
+
+    class RefusalReason(models.TextChoices):
+        ENTERPRISE_NOT_ELIGIBLE = (
+            "enterprise_not_eligible",
+            _("onderneming komt niet in aanmerking"),
+        )
+        RELATED_ENTERPRISE = "related_enterprise", _("aanverwante onderneming")
+        SERVICE_NOT_ELIGIBLE = "service_not_eligible", _("dienstverlening komt niet in aanmerking")
+        WRONG_PROVIDER = "wrong_provider", _("verkeerde dienstverlener")
+
+    # KMO-<year of filing>-<6 digits>, assigned when the application is filed.
+    number = models.CharField(_("dossiernummer"), max_length=20, unique=True, editable=False)
+    client = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("klant"),
+        db_index=False,  # leads the composite client indexes below
+    )
+    service_provider = models.ForeignKey(
+        ServiceProvider,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("dienstverlener"),
+    )
+    # The service provider's organisation, copied at filing so that the provider
+    # overview (1,000,000 dossiers) filters and sorts on one table's indexes.
+    provider_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="provider_projects",
+        verbose_name=_("onderneming van de dienstverlener"),
+        editable=False,
+        db_index=False,  # leads the composite overview indexes below
+    )
+    service_type = models.CharField(
+        _("type dienstverlening"), max_length=1, choices=ServiceType.choices
+    )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("registratie"),
+        editable=False,
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    training_kind = models.CharField(
+        _("soort opleiding"), max_length=20, choices=TrainingKind.choices, blank=True
+    )
+    vakgebied = models.ForeignKey(
+        Vakgebied, on_delete=models.PROTECT, related_name="projects", verbose_name=_("vakgebied")
+    )
+    theme = models.CharField(_("thema"), max_length=30, choices=Theme.choices)
+    higher_rate_topic = models.CharField(
+        _("onderwerp met verhoogde steun"),
+        max_length=30,
+        choices=HigherRateTopic.choices,
+        blank=True,
+        help_text=_(
+            "Opleiding of advies over cybersecurity, of opleiding over energie-efficiëntie, "
+            "krijgt een hoger steunpercentage."
+        ),
+    )
+    start_date = models.DateField(_("startdatum"))
+    end_date = models.DateField(_("einddatum"))
+    filed_on = models.DateField(_("aanvraagdatum"), default=timezone.localdate)
+    amount_excl_vat = models.DecimalField(
+        _("bedrag exclusief btw"), max_digits=12, decimal_places=2
+    )
+    company_size = models.CharField(
+        _("grootte van de onderneming"), max_length=10, choices=CompanySize.choices
+    )
+    # Computed at filing from the dated configuration and the annual ceiling, then kept.
+    subsidy_percentage = models.DecimalField(
+        _("steunpercentage"), max_digits=5, decimal_places=2, editable=False
+    )
+    subsidy_amount = models.DecimalField(
+        _("steunbedrag"), max_digits=12, decimal_places=2, editable=False
+    )
+    own_share = models.DecimalField(
+        _("eigen aandeel"), max_digits=12, decimal_places=2, editable=False
+    )
+    # The sum of the payments, kept by the payment service (for totals and "betaald").
+    amount_paid = models.DecimalField(
+        _("reeds betaald"), max_digits=12, decimal_places=2, default=ZERO, editable=False
+    )
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ingediend door"),
+    )
+    created_at = models.DateTimeField(_("ingediend op"), default=timezone.now)
+    # The provider's confirmation term: the portal's own, informative term (no
+    # official one is published); nothing lapses when it passes.
+    confirmation_due_on = models.DateField(_("te bevestigen tegen"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("bevestigd op"), null=True, blank=True)
+    deposit_due_on = models.DateField(_("eigen aandeel te storten tegen"), null=True, blank=True)
+    refused_at = models.DateTimeField(_("geweigerd op"), null=True, blank=True)
+    refusal_reason = models.CharField(
+        _("reden van weigering"), max_length=30, choices=RefusalReason.choices, blank=True
+    )
+    refusal_remark = models.TextField(_("toelichting bij de weigering"), blank=True)
+    deposit_paid_on = models.DateField(_("eigen aandeel gestort op"), null=True, blank=True)
+    granted_at = models.DateTimeField(_("subsidie toegekend op"), null=True, blank=True)
+    paid_on = models.DateField(_("volledig betaald op"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("stopgezet op"), null=True, blank=True)
+    stop_reason = models.TextField(_("reden van stopzetting"), blank=True)
+    lapsed_at = models.DateTimeField(_("vervallen op"), null=True, blank=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("steundossier")
+        verbose_name_plural = _("steundossiers")
+        ordering = ["-filed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=[
+                        "submitted",
+                        "confirmed",
+                        "refused",
+                        "deposited",
+                        "granted",
+                        "partially_paid",
+                        "paid",
+                        "closed",
+                        "stopped",
+                        "lapsed",
+                    ]
+                ),
+                name="project_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(service_type__in=["O", "A"]), name="project_service_type_valid"
+            ),
+            # A large enterprise is refused; it never becomes a dossier.
+            models.CheckConstraint(
+                condition=models.Q(company_size__in=["small", "medium"]),
+                name="project_company_size_eligible",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(training_kind="") | models.Q(service_type="O"),
+                name="project_training_kind_only_for_training",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="project_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_excl_vat__gt=0), name="project_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(subsidy_amount__gte=0)
+                & models.Q(subsidy_amount__lte=models.F("amount_excl_vat")),
+                name="project_subsidy_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    own_share=models.F("amount_excl_vat") - models.F("subsidy_amount")
+                ),
+                name="project_own_share_is_rest",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_paid__gte=0)
+                & models.Q(amount_paid__lte=models.F("amount_excl_vat")),
+                name="project_paid_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="confirmed")
+                | models.Q(confirmed_at__isnull=False, deposit_due_on__isnull=False),
+                name="project_confirmed_has_deadline",
+            ),
+        ]
+        indexes = [
+            # The provider overview (2.4): one organisation, newest filing first,
+            # optionally narrowed by status, client, vakgebied, type or period.
+            # INCLUDE makes the overview's totals (count and sums of the filtered set)
+            # an index-only scan on PostgreSQL; SQLite ignores it.
+            models.Index(
+                fields=["provider_organisation", "-filed_on", "-id"],
+                include=["amount_excl_vat", "subsidy_amount", "status", "deposit_due_on"],
+                name="project_org_filed_idx",
+            ),
+            models.Index(
+                fields=["provider_organisation", "status", "-filed_on", "-id"],
+                name="project_org_status_idx",
+            ),
+            models.Index(
+                fields=["provider_organisation", "client", "-filed_on", "-id"],
+                name="project_org_client_idx",
+            ),
+            models.Index(
+                fields=["provider_organisation", "vakgebied", "-filed_on", "-id"],
+                name="project_org_vak_idx",
+            ),
+            models.Index(
+                fields=["provider_organisation", "service_type", "-filed_on", "-id"],
+                name="project_org_type_idx",
+            ),
+            models.Index(
+                fields=["provider_organisation", "start_date"], name="project_org_start_idx"
+            ),
+            # The SME's own list, and its annual ceiling (client, year of filing).
+            models.Index(fields=["client", "-filed_on", "-id"], name="project_client_filed_idx"),
+            # The agency's queue in the admin.
+            models.Index(fields=["status", "-filed_on", "-id"], name="project_status_filed_idx"),
+            # The daily lapse command and the derived lapse.
+            models.Index(
+                fields=["deposit_due_on"],
+                condition=models.Q(status="confirmed"),
+                name="project_deposit_due_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number or _('nieuw dossier')} – {self.title}"
+
+    # --- Derived rules, also used by the forms through full_clean() ------------------
+
+    @property
+    def filing_deadline(self):
+        """The last day on which the application may be filed."""
+        return self.start_date + datetime.timedelta(days=FILING_TERM_DAYS)
+
+    def find_registration(self):
+        """The provider's registration for the service type in force on the filing date."""
+        from registrations.selectors import listed_registrations
+
+        return (
+            listed_registrations(on=self.filed_on, service_types=[self.service_type])
+            .filter(service_provider_id=self.service_provider_id)
+            .order_by("-valid_from")
+            .first()
+        )
+
+    def clean(self):
+        """The eligibility rules, each with a message for the SME next to the field.
+
+        Fills in what follows from the other fields (the provider's organisation and
+        registration), so that a ModelForm for the application can call full_clean().
+        """
+        super().clean()
+        errors = {}
+        if self.filed_on is None:
+            self.filed_on = timezone.localdate()
+        if self.company_size == CompanySize.LARGE:
+            errors["company_size"] = _(
+                "Een grote onderneming komt niet in aanmerking voor de kmo-portefeuille: de "
+                "steun is er alleen voor kleine en middelgrote ondernemingen (kmo's) volgens de "
+                "Europese kmo-definitie."
+            )
+        if self.amount_excl_vat is not None and self.amount_excl_vat <= 0:
+            errors["amount_excl_vat"] = _("Het bedrag exclusief btw moet groter zijn dan € 0,00.")
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("De einddatum mag niet vóór de startdatum liggen.")
+        if self.start_date and self.filed_on > self.filing_deadline:
+            errors["start_date"] = _(
+                "Een steunaanvraag moet ten laatste %(days)d kalenderdagen na de startdatum "
+                "ingediend worden. Voor een dienstverlening die startte op %(start)s kon dat tot "
+                "en met %(last)s."
+            ) % {
+                "days": FILING_TERM_DAYS,
+                "start": date_format(self.start_date, "d/m/Y"),
+                "last": date_format(self.filing_deadline, "d/m/Y"),
+            }
+        if self.service_type == ServiceType.TRAINING and not self.training_kind:
+            errors["training_kind"] = _(
+                "Kies de soort opleiding: klassikaal, afstandsleren of intern."
+            )
+        if self.service_type == ServiceType.ADVICE and self.training_kind:
+            errors["training_kind"] = _("De soort opleiding geldt alleen voor een opleiding.")
+        if (
+            self.higher_rate_topic == HigherRateTopic.ENERGY_EFFICIENCY
+            and self.service_type == ServiceType.ADVICE
+        ):
+            errors["higher_rate_topic"] = _(
+                "Het verhoogde steunpercentage voor energie-efficiëntie geldt alleen voor een "
+                "opleiding."
+            )
+        if self.service_provider_id is not None:
+            provider = self.service_provider
+            self.provider_organisation_id = provider.organisation_id
+            if self.client_id is not None and self.client_id == provider.organisation_id:
+                errors["service_provider"] = _(
+                    "Een onderneming kan geen steun aanvragen voor de diensten van haar eigen "
+                    "dienstverlener: kies een andere geregistreerde dienstverlener."
+                )
+            if (
+                self.vakgebied_id is not None
+                and not provider.vakgebieden.filter(pk=self.vakgebied_id).exists()
+            ):
+                errors["vakgebied"] = _(
+                    "Kies een vakgebied uit de selectie van de dienstverlener %(provider)s."
+                ) % {"provider": provider.name}
+            if self.service_type in ServiceType.values and self.pk is None:
+                registration = self.find_registration()
+                if registration is None:
+                    errors["service_type"] = _(
+                        "%(provider)s is op %(date)s niet geregistreerd voor %(type)s in de "
+                        "kmo-portefeuille: kies een ander type of een andere dienstverlener."
+                    ) % {
+                        "provider": provider.name,
+                        "date": date_format(self.filed_on, "d/m/Y"),
+                        "type": ServiceType(self.service_type).label,
+                    }
+                else:
+                    self.registration = registration
+        if errors:
+            raise ValidationError(errors)
+
+    # --- Status, as people see it ---------------------------------------------------
+
+    def can_become(self, status):
+        return status in self.TRANSITIONS[self.Status(self.status)]
+
+    @property
+    def is_final(self):
+        return self.status in self.FINAL
+
+    def is_lapsed(self, on=None):
+        """Lapsed: recorded as such, or confirmed and the deposit deadline has passed."""
+        on = on or timezone.localdate()
+        if self.status == self.Status.LAPSED:
+            return True
+        return (
+            self.status == self.Status.CONFIRMED
+            and self.deposit_due_on is not None
+            and self.deposit_due_on < on
+        )
+
+    # effective_status, next_deadline and days_left have the names of the annotations of
+    # ProjectQuerySet.with_deadline(), which shadow them with the same values on the rows
+    # it returns: templates read `project.days_left` either way. Python code that may get
+    # either kind of row calls the class's function (Project.days_left(project, on)).
+
+    def _effective_status(self, on):
+        return self.Status.LAPSED if self.is_lapsed(on) else self.Status(self.status)
+
+    def _next_deadline(self, on):
+        if self.status == self.Status.SUBMITTED:
+            return self.confirmation_due_on
+        if self.status == self.Status.CONFIRMED and not self.is_lapsed(on):
+            return self.deposit_due_on
+        return None
+
+    def effective_status(self, on=None):
+        """The status as people see it: "vervallen" once the deposit deadline has passed."""
+        return self._effective_status(on)
+
+    def get_effective_status_display(self, on=None):
+        return self._effective_status(on).label
+
+    def next_deadline(self, on=None):
+        """The provider's confirmation term or the SME's deposit deadline, else None."""
+        return self._next_deadline(on)
+
+    def days_left(self, on=None):
+        """Days until the next deadline (0 on the day itself), or None."""
+        on = on or timezone.localdate()
+        deadline = self._next_deadline(on)
+        return None if deadline is None else (deadline - on).days
+
+    def can_be_stopped_by_sme(self, on=None):
+        return self.status in self.SME_STOPPABLE and not self.is_lapsed(on)
+
+    @property
+    def amount_outstanding(self):
+        """What the SME still has to order paid to the provider: the whole amount
+        excluding VAT (own share + subsidy) minus the payments so far."""
+        return self.amount_excl_vat - self.amount_paid
+
+
+class ProjectNumberCounter(models.Model):
+    """The last dossier number handed out per year of filing (locked while assigning)."""
+
+    year = models.PositiveSmallIntegerField(_("jaar"), unique=True)
+    last_number = models.PositiveIntegerField(_("laatste nummer"), default=0)
+
+    class Meta:
+        verbose_name = _("teller dossiernummers")
+        verbose_name_plural = _("tellers dossiernummers")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+
+class ProjectEventQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        return self.filter(project__provider_organisation=organisation)
+
+    def for_client(self, organisation):
+        return self.filter(project__client=organisation)
+
+
+class ProjectEvent(models.Model):
+    """One step in a dossier's life: who, when, from which status to which, and why."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("ingediend")
+        CONFIRM = "confirm", _("bevestigd door de dienstverlener")
+        REFUSE = "refuse", _("geweigerd door de dienstverlener")
+        RECORD_DEPOSIT = "record_deposit", _("eigen aandeel gestort")
+        GRANT = "grant", _("subsidie toegekend")
+        RECORD_PAYMENT = "record_payment", _("betaling geregistreerd")
+        CLOSE = "close", _("afgesloten")
+        STOP = "stop", _("stopgezet")
+        LAPSE = "lapse", _("vervallen")
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="events", verbose_name=_("dossier")
+    )
+    action = models.CharField(_("handeling"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(
+        _("vorige status"), max_length=20, choices=Project.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("nieuwe status"), max_length=20, choices=Project.Status.choices)
+    # None for what the portal does by itself (the daily lapse command).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("door"),
+    )
+    at = models.DateTimeField(_("op"), default=timezone.now)
+    reason = models.TextField(_("reden"), blank=True)
+    remark = models.TextField(_("opmerking"), blank=True)
+
+    objects = ProjectEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gebeurtenis")
+        verbose_name_plural = _("gebeurtenissen")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.project}: {self.get_action_display()}"
+
+
+class PaymentQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        return self.filter(project__provider_organisation=organisation)
+
+    def for_client(self, organisation):
+        return self.filter(project__client=organisation)
+
+
+class Payment(models.Model):
+    """A payment to the provider that the SME ordered from its wallet, recorded by staff.
+
+    The payments of a dossier add up to at most its amount excluding VAT (own
+    share plus subsidy): that is what the provider is paid.
+    """
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="payments", verbose_name=_("dossier")
+    )
+    amount = models.DecimalField(_("bedrag"), max_digits=12, decimal_places=2)
+    paid_on = models.DateField(_("betaald op"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("geregistreerd door"),
+    )
+    recorded_at = models.DateTimeField(_("geregistreerd op"), default=timezone.now)
+
+    objects = PaymentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("betaling")
+        verbose_name_plural = _("betalingen")
+        ordering = ["paid_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="payment_amount_positive"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.project}: € {self.amount} ({date_format(self.paid_on, 'd/m/Y')})"

@@ -1,0 +1,454 @@
+"""Every change to a subsidy dossier: the SME's application and stop, the
+provider's confirmation or refusal, and the agency's steps.
+
+Each transition is one function: it locks the dossier, checks the state machine
+(Project.TRANSITIONS), writes the dossier and a ProjectEvent (who, when, from,
+to, why) in one transaction, and e-mails the other party once the transaction
+has committed (projects.emails). Views, the admin and the lapse command never
+save a dossier themselves.
+"""
+
+import datetime
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from projects import emails
+from projects.models import (
+    DEPOSIT_TERM_DAYS,
+    Payment,
+    Project,
+    ProjectEvent,
+    ProjectNumberCounter,
+)
+from projects.rates import ZERO, euro, subsidy_quote, to_cents
+from providers.models import Organisation
+
+LOGGER = logging.getLogger(__name__)
+Status = Project.Status
+Action = ProjectEvent.Action
+
+# Filled in by project_build, checked by the database constraints at save.
+COMPUTED_FIELDS = [
+    "number",
+    "registration",
+    "provider_organisation",
+    "subsidy_percentage",
+    "subsidy_amount",
+    "own_share",
+]
+
+
+def confirmation_term_days():
+    """Days the provider has to confirm: the portal's own informative term.
+
+    No official term is published; nothing lapses when it passes, it only sets
+    the "dagen resterend" shown to the provider (PROJECT_CONFIRMATION_DAYS).
+    """
+    return getattr(settings, "PROJECT_CONFIRMATION_DAYS", 30)
+
+
+class TransitionError(ValidationError):
+    """The dossier is not in a status that allows this step."""
+
+
+def _lock(project):
+    return Project.objects.select_for_update().get(pk=project.pk)
+
+
+def _forbidden(project, action):
+    return TransitionError(
+        _("De stap '%(action)s' is niet mogelijk voor een dossier met status '%(status)s'.")
+        % {"status": project.get_effective_status_display(), "action": Action(action).label},
+        code="transition",
+    )
+
+
+def _lapsed_error(project):
+    return TransitionError(
+        _(
+            "Dit dossier is vervallen: het eigen aandeel werd niet gestort binnen %(days)d dagen "
+            "na de bevestiging (uiterlijk %(due)s)."
+        )
+        % {"days": DEPOSIT_TERM_DAYS, "due": date_format(project.deposit_due_on, "d/m/Y")},
+        code="lapsed",
+    )
+
+
+def _record(project, *, action, from_status, user, reason="", remark="", audience=None):
+    event = ProjectEvent.objects.create(
+        project=project,
+        action=action,
+        from_status=from_status,
+        to_status=project.status,
+        actor=user,
+        reason=reason,
+        remark=remark,
+    )
+    transaction.on_commit(lambda: emails.project_event_send(event, audience=audience))
+    return event
+
+
+def _transition(
+    project,
+    *,
+    action,
+    to_status,
+    user,
+    reason="",
+    remark="",
+    allow_lapsed=False,
+    audience=None,
+    **changes,
+):
+    """Move `project` to `to_status`, record the event and e-mail the other party.
+
+    Call inside transaction.atomic(): the dossier row is locked first, so two
+    people acting at once are serialised and the second sees the first's status.
+    A confirmed dossier past its deposit deadline is lapsed, whatever its column says.
+    """
+    locked = _lock(project)
+    if not allow_lapsed and locked.is_lapsed():
+        raise _lapsed_error(locked)
+    if not locked.can_become(to_status):
+        raise _forbidden(locked, action)
+    from_status = locked.status
+    locked.status = to_status
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.save()
+    _record(
+        locked,
+        action=action,
+        from_status=from_status,
+        user=user,
+        reason=reason,
+        remark=remark,
+        audience=audience,
+    )
+    project.refresh_from_db()
+    return project
+
+
+def _require(value, field, message):
+    if not (value or "").strip():
+        raise ValidationError({field: message})
+    return value.strip()
+
+
+# --- The SME ------------------------------------------------------------------------
+
+
+def project_build(
+    *,
+    client,
+    user,
+    service_provider,
+    service_type,
+    title,
+    vakgebied,
+    theme,
+    start_date,
+    end_date,
+    amount_excl_vat,
+    company_size,
+    training_kind="",
+    higher_rate_topic="",
+    filed_on=None,
+):
+    """An unsaved, validated dossier with its subsidy computed: what the SME would file.
+
+    Writes nothing, so the application form can show the subsidy before the SME
+    submits. Raises ValidationError keyed by field with the Dutch message
+    (14-day rule, large enterprise, vakgebied, registration, annual ceiling, ...).
+    """
+    project = Project(
+        client=client,
+        filed_by=user,
+        service_provider=service_provider,
+        service_type=service_type,
+        title=title,
+        training_kind=training_kind or "",
+        vakgebied=vakgebied,
+        theme=theme,
+        higher_rate_topic=higher_rate_topic or "",
+        start_date=start_date,
+        end_date=end_date,
+        amount_excl_vat=amount_excl_vat,
+        company_size=company_size,
+        filed_on=filed_on or timezone.localdate(),
+    )
+    project.full_clean(exclude=COMPUTED_FIELDS)
+    quote = subsidy_quote(
+        client=client,
+        company_size=company_size,
+        amount_excl_vat=project.amount_excl_vat,
+        higher_rate_topic=project.higher_rate_topic,
+        filed_on=project.filed_on,
+    )
+    project.amount_excl_vat = quote.amount
+    project.subsidy_percentage = quote.percentage
+    project.subsidy_amount = quote.subsidy_amount
+    project.own_share = quote.own_share
+    project.quote = quote
+    return project
+
+
+def _next_number(year):
+    ProjectNumberCounter.objects.get_or_create(year=year)
+    counter = ProjectNumberCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"KMO-{year}-{counter.last_number:06d}"
+
+
+def project_submit(**data):
+    """File the SME's application (same arguments as project_build).
+
+    The client's row is locked while the annual ceiling is counted, so two
+    applications filed at the same moment cannot both use the last euros.
+    The provider is told by e-mail.
+    """
+    client = data["client"]
+    with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=client.pk)
+        project = project_build(**data)
+        project.number = _next_number(project.filed_on.year)
+        project.confirmation_due_on = project.filed_on + datetime.timedelta(
+            days=confirmation_term_days()
+        )
+        project.status = Status.SUBMITTED
+        project.save()
+        _record(project, action=Action.SUBMIT, from_status="", user=data["user"])
+    return project
+
+
+def project_stop(*, project, user, reason, by_agency=False):
+    """Stop a dossier, with a reason: the SME (its own, until a payment is made) or staff
+    (any dossier that is not final). The subsidy no longer counts toward the ceiling."""
+    reason = _require(reason, "reason", _("Geef een reden op voor de stopzetting."))
+    with transaction.atomic():
+        locked = _lock(project)
+        if not by_agency and locked.status not in Project.SME_STOPPABLE:
+            raise TransitionError(
+                _(
+                    "Een dossier met status '%(status)s' kunt u niet meer zelf stopzetten: neem "
+                    "contact op met de kmo-portefeuille via 1700."
+                )
+                % {"status": locked.get_effective_status_display()},
+                code="transition",
+            )
+        project = _transition(
+            project,
+            action=Action.STOP,
+            to_status=Status.STOPPED,
+            user=user,
+            reason=reason,
+            remark=_("door het agentschap") if by_agency else _("door de klant"),
+            # The SME's own stop goes to the provider; the agency's to both parties.
+            audience=emails.BOTH if by_agency else emails.TO_PROVIDER,
+            stopped_at=timezone.now(),
+            stop_reason=reason,
+        )
+    return project
+
+
+# --- The provider ---------------------------------------------------------------------
+
+
+def project_confirm(*, project, user, remark=""):
+    """The provider confirms the application: the SME has 30 days to pay its own share."""
+    now = timezone.now()
+    with transaction.atomic():
+        return _transition(
+            project,
+            action=Action.CONFIRM,
+            to_status=Status.CONFIRMED,
+            user=user,
+            remark=remark.strip(),
+            confirmed_at=now,
+            deposit_due_on=timezone.localdate(now) + datetime.timedelta(days=DEPOSIT_TERM_DAYS),
+        )
+
+
+def project_refuse(*, project, user, reason, remark=""):
+    """The provider refuses the application, with a reason from the list and a remark."""
+    if reason not in Project.RefusalReason.values:
+        raise ValidationError({"reason": _("Kies een reden uit de lijst.")})
+    with transaction.atomic():
+        return _transition(
+            project,
+            action=Action.REFUSE,
+            to_status=Status.REFUSED,
+            user=user,
+            reason=Project.RefusalReason(reason).label,
+            remark=remark.strip(),
+            refused_at=timezone.now(),
+            refusal_reason=reason,
+            refusal_remark=remark.strip(),
+        )
+
+
+# --- The agency -----------------------------------------------------------------------
+
+
+def project_record_deposit(*, project, user, paid_on):
+    """Staff record that the SME paid its own share into the wallet on `paid_on`.
+
+    A deposit made within the term counts even when it is recorded later (the
+    bank statement arrives after the deadline); one made after it does not.
+    """
+    with transaction.atomic():
+        locked = _lock(project)
+        if locked.status == Status.CONFIRMED:
+            if paid_on > timezone.localdate():
+                raise ValidationError(
+                    {"paid_on": _("De datum van de storting mag niet in de toekomst liggen.")}
+                )
+            if paid_on < timezone.localdate(locked.confirmed_at):
+                raise ValidationError(
+                    {
+                        "paid_on": _(
+                            "De storting kan niet vóór de bevestiging van %(date)s liggen."
+                        )
+                        % {"date": date_format(timezone.localtime(locked.confirmed_at), "d/m/Y")}
+                    }
+                )
+            if paid_on > locked.deposit_due_on:
+                raise _lapsed_error(locked)
+        return _transition(
+            project,
+            action=Action.RECORD_DEPOSIT,
+            to_status=Status.DEPOSITED,
+            user=user,
+            remark=_("gestort op %(date)s") % {"date": date_format(paid_on, "d/m/Y")},
+            allow_lapsed=True,
+            deposit_paid_on=paid_on,
+        )
+
+
+def project_grant(*, project, user, remark=""):
+    """Staff add the subsidy to the SME's wallet: the SME can now order payments."""
+    with transaction.atomic():
+        return _transition(
+            project,
+            action=Action.GRANT,
+            to_status=Status.GRANTED,
+            user=user,
+            remark=remark.strip(),
+            granted_at=timezone.now(),
+        )
+
+
+def project_record_payment(*, project, user, amount, paid_on):
+    """Staff record a payment to the provider that the SME ordered from its wallet.
+
+    Several payments are allowed; together they never exceed the dossier's amount
+    excluding VAT (own share plus subsidy). The dossier becomes "deels betaald", or
+    "betaald" once the whole amount is paid.
+    """
+    amount = to_cents(amount)
+    if amount <= ZERO:
+        raise ValidationError({"amount": _("Het bedrag moet groter zijn dan € 0,00.")})
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": _("De betaaldatum mag niet in de toekomst liggen.")})
+    with transaction.atomic():
+        locked = _lock(project)
+        if locked.status not in (Status.GRANTED, Status.PARTIALLY_PAID):
+            raise _forbidden(locked, Action.RECORD_PAYMENT)
+        outstanding = locked.amount_outstanding
+        if amount > outstanding:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "Dit bedrag is hoger dan wat nog te betalen is (%(outstanding)s van "
+                        "%(total)s)."
+                    )
+                    % {"outstanding": euro(outstanding), "total": euro(locked.amount_excl_vat)}
+                }
+            )
+        payment = Payment(project=locked, amount=amount, paid_on=paid_on, recorded_by=user)
+        payment.full_clean()
+        payment.save()
+        fully_paid = amount == outstanding
+        Project.objects.filter(pk=locked.pk).update(amount_paid=F("amount_paid") + amount)
+        _transition(
+            project,
+            action=Action.RECORD_PAYMENT,
+            to_status=Status.PAID if fully_paid else Status.PARTIALLY_PAID,
+            user=user,
+            remark=_("%(amount)s betaald op %(date)s")
+            % {"amount": euro(amount), "date": date_format(paid_on, "d/m/Y")},
+            **({"paid_on": paid_on} if fully_paid else {}),
+        )
+    return payment
+
+
+def project_close(*, project, user, remark=""):
+    """Staff close a fully paid dossier."""
+    with transaction.atomic():
+        return _transition(
+            project,
+            action=Action.CLOSE,
+            to_status=Status.CLOSED,
+            user=user,
+            remark=remark.strip(),
+            closed_at=timezone.now(),
+        )
+
+
+def project_lapse(*, project, user=None, on=None):
+    """Record that a confirmed dossier lapsed: no own share within 30 days of confirmation.
+
+    The portal already treats it as lapsed from the dates alone; this writes the
+    status and the event and tells both parties. Returns False when there is
+    nothing to record (already lapsed or no longer due), so running twice is safe.
+    """
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        locked = _lock(project)
+        if locked.status != Status.CONFIRMED or not locked.is_lapsed(on):
+            return False
+        _transition(
+            project,
+            action=Action.LAPSE,
+            to_status=Status.LAPSED,
+            user=user,
+            reason=_(
+                "Het eigen aandeel werd niet gestort binnen %(days)d dagen na de bevestiging "
+                "(uiterlijk %(due)s)."
+            )
+            % {"days": DEPOSIT_TERM_DAYS, "due": date_format(locked.deposit_due_on, "d/m/Y")},
+            allow_lapsed=True,
+            lapsed_at=timezone.now(),
+        )
+    return True
+
+
+def projects_lapse_due(*, on=None):
+    """Record the lapse of every confirmed dossier whose deposit deadline passed before `on`.
+
+    Each dossier in its own transaction, so one failure does not hold back the
+    others; a dossier that changed meanwhile (a deposit recorded in time) is left
+    alone by project_lapse. Returns (number lapsed, number whose e-mail failed).
+    """
+    on = on or timezone.localdate()
+    lapsed = mail_failed = 0
+    due = Project.objects.due_to_lapse(on).order_by("deposit_due_on", "pk")
+    for project in due.iterator(chunk_size=500):
+        try:
+            if project_lapse(project=project, on=on):
+                lapsed += 1
+        except (OSError, smtplib.SMTPException):
+            # Raised by the e-mail after the commit: the lapse itself is recorded.
+            LOGGER.exception("Lapse e-mail for dossier %s not sent", project.pk)
+            lapsed += 1
+            mail_failed += 1
+    return lapsed, mail_failed
