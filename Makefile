@@ -13,6 +13,9 @@ UV_SYNC := UV_PYTHON_DOWNLOADS=never $(UV) sync --python $(PYTHON) --frozen
 # compilemessages and makemessages walk the whole tree; keep them out of the venvs.
 I18N_IGNORE := --ignore=.venv --ignore=.tools --ignore=staticfiles
 PYTEST_ARGS ?=
+# `make benchmark`: a dedicated PostgreSQL database (created when missing) and extra options.
+BENCHMARK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kmo_benchmark
+BENCHMARK_ARGS ?=
 # Root installs missing Debian packages itself; anyone else is told what to install.
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y
 
@@ -20,7 +23,7 @@ APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y
 .NOTPARALLEL:
 
 .PHONY: help run test install install-dev gettext chromium compilemessages migrate demo \
-	collectstatic lint format messages check-deploy clean
+	collectstatic lint format messages check-deploy clean benchmark wrk
 
 help:
 	@echo "make run           install, migrate, load demo data, serve http://127.0.0.1:8000"
@@ -28,6 +31,7 @@ help:
 	@echo "make install       runtime dependencies into .venv (install-dev: with dev tools)"
 	@echo "make migrate       apply migrations"
 	@echo "make demo          load the demo data"
+	@echo "make benchmark     seed PostgreSQL, measure the search, update docs/performance.md"
 	@echo "make lint          ruff check + ruff format --check"
 	@echo "make format        ruff format + ruff check --fix"
 	@echo "make messages      update locale/en/LC_MESSAGES/django.po"
@@ -71,8 +75,10 @@ chromium:
 compilemessages: gettext
 	$(MANAGE) compilemessages $(I18N_IGNORE) -v0
 
+# createcachetable: the database cache that counts rate limits when no Redis is configured.
 migrate:
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 
 demo:
 	$(MANAGE) load_demo_data
@@ -80,6 +86,15 @@ demo:
 # Tests run with DEBUG off, so templates resolve static files through the manifest.
 collectstatic:
 	$(MANAGE) collectstatic --noinput -v0
+
+# Seeds $(BENCHMARK_DATABASE_URL) once (50,000 providers), measures, writes the figures.
+benchmark: install collectstatic wrk
+	$(MANAGE) benchmark --database-url $(BENCHMARK_DATABASE_URL) --markdown $(BENCHMARK_ARGS)
+
+wrk:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && $(APT_INSTALL) wrk; \
+	  else echo "wrk is missing: the benchmark uses its Python load generator ('sudo apt-get install wrk')."; fi; }
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

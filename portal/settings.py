@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "simple_history",
+    "django_ratelimit",
     "portal",
     "providers",
     "establishments",
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     # Records the acting user on every historical row (company data, establishments).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns django_ratelimit's Ratelimited into RATELIMIT_VIEW's 429 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -90,6 +93,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Keep connections between requests (checked before reuse): a new PostgreSQL
+# connection per request costs more than many of the portal's pages.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
@@ -136,6 +143,8 @@ MEDIA_ROOT = env.path("PORTAL_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 REGISTRATION_UPLOAD_MAX_BYTES = env.int("REGISTRATION_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Absolute links in e-mails (no request at hand in commands and on commit).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://localhost:8000").rstrip("/")
+# Days a provider is shown to confirm an application ("dagen resterend"); informative only.
+PROJECT_CONFIRMATION_DAYS = env.int("PROJECT_CONFIRMATION_DAYS", default=30)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -149,7 +158,35 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 BANK_ACCOUNT_REAUTH_SECONDS = env.int("BANK_ACCOUNT_REAUTH_SECONDS", default=900)
 
 # --- Cache -----------------------------------------------------------------
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Rate-limit counters must be shared by every worker process, or each would
+    # count on its own: production uses Redis (.env.example). The default is the
+    # database cache, shared without any set-up beyond `createcachetable` (run by
+    # `make migrate` and by the test runner), so limits also hold on a laptop and
+    # under gunicorn. Not locmem, which is per process.
+    "ratelimit": env.cache("RATELIMIT_CACHE_URL", default="dbcache://portal_ratelimit_cache"),
+}
+
+# --- Rate limits (django-ratelimit; portal.ratelimit) -------------------------
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_VIEW = "portal.ratelimit.rate_limited"
+RATELIMIT_IP_META_KEY = "portal.ratelimit.client_ip"
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+# The public search (search page and provider pages together), per IP address.
+DIRECTORY_RATE_LIMIT = env("DIRECTORY_RATE_LIMIT", default="60/m")
+# django-ratelimit's check knows only the django-redis and memcached backends by
+# name. Django's own Redis backend increments atomically (Redis INCR): only the
+# "not officially supported" warning is silenced for it. The database cache
+# increments by read-then-write, so two simultaneous requests may count once:
+# acceptable for a development or single-host default, and silenced for it only.
+SILENCED_SYSTEM_CHECKS = {
+    "django.core.cache.backends.redis.RedisCache": ["django_ratelimit.W001"],
+    "django.core.cache.backends.db.DatabaseCache": [
+        "django_ratelimit.E003",
+        "django_ratelimit.W001",
+    ],
+}.get(CACHES["ratelimit"]["BACKEND"], [])
 
 # --- Security ----------------------------------------------------------------
 # PORTAL_HTTPS switches on everything that only makes sense behind TLS.
@@ -160,7 +197,10 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env.bool("DJANGO_BEHIND_PROXY", default=False):
+# Behind the TLS proxy: trust its X-Forwarded-Proto, and take the client address
+# from its X-Forwarded-For (portal.ratelimit.client_ip).
+BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 # Lax, not Strict: the OIDC callback arrives as a top-level navigation from

@@ -6,6 +6,7 @@ from portal import views
 
 portal_patterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("gezondheid/", views.HealthView.as_view(), name="health"),
     path("aangemeld/", views.AfterLoginView.as_view(), name="after-login"),
     path("dienstverlener/", views.ProviderMenuView.as_view(), name="provider-menu"),
     path(
@@ -29,6 +30,8 @@ urlpatterns = [
     path("dienstverlener/dienstverleners/", include("providers.urls")),
     path("dienstverlener/vestigingen/", include("establishments.urls")),
     path("dienstverlener/projecten/", include("projects.urls")),
+    path("kmo/dossiers/", include("projects.sme_urls")),
+    path("zoeken/", include("providers.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

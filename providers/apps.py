@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ProvidersConfig(AppConfig):
     name = "providers"
     verbose_name = _("Dienstverleners")
+
+    def ready(self):
+        from providers import search_index
+
+        search_index.connect_signals()

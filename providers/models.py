@@ -295,3 +295,91 @@ class BankAccountChange(models.Model):
 
     def can_become(self, status):
         return status in self.TRANSITIONS[self.Status(self.status)]
+
+
+class ProviderSearchDocument(models.Model):
+    """The row of the public search for one service provider: narrow, because a
+    search for a common word reads tens of thousands of them.
+
+    On PostgreSQL the table also has `search_vector`, a stored tsvector with a GIN
+    index (migration 0005): the provider's name (weight A), vakgebieden (B),
+    establishment places (C) and presentation (D) under the `nl_unaccent`
+    configuration. The model does not declare it (a column that exists on one
+    database only); providers.search_index writes it with the rest of the row.
+    Whether a provider is listed is not stored: registrations.selectors decides
+    that at query time, so a registration that lapses needs no update here.
+    """
+
+    service_provider = models.OneToOneField(
+        ServiceProvider,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+        verbose_name=_("dienstverlener"),
+    )
+    # The provider's organisation, whose establishments the distance is measured to.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("onderneming")
+    )
+    # The name folded to [a-z0-9]: sorts the same on every database and collation.
+    sort_name = models.CharField(_("sorteernaam"), max_length=200, blank=True, default="")
+    # The vakgebieden as the result list shows them (one per line), saving it a query.
+    vakgebieden_text = models.TextField(_("vakgebieden"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("zoekdocument")
+        verbose_name_plural = _("zoekdocumenten")
+        indexes = [
+            # Sorting by name walks this index and stops after the page.
+            models.Index(
+                fields=["sort_name", "service_provider"], name="searchdocument_sort_name"
+            ),
+        ]
+
+    def __str__(self):
+        return self.sort_name
+
+
+class ProviderSearchLexemes(models.Model):
+    """The provider's words as providers.search_text stems them, for the portable
+    search that databases without PostgreSQL's full-text search use (and that the
+    tests also run on PostgreSQL, to hold both to the same results).
+
+    " lexeme lexeme ... ": a space on both sides, so that " word " finds whole words.
+    """
+
+    document = models.OneToOneField(
+        ProviderSearchDocument,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="portable",
+        verbose_name=_("zoekdocument"),
+    )
+    lexemes = models.TextField(_("woordstammen"), blank=True, default="")
+    name_lexemes = models.TextField(_("woordstammen van de naam"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("woordstammen van een dienstverlener")
+        verbose_name_plural = _("woordstammen van dienstverleners")
+
+    def __str__(self):
+        return self.name_lexemes.strip()
+
+
+class SearchWord(models.Model):
+    """A word that occurs in the search documents, with its lexeme: the vocabulary that
+    corrects a misspelt search term (a trigram index on `word` on PostgreSQL).
+
+    Words are added as documents change and only removed by a rebuild; a stale word
+    costs nothing but an alternative that matches no document.
+    """
+
+    word = models.CharField(_("woord"), max_length=100, unique=True)
+    lexeme = models.CharField(_("woordstam"), max_length=100, db_index=True)
+
+    class Meta:
+        verbose_name = _("zoekwoord")
+        verbose_name_plural = _("zoekwoorden")
+
+    def __str__(self):
+        return self.word

@@ -207,8 +207,10 @@ class Registration(models.Model):
         ]
         indexes = [
             # The public listing: approved registrations in force today.
+            # Covers the listed-providers subquery: an index-only scan, never the wide rows.
             models.Index(
-                fields=["status", "valid_until", "valid_from"], name="registration_in_force_idx"
+                fields=["status", "valid_until", "valid_from", "service_provider", "service_type"],
+                name="registration_in_force_idx",
             ),
         ]
 

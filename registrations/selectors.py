@@ -18,15 +18,20 @@ def listed_registrations(*, on=None, service_types=None):
     return registrations
 
 
+def listed_service_provider_ids(*, on=None, service_types=None):
+    """The ids of the listed service providers, as a subquery (no join with the
+    provider table): what the public search filters its documents with.
+    """
+    return listed_registrations(on=on, service_types=service_types).values("service_provider_id")
+
+
 def listed_service_providers(*, on=None, service_types=None):
     """The service providers the public search lists: those with a listed
     registration (of one of `service_types`, when given). The public search uses
-    this and nothing else to decide who appears.
+    this rule and nothing else to decide who appears.
     """
     return ServiceProvider.objects.filter(
-        pk__in=listed_registrations(on=on, service_types=service_types).values(
-            "service_provider_id"
-        )
+        pk__in=listed_service_provider_ids(on=on, service_types=service_types)
     )
 
 

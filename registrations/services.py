@@ -90,7 +90,8 @@ def _transition(registration, *, action, to_status, user, reason="", **changes):
     if not allowed:
         raise TransitionError(
             _(
-                "Deze stap (%(action)s) is niet mogelijk voor een registratie met status '%(status)s'."
+                "Deze stap (%(action)s) is niet mogelijk voor een registratie met status "
+                "'%(status)s'."
             )
             % {"status": locked.get_status_display(), "action": Action(action).label},
             code="transition",

@@ -39,7 +39,7 @@ def test_it_explains_how_smes_apply_for_subsidies(home):
 
 def test_it_links_to_the_provider_search_only_when_it_exists(home):
     try:
-        search_url = reverse("search:search")
+        search_url = reverse("directory:search")
     except NoReverseMatch:
         assert "Zoek een geregistreerde dienstverlener" not in home.text
     else:

@@ -21,11 +21,13 @@ TODAY = timezone.localdate
 
 def confirmed(days_ago, **fields):
     """A dossier the provider confirmed `days_ago` days ago."""
-    confirmed_at = timezone.now() - datetime.timedelta(days=days_ago)
+    # Count in calendar days from today: "now minus n × 24 h" can fall on another local
+    # date near midnight when a daylight-saving change lies in between.
+    confirmed_on = timezone.localdate() - datetime.timedelta(days=days_ago)
     return project_in(
         Status.CONFIRMED,
-        confirmed_at=confirmed_at,
-        deposit_due_on=timezone.localdate(confirmed_at) + datetime.timedelta(days=30),
+        confirmed_at=timezone.now() - datetime.timedelta(days=days_ago),
+        deposit_due_on=confirmed_on + datetime.timedelta(days=30),
         **fields,
     )
 
