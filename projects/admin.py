@@ -15,17 +15,13 @@ another one of the same kind is refused.
 from decimal import Decimal
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.contrib import admin
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin import ObjectActionsMixin, ReadOnlyInline
 from projects import services
 from projects.models import AnnualCeiling, Payment, Project, ProjectEvent, SubsidyRate
 from projects.rates import euro
@@ -79,6 +75,9 @@ class StopForm(forms.Form):
 
 class Step:
     """One button on the change page: the statuses that allow it, its form and its service."""
+
+    # Every step changes the dossier for good: the admin's red confirmation button.
+    destructive = True
 
     def __init__(self, key, label, from_statuses, form_class, intro, done):
         self.key = key
@@ -180,20 +179,6 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class ProjectEventInline(ReadOnlyInline):
     """Who did what, when and why: the dossier's history."""
 
@@ -215,11 +200,12 @@ class PaymentInline(ReadOnlyInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(KboSearchMixin, admin.ModelAdmin):
+class ProjectAdmin(ObjectActionsMixin, KboSearchMixin, admin.ModelAdmin):
     """The dossier queue and every dossier's agency steps."""
 
-    change_form_template = "admin/projects/project/change_form.html"
-    step_template = "admin/projects/project/step.html"
+    object_actions = STEPS
+    transition_error = services.TransitionError
+    object_action_template = "admin/projects/project/step.html"
 
     list_display = [
         "number",
@@ -367,13 +353,6 @@ class ProjectAdmin(KboSearchMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_step_permission(self, request):
-        return (
-            request.user.is_active
-            and request.user.is_staff
-            and request.user.has_perm("projects.change_project")
-        )
-
     def get_queryset(self, request):
         return (
             super()
@@ -419,103 +398,31 @@ class ProjectAdmin(KboSearchMixin, admin.ModelAdmin):
 
     # --- The steps -------------------------------------------------------------------
 
-    def get_urls(self):
-        opts = self.opts
-        urls = [
-            path(
-                f"<path:object_id>/{step.key.replace('_', '-')}/",
-                self.admin_site.admin_view(self.step_view),
-                {"step_key": step.key},
-                name=step.url_name(opts),
-            )
-            for step in STEPS.values()
-        ]
-        return urls + super().get_urls()
-
-    def offered_steps(self, request, project):
-        if not self.has_step_permission(request):
-            return []
-        return [
-            {
-                "label": step.label,
-                "url": reverse(f"admin:{step.url_name(self.opts)}", args=[project.pk]),
-            }
-            for step in STEPS.values()
-            if step.is_offered(project)
-        ]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        project = self.get_object(request, unquote(object_id))
-        extra_context = {
-            **(extra_context or {}),
-            "steps": self.offered_steps(request, project) if project else [],
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def step_view(self, request, object_id, step_key):
-        """A confirmation page with a form for one step; POST calls the service."""
-        if not self.has_step_permission(request):
-            raise PermissionDenied
-        project = self.get_object(request, unquote(object_id))
-        if project is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        step = STEPS[step_key]
-        change_url = reverse(
-            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[project.pk]
-        )
-        if not step.is_offered(project):
-            self.message_user(request, self._not_allowed_message(step, project), messages.ERROR)
-            return HttpResponseRedirect(change_url)
-
+    def get_object_action_form(self, request, action, obj):
         if request.method == "POST":
-            form = step.form_class(request.POST)
-            if form.is_valid():
-                try:
-                    step.call(project, request.user, form.cleaned_data)
-                except services.TransitionError as error:
-                    self.message_user(request, " ".join(error.messages), messages.ERROR)
-                    return HttpResponseRedirect(change_url)
-                except ValidationError as error:
-                    self._add_errors(form, error)
-                else:
-                    self.message_user(request, step.done, messages.SUCCESS)
-                    return HttpResponseRedirect(change_url)
-        else:
-            initial = (
-                {"paid_on": timezone.localdate()}
-                if "paid_on" in step.form_class.base_fields
-                else {}
-            )
-            if step.key == "record_payment":
-                initial["amount"] = project.amount_outstanding
-            form = step.form_class(initial=initial)
+            return action.form_class(request.POST)
+        initial = (
+            {"paid_on": timezone.localdate()} if "paid_on" in action.form_class.base_fields else {}
+        )
+        if action.key == "record_payment":
+            initial["amount"] = obj.amount_outstanding
+        return action.form_class(initial=initial)
 
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{step.label}: {project.number}",
-            "opts": self.opts,
-            "original": project,
-            "project": project,
-            "step": step,
-            "form": form,
-            "change_url": change_url,
-        }
-        return TemplateResponse(request, self.step_template, context)
+    def perform_object_action(self, request, action, obj, data):
+        action.call(obj, request.user, data)
+        return obj
 
-    @staticmethod
-    def _add_errors(form, error):
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+    def object_action_subject(self, obj):
+        return obj.number
 
-    @staticmethod
-    def _not_allowed_message(step, project):
+    def get_object_action_context(self, action, obj):
+        return {"project": obj}
+
+    def object_action_not_allowed_message(self, action, obj):
         return gettext(
             "'%(action)s' kan niet bij een dossier met status '%(status)s'. De pagina toont de "
             "stappen die nu mogelijk zijn."
-        ) % {"action": step.label, "status": project.get_effective_status_display()}
+        ) % {"action": action.label, "status": obj.get_effective_status_display()}
 
 
 # --- Dated configuration ----------------------------------------------------------------

@@ -14,8 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
+from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -23,6 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin import ObjectActionsMixin, ReadOnlyInline
 from providers.admin import KboSearchMixin
 from registrations import services
 from registrations.models import (
@@ -276,20 +276,6 @@ class ExpiringFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class QualityLabelInline(ReadOnlyInline):
     model = QualityLabel
     fields = ["name", "expires_on"]
@@ -314,11 +300,12 @@ class ExpiryReminderInline(ReadOnlyInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(KboSearchMixin, admin.ModelAdmin):
+class RegistrationAdmin(ObjectActionsMixin, KboSearchMixin, admin.ModelAdmin):
     """The work queue of registration requests and every registration's decisions."""
 
-    change_form_template = "admin/registrations/registration/change_form.html"
-    decision_template = "admin/registrations/registration/decision.html"
+    object_actions = DECISIONS
+    transition_error = services.TransitionError
+    object_action_template = "admin/registrations/registration/decision.html"
 
     list_display = [
         "service_provider",
@@ -407,13 +394,6 @@ class RegistrationAdmin(KboSearchMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_decide_permission(self, request):
-        return (
-            request.user.is_active
-            and request.user.is_staff
-            and request.user.has_perm("registrations.change_registration")
-        )
-
     def get_ordering(self, request):
         # The queue of pending requests: first come, first served.
         status = request.GET.get(RegistrationQueueFilter.parameter_name)
@@ -475,36 +455,7 @@ class RegistrationAdmin(KboSearchMixin, admin.ModelAdmin):
                 name=f"{opts.app_label}_{opts.model_name}_audit_report",
             )
         ]
-        for decision in DECISIONS.values():
-            urls.append(
-                path(
-                    f"<path:object_id>/{decision.key.replace('_', '-')}/",
-                    self.admin_site.admin_view(self.decision_view),
-                    {"decision_key": decision.key},
-                    name=decision.url_name(opts),
-                )
-            )
         return urls + super().get_urls()
-
-    def offered_decisions(self, request, registration):
-        if not self.has_decide_permission(request):
-            return []
-        return [
-            {
-                "label": decision.label,
-                "url": reverse(f"admin:{decision.url_name(self.opts)}", args=[registration.pk]),
-            }
-            for decision in DECISIONS.values()
-            if decision.is_offered(registration)
-        ]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        registration = self.get_object(request, unquote(object_id))
-        extra_context = {
-            **(extra_context or {}),
-            "decisions": (self.offered_decisions(request, registration) if registration else []),
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def audit_report_view(self, request, object_id):
         """The uploaded audit report, for staff who may see the registration."""
@@ -528,78 +479,32 @@ class RegistrationAdmin(KboSearchMixin, admin.ModelAdmin):
         patch_cache_control(response, private=True, no_store=True)
         return response
 
-    def decision_view(self, request, object_id, decision_key):
-        """A confirmation page with a form for one decision; POST calls the service."""
-        if not self.has_decide_permission(request):
-            raise PermissionDenied
-        registration = self.get_object(request, unquote(object_id))
-        if registration is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        decision = DECISIONS[decision_key]
-        change_url = reverse(
-            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[registration.pk]
-        )
-        if not decision.is_offered(registration):
-            self.message_user(
-                request, self._not_allowed_message(decision, registration), messages.ERROR
-            )
-            return HttpResponseRedirect(change_url)
+    def get_object_action_form(self, request, action, obj):
+        form_kwargs = {"registration": obj} if action.form_class is RenewForm else {}
+        data = request.POST if request.method == "POST" else None
+        return action.form_class(data, **form_kwargs)
 
-        form_kwargs = {"registration": registration} if decision.form_class is RenewForm else {}
-        if request.method == "POST":
-            form = decision.form_class(request.POST, **form_kwargs)
-            if form.is_valid():
-                try:
-                    registration = _call_service(
-                        decision, registration, request.user, form.cleaned_data
-                    )
-                except services.TransitionError as error:
-                    self.message_user(request, " ".join(error.messages), messages.ERROR)
-                    return HttpResponseRedirect(change_url)
-                except ValidationError as error:
-                    self._add_errors(form, error)
-                else:
-                    # Also in the admin's own history ("Geschiedenis") of the registration.
-                    self.log_change(request, registration, str(decision.label))
-                    self.message_user(
-                        request, self._done_message(decision, registration), messages.SUCCESS
-                    )
-                    return HttpResponseRedirect(change_url)
-        else:
-            form = decision.form_class(**form_kwargs)
+    def perform_object_action(self, request, action, obj, data):
+        return _call_service(action, obj, request.user, data)
 
+    def object_action_done(self, request, action, obj):
+        # Also in the admin's own history ("Geschiedenis") of the registration.
+        self.log_change(request, obj, str(action.label))
+        self.message_user(request, self._done_message(action, obj), messages.SUCCESS)
+
+    def get_object_action_context(self, action, obj):
         preview = (
-            services.registration_approval_preview(registration=registration)
-            if decision.key == "approve"
+            services.registration_approval_preview(registration=obj)
+            if action.key == "approve"
             else None
         )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{decision.label}: {registration}",
-            "opts": self.opts,
-            "original": registration,
-            "registration": registration,
-            "decision": decision,
-            "form": form,
-            "preview": preview,
-            "change_url": change_url,
-        }
-        return TemplateResponse(request, self.decision_template, context)
+        return {"registration": obj, "preview": preview}
 
-    @staticmethod
-    def _add_errors(form, error):
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-
-    @staticmethod
-    def _not_allowed_message(decision, registration):
+    def object_action_not_allowed_message(self, action, obj):
         return gettext(
             "'%(action)s' kan niet bij een registratie met status '%(status)s'. De pagina "
             "toont de beslissingen die nu mogelijk zijn."
-        ) % {"action": decision.label, "status": registration.get_status_display()}
+        ) % {"action": action.label, "status": obj.get_status_display()}
 
     @staticmethod
     def _done_message(decision, registration):

@@ -92,8 +92,8 @@ def test_the_change_page_offers_the_steps_the_status_allows(client, sam, status,
     project = project_in(status)
     response = client.get(change_url(project))
     assert response.status_code == 200
-    assert [step["label"] for step in response.context["steps"]] == labels
-    for step in response.context["steps"]:
+    assert [step["label"] for step in response.context["object_actions"]] == labels
+    for step in response.context["object_actions"]:
         assert str(step["label"]) in response.content.decode()
 
 
@@ -215,7 +215,7 @@ def test_viewing_staff_see_no_steps_and_cannot_take_one(client, vera):
     project = project_in(Status.DEPOSITED)
     response = client.get(change_url(project))
     assert response.status_code == 200
-    assert response.context["steps"] == []
+    assert response.context["object_actions"] == []
     assert client.post(step_url(project, "grant"), {}).status_code == 403
     project.refresh_from_db()
     assert project.status == Status.DEPOSITED

@@ -21,7 +21,7 @@ TODAY = timezone.localdate
 
 def confirmed(days_ago, **fields):
     """A dossier the provider confirmed `days_ago` days ago."""
-    # Count in calendar days from today: "now minus n × 24 h" can fall on another local
+    # Count in calendar days from today: "now minus n times 24 h" can fall on another local
     # date near midnight when a daylight-saving change lies in between.
     confirmed_on = timezone.localdate() - datetime.timedelta(days=days_ago)
     return project_in(

@@ -1,21 +1,10 @@
 """`manage.py lapse_projects`: record the lapse of dossiers whose own share was not paid
 within 30 days of the provider's confirmation. Safe to run daily, and twice."""
 
-import argparse
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.management.dates import add_today_argument
 from projects.services import projects_lapse_due
-
-
-def _date(value):
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(
-            f"expected a date as YYYY-MM-DD, not {value!r}"
-        ) from error
 
 
 class Command(BaseCommand):
@@ -27,12 +16,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--today",
-            type=_date,
-            default=None,
-            help="Act as if today were this date (YYYY-MM-DD); for tests and catching up.",
-        )
+        add_today_argument(parser)
 
     def handle(self, *args, today=None, **options):
         lapsed, mail_failed = projects_lapse_due(on=today)

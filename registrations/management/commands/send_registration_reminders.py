@@ -1,21 +1,10 @@
 """`manage.py send_registration_reminders`: e-mail providers 6 and 3 months before a
 registration ends. Safe to run daily, and twice: each reminder goes out once."""
 
-import argparse
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.management.dates import add_today_argument
 from registrations.reminders import expiry_reminders_send
-
-
-def _date(value):
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(
-            f"expected a date as YYYY-MM-DD, not {value!r}"
-        ) from error
 
 
 class Command(BaseCommand):
@@ -25,12 +14,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--today",
-            type=_date,
-            default=None,
-            help="Act as if today were this date (YYYY-MM-DD); for tests and catching up.",
-        )
+        add_today_argument(parser)
 
     def handle(self, *args, today=None, **options):
         summary = expiry_reminders_send(today=today)
