@@ -567,6 +567,12 @@ class Project(models.Model):
             models.Index(
                 fields=["provider_organisation", "start_date"], name="project_org_start_idx"
             ),
+            # Sorting the overview on the amount (either way): an index-only scan with a
+            # LIMIT instead of a top-N sort of all the organisation's dossiers.
+            models.Index(
+                fields=["provider_organisation", "-amount_excl_vat", "-id"],
+                name="project_org_amount_idx",
+            ),
             # The SME's own list, and its annual ceiling (client, year of filing).
             models.Index(fields=["client", "-filed_on", "-id"], name="project_client_filed_idx"),
             # The agency's queue in the admin.
