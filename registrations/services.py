@@ -327,30 +327,30 @@ def registration_approve(*, registration, user, on=None):
         )
 
 
-def registration_refuse(*, registration, user, reason):
+def _decide_with_reason(registration, *, action, to_status, user, reason):
+    """An agency decision that the provider must be able to read the reason of."""
     reason = _require_reason(reason)
     with transaction.atomic():
         return _transition(
             registration,
-            action=Action.REFUSE,
-            to_status=Status.REFUSED,
+            action=action,
+            to_status=to_status,
             user=user,
             reason=reason,
             decided_at=timezone.now(),
         )
+
+
+def registration_refuse(*, registration, user, reason):
+    return _decide_with_reason(
+        registration, action=Action.REFUSE, to_status=Status.REFUSED, user=user, reason=reason
+    )
 
 
 def registration_suspend(*, registration, user, reason):
-    reason = _require_reason(reason)
-    with transaction.atomic():
-        return _transition(
-            registration,
-            action=Action.SUSPEND,
-            to_status=Status.SUSPENDED,
-            user=user,
-            reason=reason,
-            decided_at=timezone.now(),
-        )
+    return _decide_with_reason(
+        registration, action=Action.SUSPEND, to_status=Status.SUSPENDED, user=user, reason=reason
+    )
 
 
 def registration_lift_suspension(*, registration, user, reason=""):
@@ -368,30 +368,16 @@ def registration_lift_suspension(*, registration, user, reason=""):
 
 def registration_withdraw(*, registration, user, reason):
     """The agency withdraws (trekt in) a registration."""
-    reason = _require_reason(reason)
-    with transaction.atomic():
-        return _transition(
-            registration,
-            action=Action.WITHDRAW,
-            to_status=Status.WITHDRAWN,
-            user=user,
-            reason=reason,
-            decided_at=timezone.now(),
-        )
+    return _decide_with_reason(
+        registration, action=Action.WITHDRAW, to_status=Status.WITHDRAWN, user=user, reason=reason
+    )
 
 
 def registration_exclude(*, registration, user, reason):
     """The agency excludes the provider for this service type."""
-    reason = _require_reason(reason)
-    with transaction.atomic():
-        return _transition(
-            registration,
-            action=Action.EXCLUDE,
-            to_status=Status.EXCLUDED,
-            user=user,
-            reason=reason,
-            decided_at=timezone.now(),
-        )
+    return _decide_with_reason(
+        registration, action=Action.EXCLUDE, to_status=Status.EXCLUDED, user=user, reason=reason
+    )
 
 
 def registration_renew(*, registration, user, follow_up_audit_date, reason=""):
