@@ -13,14 +13,17 @@ from registrations.forms import (
 from tests.factories import pdf_bytes
 from tests.registrations.test_uploads import EXE_BYTES
 
-TODAY = timezone.localdate()
+
+def today():
+    # Per call, not at import: a run that crosses midnight must not compare with yesterday.
+    return timezone.localdate()
 
 
 def request_data(**changes):
     data = {
         "service_type": "A",
         "audit_body": "Auditbureau Kwaliteit Vlaanderen",
-        "audit_date": (TODAY - datetime.timedelta(days=10)).isoformat(),
+        "audit_date": (today() - datetime.timedelta(days=10)).isoformat(),
         "declaration_accepted": "on",
     }
     data.update(changes)
@@ -91,7 +94,7 @@ def test_a_missing_report_is_named():
 
 
 def test_an_audit_in_the_future_is_refused():
-    tomorrow = (TODAY + datetime.timedelta(days=1)).isoformat()
+    tomorrow = (today() + datetime.timedelta(days=1)).isoformat()
 
     form = RegistrationRequestForm(data=request_data(audit_date=tomorrow), files=report())
 
@@ -148,7 +151,7 @@ def test_a_label_needs_its_expiry_date_and_a_date_its_label():
 
 
 def test_an_expired_label_is_refused():
-    yesterday = (TODAY - datetime.timedelta(days=1)).isoformat()
+    yesterday = (today() - datetime.timedelta(days=1)).isoformat()
 
     formset = QualityLabelFormSet(data=label_data(("Q*for", yesterday)), prefix="labels")
 
@@ -157,7 +160,7 @@ def test_an_expired_label_is_refused():
 
 
 def test_a_label_expiring_today_is_still_accepted():
-    formset = QualityLabelFormSet(data=label_data(("Q*for", TODAY.isoformat())), prefix="labels")
+    formset = QualityLabelFormSet(data=label_data(("Q*for", today().isoformat())), prefix="labels")
 
     assert formset.is_valid(), formset.errors
 

@@ -40,7 +40,13 @@ from tests.registrations.test_uploads import EXE_BYTES
 pytestmark = pytest.mark.django_db
 
 Status = Registration.Status
-TODAY = timezone.localdate()
+
+
+def today():
+    # Per call, not at import: a run that crosses midnight must not compare with yesterday.
+    return timezone.localdate()
+
+
 LIST = reverse("registrations:list")
 
 
@@ -116,7 +122,7 @@ def request_data(**changes):
     data = {
         "service_type": "A",
         "audit_body": "Auditbureau Kwaliteit Vlaanderen",
-        "audit_date": (TODAY - datetime.timedelta(days=10)).isoformat(),
+        "audit_date": (today() - datetime.timedelta(days=10)).isoformat(),
         "is_starter": "",
         "declaration_accepted": "on",
         "labels-TOTAL_FORMS": "3",
@@ -176,8 +182,8 @@ def test_the_overview_shows_number_status_validity_and_what_happens_next(
 
 def test_an_approved_registration_past_its_end_shows_as_expired(signed_in, approved):
     Registration.objects.filter(pk=approved.pk).update(
-        valid_from=TODAY - datetime.timedelta(days=5 * 365),
-        valid_until=TODAY - datetime.timedelta(days=1),
+        valid_from=today() - datetime.timedelta(days=5 * 365),
+        valid_until=today() - datetime.timedelta(days=1),
     )
 
     response = signed_in.get(LIST)
@@ -336,7 +342,7 @@ def test_without_the_declaration_nothing_is_filed(signed_in, provider):
 
 
 def test_an_expired_label_is_refused_and_nothing_is_filed(signed_in, provider):
-    yesterday = (TODAY - datetime.timedelta(days=1)).isoformat()
+    yesterday = (today() - datetime.timedelta(days=1)).isoformat()
 
     response = signed_in.post(
         create_url(provider), request_data(**{"labels-0-expires_on": yesterday})
@@ -375,7 +381,7 @@ def service_request(provider, user, **changes):
         "service_provider": provider,
         "service_type": "A",
         "audit_body": "Auditbureau",
-        "audit_date": TODAY,
+        "audit_date": today(),
         "audit_report": SimpleUploadedFile("rapport.pdf", pdf_bytes()),
         "is_starter": False,
         "declaration_accepted": True,
@@ -387,7 +393,9 @@ def service_request(provider, user, **changes):
 
 def test_a_request_with_an_invalid_label_leaves_no_file_behind(provider, alice, media_root):
     with pytest.raises(ValidationError):
-        service_request(provider, alice, quality_labels=[{"name": "x" * 300, "expires_on": TODAY}])
+        service_request(
+            provider, alice, quality_labels=[{"name": "x" * 300, "expires_on": today()}]
+        )
 
     assert not Registration.objects.exists()
     assert stored_files(media_root) == []
@@ -572,13 +580,13 @@ def test_there_is_no_certificate_unless_the_registration_is_in_force(
         registration = pending
     elif case == "expired":
         Registration.objects.filter(pk=approved.pk).update(
-            valid_from=TODAY - datetime.timedelta(days=400),
-            valid_until=TODAY - datetime.timedelta(days=1),
+            valid_from=today() - datetime.timedelta(days=400),
+            valid_until=today() - datetime.timedelta(days=1),
         )
     elif case == "suspended":
         registration_suspend(registration=approved, user=sam, reason="Klachten.")
     else:
-        start = TODAY + datetime.timedelta(days=10)
+        start = today() + datetime.timedelta(days=10)
         Registration.objects.filter(pk=approved.pk).update(
             valid_from=start, valid_until=validity_end(start, 5)
         )
