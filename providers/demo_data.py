@@ -72,6 +72,11 @@ FIXED_ADDRESSES = {
     "0345678997": ("2300", "Turnhout", "Grote Markt", "44"),
     DEMO_SME[0]: ("2800", "Mechelen", "Bruul", "7"),
 }
+# Vakgebieden (slugs) of fixed demo organisations' registered-office providers, so that
+# the public search's demo scenario (ICT within 10 km of 9000 Gent) finds a provider.
+FIXED_VAKGEBIEDEN = {
+    "0234567873": ("ict", "marketing-communicatie-en-verkoop"),
+}
 # Real Belgian bank codes (first three BBAN digits); schwifty derives the BIC from them.
 BANK_CODES = ["001", "063", "068", "096", "103", "310", "363", "734", "735", "751", "890", "979"]
 # Abbreviation -> weight: the usual legal forms of training and advice companies.
@@ -331,6 +336,7 @@ def _organisation_specs(count, places):
                 "is_provider": kbo != DEMO_SME[0],
                 # The first demo organisation shows an overview with several providers.
                 "extra_providers": 2 if kbo == DEMO_ORGANISATIONS[0][0] else None,
+                "vakgebieden": FIXED_VAKGEBIEDEN.get(kbo),
             }
         )
     for index in range(max(count - len(specs), 0)):
@@ -347,6 +353,7 @@ def _organisation_specs(count, places):
                 "house_number": str(rng.randrange(1, 250)),
                 "is_provider": True,
                 "extra_providers": None,
+                "vakgebieden": None,
             }
         )
     return specs[:count] if count < len(specs) else specs
@@ -361,12 +368,15 @@ def _save(instance):
 
 
 def _provider_fields(
-    rng, *, name, kind, place, street, house_number, vakgebieden_pool, person=None
+    rng, *, name, kind, place, street, house_number, vakgebieden_pool, person=None, slugs=None
 ):
     first, last = person or (rng.choice(FIRST_NAMES), rng.choice(FAMILY_NAMES))
     domain = _domain(name)
     iban, bic = _iban(rng)
     chosen = rng.sample(vakgebieden_pool, k=min(rng.randrange(1, 5), len(vakgebieden_pool)))
+    if slugs:
+        # Drawn all the same: the draws after it stay what they were.
+        chosen = [vakgebied for vakgebied in vakgebieden_pool if vakgebied.slug in slugs]
     fields = {
         "name": name,
         "country": "BE",
@@ -435,6 +445,7 @@ def _load_organisation(spec, *, places, legal_forms, vakgebieden_pool, summary):
         street=spec["street"],
         house_number=spec["house_number"],
         vakgebieden_pool=vakgebieden_pool,
+        slugs=spec["vakgebieden"],
     )
     fields.update(kbo_number=organisation.kbo_number, legal_form=legal_form)
     summary.service_providers += 1

@@ -11,6 +11,7 @@ from portal.demo import DEMO_ORGANISATIONS, DEMO_SME
 from portal.models import Postcode
 from providers.demo_data import STAFF_GROUP, demo_data_load
 from providers.models import DESCRIPTION_MAX_LENGTH, Organisation, ServiceProvider, Vakgebied
+from providers.search import place_resolve, provider_search
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +152,11 @@ def test_the_command_prints_a_summary_with_the_demo_accounts(capsys):
     output = capsys.readouterr().out
     assert "Organisations: 5 (5 new)" in output
     assert "admin / admin" in output
+
+
+def test_the_demo_directory_has_a_listed_ict_provider_within_10_km_of_gent(loaded):
+    # The browser scenario of issue 6: vakgebied ICT, postcode 9000, 10 km.
+    result = provider_search(vakgebieden=["ict"], place=place_resolve("9000"), radius_km=10)
+
+    names = [provider.name for provider in result.page(1).object_list]
+    assert "Adviesbureau Leie & Partners" in names
