@@ -168,6 +168,11 @@ CACHES = {
     "ratelimit": env.cache("RATELIMIT_CACHE_URL", default="dbcache://portal_ratelimit_cache"),
 }
 
+# Seconds a rendered public search stays in the "default" cache (0: off). Every change
+# to the listing empties it at once; this is the limit for writes that send no
+# signals (see providers/search_cache.py).
+DIRECTORY_CACHE_SECONDS = env.int("DIRECTORY_CACHE_SECONDS", default=300)
+
 # --- Rate limits (django-ratelimit; portal.ratelimit) -------------------------
 RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_VIEW = "portal.ratelimit.rate_limited"

@@ -7,6 +7,10 @@ class ProvidersConfig(AppConfig):
     verbose_name = _("Dienstverleners")
 
     def ready(self):
-        from providers import search_index
+        from django.core import checks
+
+        from providers import search_cache, search_index
 
         search_index.connect_signals()
+        search_cache.connect_signals()
+        checks.register(search_cache.check_shared_cache, checks.Tags.caches, deploy=True)

@@ -5,7 +5,10 @@ The views only read the form and render: providers.search decides who is listed
 and what a result shows. Both pages count towards one per-IP rate limit.
 """
 
+from dataclasses import dataclass
+
 from django.http import Http404, QueryDict
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
@@ -13,6 +16,7 @@ from django_ratelimit.decorators import ratelimit
 
 from portal.ratelimit import directory_rate
 from portal.reference import POSTCODE_ATTRIBUTION
+from providers import search_cache
 from providers.public_forms import DEFAULTS, RADIUS_CHOICES, DirectorySearchForm
 from providers.search import RADII_KM, provider_search, public_provider
 
@@ -35,30 +39,60 @@ def search_query_string(query):
     return kept.urlencode()
 
 
+def search_parameters(query):
+    """A copy of a QueryDict with only the search parameters, in their order."""
+    return QueryDict(search_query_string(query))
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What the cached part of the search page may know of the request: the search.
+
+    It is rendered once and served to every visitor with the same search, so it gets
+    this stand-in instead of the request (no user, session, cookies or CSRF token).
+    """
+
+    GET: QueryDict
+
+
 @rate_limit
 class DirectorySearchView(TemplateView):
     """The search form and its results; every search is a GET URL.
 
     Without any criterion it lists every registered provider by name. A search
     without results says why and offers to widen the radius or drop a filter.
+
+    The part that depends on the search (title, form, results) is rendered from
+    its own templates and kept in the shared results cache (providers.search_cache)
+    when the search is valid: a repeated search builds no form and runs no query.
     """
 
     template_name = "directory/search.html"
+    title_template_name = "directory/includes/search_title.html"
+    body_template_name = "directory/includes/search_body.html"
 
-    def get_context_data(self, **kwargs):
-        data = self.request.GET.copy()
+    def get(self, request, *args, **kwargs):
+        query = search_parameters(request.GET)
+        parts = search_cache.cached_page(query.urlencode(), lambda: self._render_search(query))
+        context = self.get_context_data(search_title=parts["title"], search_body=parts["body"])
+        return self.render_to_response(context)
+
+    def _render_search(self, query):
+        """({"title": ..., "body": ...}, whether they may be cached) for this search."""
+        data = query.copy()
         for name, value in DEFAULTS.items():
             if not data.get(name):
                 data[name] = value
         form = DirectorySearchForm(data)
         context = {
+            "request": SearchRequest(GET=query),
             "form": form,
             "attribution": POSTCODE_ATTRIBUTION,
-            "back_query": search_query_string(self.request.GET),
+            "back_query": search_query_string(query),
         }
         if form.is_valid():
             result = provider_search(**form.search_arguments())
-            page = result.page(self.request.GET.get("page", 1))
+            page = result.page(query.get("page", 1))
             context.update(
                 result=result,
                 page_obj=page,
@@ -69,7 +103,11 @@ class DirectorySearchView(TemplateView):
                 chosen_types=form.cleaned_data["type"],
                 has_criteria=self._has_criteria(form),
             )
-        return super().get_context_data(**context, **kwargs)
+        parts = {
+            "title": render_to_string(self.title_template_name, context).strip(),
+            "body": render_to_string(self.body_template_name, context),
+        }
+        return parts, form.is_valid()
 
     @staticmethod
     def _wider_radius(form):

@@ -5,6 +5,15 @@ from pathlib import Path
 
 import pytest
 
+
+@pytest.fixture(autouse=True)
+def _empty_default_cache():
+    """The locmem cache outlives a test (the public search's results are in it)."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+
+
 # --- Browser tests: Playwright driving the machine's Chromium -----------------
 # Playwright cannot download its own browser here; Debian's package is used.
 # /usr/lib/chromium/chromium is the binary itself, /usr/bin/chromium a wrapper script.

@@ -9,9 +9,12 @@ Throughput is measured with real HTTP on loopback: gunicorn with the portal's
 settings (the rate limit turned off through RATELIMIT_ENABLE) and one sync worker per
 CPU, driven by wrk when it is installed or else by a small threaded Python load
 generator. Both the search page and a trivial view are measured the same way,
-so their ratio says what the search costs over Django's own overhead.
+so their ratio says what the search costs over Django's own overhead. The search
+is measured twice, each on a gunicorn of its own: with the shared results cache
+(CACHE_URL, Redis when one answers) and without it (DIRECTORY_CACHE_SECONDS=0).
 """
 
+import contextlib
 import http.client
 import math
 import os
@@ -31,7 +34,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 
@@ -103,10 +106,11 @@ def _prepare(scenario, *, warmup):
     if scenario.prepare_client:
         scenario.prepare_client(client)
     result = ScenarioResult(scenario=scenario, path=scenario_path(scenario))
-    for _ in range(warmup):
-        _get(client, result.path)
-    with CaptureQueriesContext(connection) as captured:
-        response = _get(client, result.path)
+    with override_settings(**scenario.settings):
+        for _ in range(warmup):
+            _get(client, result.path)
+        with CaptureQueriesContext(connection) as captured:
+            response = _get(client, result.path)
     result.status = response.status_code
     result.queries = len(captured.captured_queries)
     result.sql_ms = sum(float(query["time"]) for query in captured.captured_queries) * 1000
@@ -118,9 +122,10 @@ def _prepare(scenario, *, warmup):
 
 
 def _time_once(client, result):
-    started = time.perf_counter()
-    _get(client, result.path)
-    result.times_ms.append((time.perf_counter() - started) * 1000)
+    with override_settings(**result.scenario.settings):
+        started = time.perf_counter()
+        _get(client, result.path)
+        result.times_ms.append((time.perf_counter() - started) * 1000)
 
 
 def _explain(result):
@@ -162,6 +167,7 @@ def measure_scenarios(scenarios, *, repeats, warmup, explain=False):
 class ThroughputResult:
     name: str
     paths: list
+    environment: dict = field(default_factory=dict)
     requests: int = 0
     errors: int = 0
     seconds: float = 0.0
@@ -189,13 +195,54 @@ def _free_port():
         return probe.getsockname()[1]
 
 
+# What the gunicorn workers cache in when no Redis answers: one cache per process.
+LOCMEM_CACHE_URL = "locmemcache://"
+DEFAULT_REDIS_CACHE_URL = "redis://127.0.0.1:6379/3"
+
+
+def redis_answers(url):
+    """Whether a Redis server answers at `url` (a redis:// URL)."""
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
+    except (redis.RedisError, OSError, ValueError):
+        return False
+
+
+def choose_cache_url(preference="auto"):
+    """The CACHE_URL for the gunicorn workers: `preference`, or with "auto" the
+    benchmark's Redis database when a Redis answers there, else a per-process cache."""
+    if preference != "auto":
+        return preference
+    return DEFAULT_REDIS_CACHE_URL if redis_answers(DEFAULT_REDIS_CACHE_URL) else LOCMEM_CACHE_URL
+
+
+def flush_search_cache(cache_url):
+    """Delete the search's cached pages (and listing version) from a Redis cache, so
+    that the run starts cold; other keys in that database are left alone."""
+    if not cache_url.startswith(("redis://", "rediss://")):
+        return 0
+    import redis
+
+    from providers.search_cache import KEY_PREFIX
+
+    client = redis.Redis.from_url(cache_url)
+    deleted = 0
+    for key in client.scan_iter(match=f"*{KEY_PREFIX}*", count=1000):
+        deleted += client.delete(key)
+    return deleted
+
+
 class GunicornServer:
     """gunicorn on 127.0.0.1 with the portal's settings, for the length of a `with` block."""
 
-    def __init__(self, *, database_url, workers):
+    def __init__(self, *, database_url, workers, cache_url=LOCMEM_CACHE_URL, environment=None):
         self.port = _free_port()
         self.workers = workers
         self.database_url = database_url
+        self.cache_url = cache_url
+        self.environment = environment or {}
         self.process = None
         # Kept open for the server's lifetime; closed (and removed) in __exit__.
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115
@@ -213,6 +260,8 @@ class GunicornServer:
             "RATELIMIT_ENABLE": "false",
             "DJANGO_DEBUG": "false",
             "DJANGO_ALLOWED_HOSTS": ",".join(filter(None, [hosts, "127.0.0.1"])),
+            "CACHE_URL": self.cache_url,
+            **self.environment,
         }
         self.process = subprocess.Popen(  # noqa: S603 - our own fixed command line
             [
@@ -371,23 +420,50 @@ def loader_name(preference="auto"):
     return "python"
 
 
-def measure_throughput(throughputs, *, database_url, workers, seconds, concurrency, loader):
-    """Requests per second of each Throughput, one after the other on one gunicorn."""
+def measure_throughput(
+    throughputs, *, database_url, workers, seconds, concurrency, loader, cache_url=None
+):
+    """Requests per second of each Throughput, taking turns; throughputs with the
+    same environment share a gunicorn, the servers run side by side (an idle one
+    costs nothing)."""
     load = _wrk_load if loader == "wrk" else _python_load
+    cache_url = cache_url or LOCMEM_CACHE_URL
     results = [
-        ThroughputResult(name=throughput.name, paths=throughput.paths(), loader=loader)
+        ThroughputResult(
+            name=throughput.name,
+            paths=throughput.paths(),
+            environment=dict(throughput.environment),
+            loader=loader,
+        )
         for throughput in throughputs
     ]
-    with GunicornServer(database_url=database_url, workers=workers) as server:
-        for result in results:
+    environments = []
+    for result in results:
+        if result.environment not in environments:
+            environments.append(result.environment)
+    flush_search_cache(cache_url)
+    with contextlib.ExitStack() as stack:
+        servers = [
+            stack.enter_context(
+                GunicornServer(
+                    database_url=database_url,
+                    workers=workers,
+                    cache_url=cache_url,
+                    environment=environment,
+                )
+            )
+            for environment in environments
+        ]
+        ports = [servers[environments.index(result.environment)].port for result in results]
+        for result, port in zip(results, ports, strict=True):
             # Warm up every worker (imports, templates, connections, caches).
-            load(server.port, result.paths, seconds=2, concurrency=concurrency)
+            load(port, result.paths, seconds=2, concurrency=concurrency)
         # The pages take turns in THROUGHPUT_ROUNDS short runs, so that a burst of
         # other work on the machine does not fall on one page only and skew the ratio.
         for _ in range(THROUGHPUT_ROUNDS):
-            for result in results:
+            for result, port in zip(results, ports, strict=True):
                 requests, errors, elapsed = load(
-                    server.port,
+                    port,
                     result.paths,
                     seconds=seconds / THROUGHPUT_ROUNDS,
                     concurrency=concurrency,

@@ -39,7 +39,8 @@ class Scenario:
 
     `prepare_client(client)` can sign a user in for a provider-side page (it runs
     once, before the warm-up). `max_queries` and `p95_ms` are the targets; None
-    means "report only".
+    means "report only". `settings` overrides settings while the scenario's
+    requests run (e.g. the search's results cache, which the command turns off).
     """
 
     name: str
@@ -51,15 +52,21 @@ class Scenario:
     max_queries: int | None = None
     prepare_client: Callable | None = None
     url_kwargs: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Throughput:
-    """A set of public URLs served under gunicorn; requests rotate over `paths`."""
+    """A set of public URLs served under gunicorn; requests rotate over `paths`.
+
+    `environment` is added to the gunicorn's environment: throughputs with the same
+    environment share one gunicorn, others get one of their own.
+    """
 
     name: str
     paths: Callable  # () -> list of paths, resolved after Django is set up
     description: str = ""
+    environment: dict = field(default_factory=dict)
 
 
 def register_seeder(name, *, volumes, reset_tables=(), after_seed=None):

@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from providers import search_cache
 from providers.search_index import search_documents_rebuild
 
 
@@ -18,5 +19,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         log = self.stdout.write if options["verbosity"] > 1 else None
         count = search_documents_rebuild(log=log)
+        # Bulk writes that preceded the rebuild sent no signals: drop the cached results.
+        search_cache.bump_on_commit()
         seconds = time.monotonic() - started
         self.stdout.write(f"Search documents rebuilt: {count:,} in {seconds:.1f} s.")
