@@ -334,6 +334,14 @@ class ProviderSearchDocument(models.Model):
             models.Index(
                 fields=["sort_name", "service_provider"], name="searchdocument_sort_name"
             ),
+            # Searches without text (filters, distance) read documents by provider
+            # for their organisation and sort name: index-only, without touching
+            # the wide full-text vector of the row.
+            models.Index(
+                fields=["service_provider"],
+                include=["organisation", "sort_name"],
+                name="searchdocument_narrow",
+            ),
         ]
 
     def __str__(self):

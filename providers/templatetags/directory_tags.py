@@ -3,6 +3,8 @@
 from urllib.parse import urlsplit
 
 from django import template
+from django.forms.utils import flatatt
+from django.utils.html import format_html
 
 from portal import validators
 
@@ -13,6 +15,20 @@ register = template.Library()
 def phone(value):
     """'+3292671299' -> '09 267 12 99' (foreign numbers in international format)."""
     return validators.format_phone_number(value) if value else ""
+
+
+@register.simple_tag
+def choice_input(choice):
+    """The <input> of one box of a CheckboxSelectMultiple, as Django's widget template
+    writes it, without a template render per box: the search form has about twenty."""
+    data = choice.data
+    return format_html(
+        '<input type="{}" name="{}" value="{}"{}>',
+        data["type"],
+        data["name"],
+        data["value"],
+        flatatt(data["attrs"]),
+    )
 
 
 @register.filter

@@ -316,6 +316,18 @@ def test_an_invalid_field_is_marked_for_screen_readers(client, corpus):
     assert 'aria-describedby="id_plaats_helptext id_plaats_error"' in tag
 
 
+def test_checkboxes_keep_what_was_ticked_and_carry_the_group_error(client, corpus):
+    ticked = get(client, vakgebied="ict", type="A").text
+    boxes = dict(re.findall(r'<input type="checkbox" name="type" value="(\w)"([^>]*)>', ticked))
+    assert " checked" in boxes["A"] and " checked" not in boxes["O"]
+    assert 'class="form-check-input"' in boxes["O"] and 'id="id_type_0"' in boxes["O"]
+
+    invalid = get(client, vakgebied="bestaat-niet").text
+    (first,) = re.findall(r'<input[^>]*name="vakgebied"[^>]*id="id_vakgebied_0"', invalid)
+    assert 'aria-invalid="true"' in first
+    assert 'aria-describedby="id_vakgebied_helptext id_vakgebied_error"' in first
+
+
 # --- Nothing found -----------------------------------------------------------------------------
 
 
