@@ -374,6 +374,50 @@ class ProviderSearchLexemes(models.Model):
         return self.name_lexemes.strip()
 
 
+class ProviderSearchTerm(models.Model):
+    """One lexeme of a document's full-text vector with its rank: an inverted index
+    that PostgreSQL reads in rank order (PostgreSQL only; empty elsewhere).
+
+    A search for one common word ("advies" is in two thirds of the presentations)
+    would otherwise rank every matching document by reading its whole vector. With
+    these rows, ordered by (lexeme, rank, sort name, provider) in an index, the page
+    is the first rows of an index range and the total an index-only count.
+    `rank` is ts_rank of the document's vector for this lexeme alone, which is what
+    the full-text query computes for a one-word search, so both give the same
+    results in the same order (tests/providers/test_search_terms.py).
+    providers.search_index writes them with the document.
+    """
+
+    pk = models.CompositePrimaryKey("document_id", "lexeme")
+    document = models.ForeignKey(
+        ProviderSearchDocument,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the primary key leads with the document
+        verbose_name=_("zoekdocument"),
+    )
+    lexeme = models.CharField(_("woordstam"), max_length=100)
+    rank = models.FloatField(_("rang"))
+    # The document's sort name, so that the index also orders equal ranks.
+    sort_name = models.CharField(_("sorteernaam"), max_length=200)
+
+    class Meta:
+        verbose_name = _("zoekterm van een dienstverlener")
+        verbose_name_plural = _("zoektermen van dienstverleners")
+        indexes = [
+            models.Index(
+                models.F("lexeme"),
+                models.F("rank").desc(),
+                models.F("sort_name"),
+                models.F("document"),
+                name="searchterm_ranked",
+            ),
+        ]
+
+    def __str__(self):
+        return self.lexeme
+
+
 class SearchWord(models.Model):
     """A word that occurs in the search documents, with its lexeme: the vocabulary that
     corrects a misspelt search term (a trigram index on `word` on PostgreSQL).

@@ -30,6 +30,7 @@ on the indexed coordinates first, then the great-circle distance, computed in
 SQL with functions that both databases have (Django registers them on SQLite).
 """
 
+import dataclasses
 import difflib
 import enum
 import math
@@ -65,13 +66,19 @@ from django.db.models import (
     Window,
     prefetch_related_objects,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Cos, Length, Power, Radians, RowNumber, Sin
 
 from establishments.models import Establishment
 from portal import validators
 from portal.models import Postcode
 from providers import search_text
-from providers.models import ProviderSearchDocument, SearchWord, ServiceProvider
+from providers.models import (
+    ProviderSearchDocument,
+    ProviderSearchTerm,
+    SearchWord,
+    ServiceProvider,
+)
 from providers.search_index import TEXT_SEARCH_CONFIG
 from registrations.selectors import (
     listed_registrations,
@@ -296,6 +303,8 @@ class Term:
     word: str
     lexeme: str
     alternatives: tuple = ()  # ((word, lexeme), ...)
+    # PostgreSQL's lexeme of the word, for a one-word search on PostgreSQL.
+    vector_lexeme: str | None = None
 
     @property
     def corrected(self):
@@ -325,12 +334,18 @@ def _fuzzy_candidates(word):
 
 
 def _correct(terms, *, use_trigram_index):
-    """Give each misspelt term its alternatives, with one query on the vocabulary."""
+    """Give each misspelt term its alternatives, with one query on the vocabulary.
+
+    On PostgreSQL the same query also tells the lexeme that the text-search
+    configuration makes of a one-word search: the inverted index is then read
+    with that lexeme as a constant, so that the planner knows how common it is.
+    """
     if not terms:
         return terms
     fuzzy = [term for term in terms if term.word.isalpha() and len(term.word) >= TYPO_MIN_LENGTH]
     condition = Q(lexeme__in=[term.lexeme for term in terms])
     words = SearchWord.objects.all()
+    fields = ["word", "lexeme"]
     if fuzzy and use_trigram_index:
         # `%` finds the words above pg_trgm.similarity_threshold (0.3 unless a DBA
         # raised it above TYPO_MIN_SIMILARITY) with the trigram index.
@@ -340,18 +355,31 @@ def _correct(terms, *, use_trigram_index):
         words = words.annotate(length=Length("word"))
         for term in fuzzy:
             condition |= _fuzzy_candidates(term.word)
-    rows = list(words.filter(condition).values_list("word", "lexeme"))
-    known = {lexeme for _word, lexeme in rows}
+    if use_trigram_index and len(terms) == 1 and terms[0].word.isalpha():
+        words = words.annotate(
+            vector_lexeme=RawSQL(
+                "SELECT string_agg(term.lexeme, ' ') "
+                "FROM unnest(to_tsvector(%s::regconfig, %s)) AS term",
+                (TEXT_SEARCH_CONFIG, terms[0].word),
+            )
+        )
+        fields.append("vector_lexeme")
+    rows = list(words.filter(condition).values_list(*fields))
+    known = {row[1] for row in rows}
     corrected = []
     for term in terms:
-        if term.lexeme in known or term not in fuzzy:
+        if term.lexeme in known:
+            vector_lexeme = rows[0][2] if len(fields) == 3 else None
+            corrected.append(dataclasses.replace(term, vector_lexeme=vector_lexeme))
+            continue
+        if term not in fuzzy:
             corrected.append(term)
             continue
         scored = sorted(
             (
-                (-search_text.similarity(term.word, word), word, lexeme)
-                for word, lexeme in rows
-                if search_text.similarity(term.word, word) >= TYPO_MIN_SIMILARITY
+                (-search_text.similarity(term.word, row[0]), row[0], row[1])
+                for row in rows
+                if search_text.similarity(term.word, row[0]) >= TYPO_MIN_SIMILARITY
             ),
         )[:TYPO_MAX_ALTERNATIVES]
         alternatives = tuple((word, lexeme) for _score, word, lexeme in scored)
@@ -400,6 +428,35 @@ class PostgresFullText:
             rank=SearchRank(vector, query)
         )
 
+    def term_ranking(self, terms, provider_sets):
+        """For a search of one plain word, the ranking read from the inverted index
+        (ProviderSearchTerm) instead of from the documents; None for other searches.
+
+        The same providers in the same order as `apply` gives (ts_rank of the one
+        lexeme, then the sort name and the id), but the page is the start of an
+        index range and the total an index-only count: a common word no longer
+        makes the database read and rank every matching document's vector. The
+        word's lexeme is PostgreSQL's own, which the vocabulary query found
+        (`Term.vector_lexeme`): a word the configuration turns into no lexeme or into
+        several, or that no document has, is left to `apply`.
+        """
+        if len(terms) != 1 or terms[0].corrected:
+            return None
+        lexeme = terms[0].vector_lexeme
+        if not lexeme or " " in lexeme:
+            return None
+        rows = ProviderSearchTerm.objects.filter(
+            *[Q(document_id__in=ids) for ids in provider_sets], lexeme=lexeme
+        )
+        return (
+            rows.annotate(
+                result_nearness=Value(None, output_field=FloatField()),
+                total_count=CountOf(rows.values("document_id")),
+            )
+            .order_by("-rank", "sort_name", "document_id")
+            .values_list("document_id", "result_nearness", "total_count")
+        )
+
 
 class PortableText:
     """Free text without PostgreSQL: whole lexemes in the provider's lexeme list.
@@ -408,6 +465,10 @@ class PortableText:
     """
 
     use_trigram_index = False
+
+    def term_ranking(self, terms, provider_sets):
+        """No inverted index without PostgreSQL: `apply` does all text searches."""
+        return None
 
     def apply(self, queryset, terms):
         score = Value(0.0)
@@ -697,12 +758,17 @@ def provider_search(
     if sort == Sort.DISTANCE and place is None:
         raise ValueError("Sorting by distance needs a place.")
     service_types = tuple(service_types or ())
-    # The search runs on the narrow documents; who is listed comes from the
-    # registrations selector alone.
-    documents = ProviderSearchDocument.objects.filter(
-        service_provider__in=listed_service_provider_ids(
-            on=on, service_types=service_types or None
+    # Who may appear, as sets of provider ids: the listed ones (which only the
+    # registrations selector decides) and, when chosen, those of the vakgebieden.
+    provider_sets = [listed_service_provider_ids(on=on, service_types=service_types or None)]
+    if vakgebieden:
+        chosen = ServiceProvider.vakgebieden.through.objects.filter(
+            vakgebied__slug__in=list(vakgebieden)
         )
+        provider_sets.append(chosen.values("serviceprovider_id"))
+    # The search runs on the narrow documents.
+    documents = ProviderSearchDocument.objects.filter(
+        *[Q(service_provider__in=ids) for ids in provider_sets]
     )
 
     terms = []
@@ -723,14 +789,20 @@ def provider_search(
     else:
         matcher = _text_search(text_search)
         terms = _correct(_terms(text), use_trigram_index=matcher.use_trigram_index)
+        if terms and sort == Sort.RELEVANCE and place is None:
+            ranking = matcher.term_ranking(terms, provider_sets)
+            if ranking is not None:
+                return SearchResult(
+                    ranking=ranking,
+                    place=None,
+                    radius_km=None,
+                    sort=sort,
+                    terms=terms,
+                    lookup=None,
+                    on=on,
+                )
         if terms:
             documents = matcher.apply(documents, terms)
-
-    if vakgebieden:
-        chosen = ServiceProvider.vakgebieden.through.objects.filter(
-            vakgebied__slug__in=list(vakgebieden)
-        )
-        documents = documents.filter(service_provider__in=chosen.values("serviceprovider_id"))
 
     # From here on one narrow row per provider: the id, and with a place the
     # nearness of its nearest establishment.

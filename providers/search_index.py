@@ -22,6 +22,7 @@ from providers import search_text
 from providers.models import (
     ProviderSearchDocument,
     ProviderSearchLexemes,
+    ProviderSearchTerm,
     SearchWord,
     ServiceProvider,
     Vakgebied,
@@ -122,6 +123,41 @@ ON CONFLICT (service_provider_id) DO UPDATE SET
 """
 
 
+# The inverted index of the documents' vectors (ProviderSearchTerm), derived in SQL
+# from the stored vectors: one row per lexeme with ts_rank for that lexeme alone. The
+# lexeme is quoted for the tsquery parser (quotes doubled, backslashes escaped).
+_TERMS_DELETE_SQL = "DELETE FROM {terms} WHERE {where}"
+_TERMS_INSERT_SQL = r"""
+INSERT INTO {terms} (document_id, lexeme, rank, sort_name)
+SELECT document.service_provider_id, term.lexeme,
+    ts_rank(
+        document.search_vector,
+        ('''' || replace(replace(term.lexeme, '\', '\\'), '''', '''''') || '''')::tsquery
+    ),
+    document.sort_name
+FROM {documents} AS document, unnest(document.search_vector) AS term
+WHERE {where}
+"""
+
+
+def write_postgres_terms(connection, *, document_table, term_table, ids=None):
+    """Rewrite the term rows of these documents (all documents when `ids` is None)."""
+    quote = connection.ops.quote_name
+    names = {"terms": quote(term_table), "documents": quote(document_table)}
+    if ids is None:
+        chosen = {"delete": "TRUE", "insert": "TRUE"}
+        params = None
+    else:
+        chosen = {
+            "delete": "document_id = ANY(%s)",
+            "insert": "document.service_provider_id = ANY(%s)",
+        }
+        params = [list(ids)]
+    with connection.cursor() as cursor:
+        cursor.execute(_TERMS_DELETE_SQL.format(**names, where=chosen["delete"]), params)
+        cursor.execute(_TERMS_INSERT_SQL.format(**names, where=chosen["insert"]), params)
+
+
 def _write_postgres_documents(connection, table, batch):
     rows = ", ".join(["(%s::bigint, %s::bigint, %s, %s, %s, %s, %s)"] * len(batch))
     params = []
@@ -143,11 +179,13 @@ def write_documents(
     document_model=ProviderSearchDocument,
     lexemes_model=ProviderSearchLexemes,
     word_model=SearchWord,
+    term_model=ProviderSearchTerm,
     known_words=None,
 ):
     """Create or replace the stored search data of these providers ({pk: DocumentValues}).
 
-    The models are parameters so that migration 0005 can pass its historical ones.
+    The models are parameters so that migrations can pass their historical ones
+    (`term_model=None`: before the table existed).
     `known_words` (a set, updated) spares a rebuild from inserting a word twice.
     """
     connection = connection or default_connection
@@ -156,6 +194,13 @@ def write_documents(
         batch = items[start : start + BATCH_SIZE]
         if connection.vendor == "postgresql":
             _write_postgres_documents(connection, document_model._meta.db_table, batch)
+            if term_model is not None:
+                write_postgres_terms(
+                    connection,
+                    document_table=document_model._meta.db_table,
+                    term_table=term_model._meta.db_table,
+                    ids=[pk for pk, _values in batch],
+                )
         else:
             document_model.objects.bulk_create(
                 [
@@ -262,6 +307,7 @@ def search_documents_rebuild(*, batch_size=BATCH_SIZE, log=None):
     """
     with transaction.atomic():
         SearchWord.objects.all().delete()
+        ProviderSearchTerm.objects.all().delete()
         ProviderSearchLexemes.objects.all().delete()
         ProviderSearchDocument.objects.all().delete()
         ids = list(ServiceProvider.objects.order_by("pk").values_list("pk", flat=True))

@@ -212,6 +212,14 @@ class Registration(models.Model):
                 fields=["status", "valid_until", "valid_from", "service_provider", "service_type"],
                 name="registration_in_force_idx",
             ),
+            # Whether one provider is listed (the search checks its page's rows one
+            # by one): an index-only probe.
+            models.Index(
+                fields=["service_provider"],
+                include=["valid_from", "valid_until", "service_type"],
+                condition=models.Q(status="approved"),
+                name="registration_listed_idx",
+            ),
         ]
 
     def __str__(self):

@@ -103,6 +103,7 @@ def fill_documents(apps, schema_editor):
         document_model=apps.get_model("providers", "ProviderSearchDocument"),
         lexemes_model=apps.get_model("providers", "ProviderSearchLexemes"),
         word_model=apps.get_model("providers", "SearchWord"),
+        term_model=None,  # the inverted index comes with migration 0007
     )
 
 
