@@ -30,6 +30,7 @@ from portal.benchmark.registry import (
     register_seeder,
     register_throughput,
 )
+from portal.benchmark.report import SEARCH_CACHED, SEARCH_UNCACHED
 from portal.models import Postcode
 from providers import search_cache
 from providers.demo_data import FAMILY_NAMES, FIRST_NAMES, REGIONS, STREETS, kbo_from_base
@@ -547,8 +548,6 @@ def _search_paths():
     return [scenario_path(scenario) for scenario in SCENARIOS if scenario.group == "search"]
 
 
-SEARCH_CACHED = "search (results cache)"
-SEARCH_UNCACHED = "search (no cache)"
 register_throughput(
     Throughput(
         name=SEARCH_CACHED,

@@ -16,7 +16,8 @@ END_MARKER = "<!-- benchmark:figures:end -->"
 # The search page must reach this share of the trivial view's throughput.
 THROUGHPUT_RATIO_TARGET = 0.25
 TRIVIAL_VIEW = "trivial view"
-# The throughput that the target is read on, and its cold counterpart (directory.py).
+# The throughput that the target is read on, and its cold counterpart (registered by
+# portal/benchmark/directory.py).
 SEARCH_CACHED = "search (results cache)"
 SEARCH_UNCACHED = "search (no cache)"
 WARM_CACHE_NOTE = (
