@@ -1,7 +1,12 @@
+import threading
+import time
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
 
 from establishments.models import Establishment
+from providers import services
 from providers.models import BankAccountChange, ServiceProvider
 from providers.services import ConflictError, organisation_get_or_create, service_provider_save
 from tests.factories import OrganisationFactory, UserFactory
@@ -156,3 +161,49 @@ def test_organisation_get_or_create_finds_the_existing_one(organisation):
     found = organisation_get_or_create(kbo_number=organisation.kbo_number, name="Andere naam")
     assert found == organisation
     assert found.name == "Acme"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks between connections")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_people_saving_at_the_same_moment_one_wins_and_one_gets_the_conflict(
+    provider, alice, monkeypatch
+):
+    """Two connections claim the same version at once: the database's row lock makes
+    the second UPDATE wait for the first commit and then match no row."""
+    bob = UserFactory(first_name="Bob", last_name="Janssens")
+    claim = services.version_claim
+
+    def slow_claim(**kwargs):
+        claimed = claim(**kwargs)
+        if claimed:
+            time.sleep(0.5)  # hold the row lock while the other save arrives
+        return claimed
+
+    monkeypatch.setattr(services, "version_claim", slow_claim)
+    start = threading.Barrier(2)
+    outcomes = {}
+
+    def edit(user, name):
+        try:
+            start.wait()
+            save(provider, user, step1=step1_data(provider, name=name))
+            outcomes[user.first_name] = "saved"
+        except ConflictError:
+            outcomes[user.first_name] = "conflict"
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=edit, args=(alice, "Alice Academie")),
+        threading.Thread(target=edit, args=(bob, "Bob Academie")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes.values()) == ["conflict", "saved"]
+    winner = next(name for name, outcome in outcomes.items() if outcome == "saved")
+    provider.refresh_from_db()
+    assert provider.name == f"{winner} Academie"
+    assert provider.version == 2
