@@ -578,8 +578,8 @@ class SearchResult:
     def page(self, number=1, per_page=PAGE_SIZE):
         """One page (a django.core.paginator.Page) of providers with what a result shows.
 
-        Four queries: the page's ids in order with the total (narrow, because the
-        database sorts and counts every match), their public fields, their
+        Four queries: the page's ids in order with the total (narrow rows of the
+        documents, or of the inverted index for one word), their public fields, their
         registrations in force and their active establishments. A page past the
         end costs a count and gives the last page.
         """

@@ -145,17 +145,15 @@ def write_postgres_terms(connection, *, document_table, term_table, ids=None):
     quote = connection.ops.quote_name
     names = {"terms": quote(term_table), "documents": quote(document_table)}
     if ids is None:
-        chosen = {"delete": "TRUE", "insert": "TRUE"}
+        delete_where = insert_where = "TRUE"
         params = None
     else:
-        chosen = {
-            "delete": "document_id = ANY(%s)",
-            "insert": "document.service_provider_id = ANY(%s)",
-        }
+        delete_where = "document_id = ANY(%s)"
+        insert_where = "document.service_provider_id = ANY(%s)"
         params = [list(ids)]
     with connection.cursor() as cursor:
-        cursor.execute(_TERMS_DELETE_SQL.format(**names, where=chosen["delete"]), params)
-        cursor.execute(_TERMS_INSERT_SQL.format(**names, where=chosen["insert"]), params)
+        cursor.execute(_TERMS_DELETE_SQL.format(**names, where=delete_where), params)
+        cursor.execute(_TERMS_INSERT_SQL.format(**names, where=insert_where), params)
 
 
 def _write_postgres_documents(connection, table, batch):
