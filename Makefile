@@ -40,11 +40,14 @@ help:
 
 # The portal is http://127.0.0.1:8000, the ACM/IDM stand-in http://localhost:8000/standin/:
 # one server, two host names, so the two never share a session cookie.
+# Development: DEBUG on for every step of `make run` (and for `make migrate` and
+# `make demo` of the development database), which also turns on the ACM/IDM stand-in.
+run migrate demo: export DJANGO_DEBUG := true
 run: install compilemessages migrate demo
 	@getent ahostsv4 localhost | grep -q '^127\.0\.0\.1' || \
 	  echo "WARNING: 'localhost' does not resolve to 127.0.0.1; the stand-in at http://localhost:8000/standin/ needs it (see /etc/hosts)."
 	@echo "Portal: http://127.0.0.1:8000/   admin: http://127.0.0.1:8000/admin/ (admin/admin)   stand-in: http://localhost:8000/standin/"
-	DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) runserver 127.0.0.1:8000
 
 test: install-dev compilemessages chromium collectstatic
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -89,7 +92,7 @@ collectstatic:
 
 # Seeds $(BENCHMARK_DATABASE_URL) once (50,000 providers), measures, writes the figures.
 benchmark: install collectstatic wrk
-	$(MANAGE) benchmark --database-url $(BENCHMARK_DATABASE_URL) --markdown $(BENCHMARK_ARGS)
+	BENCHMARKS_ENABLED=true $(MANAGE) benchmark --database-url $(BENCHMARK_DATABASE_URL) --markdown $(BENCHMARK_ARGS)
 
 wrk:
 	@command -v wrk >/dev/null || { \

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class EstablishmentsConfig(AppConfig):
     name = "establishments"
     verbose_name = _("Vestigingen")
+
+    def ready(self):
+        from establishments.services import registered_office_sync
+        from organisations.signals import organisation_saved
+
+        # The registered office is the first establishment and follows the address.
+        organisation_saved.connect(registered_office_sync, dispatch_uid="registered_office_sync")

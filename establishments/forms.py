@@ -5,8 +5,8 @@ from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import PhoneNumberField
-from providers.forms import AddressFormMixin, clean_belgian_address
+from core.forms import PhoneNumberField
+from organisations.forms import AddressFormMixin, clean_belgian_address
 
 ADDRESS_FIELDS = ["postcode", "municipality", "street", "house_number", "box"]
 

@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.models import Address, Postcode
+from organisations.models import Address, Postcode
 
 
 class EstablishmentQuerySet(models.QuerySet):
@@ -23,7 +23,7 @@ class Establishment(Address):
     """
 
     organisation = models.ForeignKey(
-        "providers.Organisation",
+        "organisations.Organisation",
         on_delete=models.CASCADE,
         related_name="establishments",
         verbose_name=_("onderneming"),

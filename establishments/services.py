@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core.locking import conflict_for, version_claim
 from establishments.models import Establishment
-from providers.locking import conflict_for, version_claim
+from organisations.models import ADDRESS_FIELDS
 
-ADDRESS_FIELDS = ["country", "postcode", "municipality", "street", "house_number", "box"]
 EDITABLE_FIELDS = ["name", *ADDRESS_FIELDS, "phone", "email"]
 
 
@@ -115,12 +115,13 @@ def establishment_reactivate(*, establishment, expected_version=None, user=None)
         return _save(establishment, user)
 
 
-def registered_office_sync(*, organisation, user=None):
+def registered_office_sync(*, organisation, user=None, **kwargs):
     """Create or update the organisation's registered-office establishment.
 
-    Called by every service that creates or changes an organisation, and by the
-    demo data. An organisation created at sign-in has no address yet: then there
-    is nothing to follow and None is returned.
+    Receives organisations.signals.organisation_saved, so every service that creates
+    or changes an organisation runs it in its transaction; the demo data calls it
+    too. An organisation created at sign-in has no address yet: then there is
+    nothing to follow and None is returned.
     """
     if not (organisation.postcode and organisation.municipality and organisation.street):
         return None

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from core.locking import ConflictError
 from establishments.forms import EstablishmentForm
 from establishments.models import Establishment
 from establishments.services import (
@@ -16,7 +17,6 @@ from establishments.services import (
     establishment_update,
 )
 from portal.access import ProviderAccessMixin
-from providers.locking import ConflictError
 
 FORM_FIELDS = [
     "name",

@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from organisations.models import Organisation
 from portal.menu import provider_navigation
 from portal.models import Membership
-from providers.models import Organisation
 
 LOGGER = logging.getLogger(__name__)
 

@@ -37,11 +37,11 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
-from portal import validators
+from core import validators
+from organisations.models import Organisation
 from portal.access import clear_active_organisations, set_active_organisation
 from portal.middleware import mark_session_start
 from portal.models import Membership
-from providers.models import Organisation
 
 LOGGER = logging.getLogger(__name__)
 

@@ -24,9 +24,11 @@ SECRET_KEY = env(
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
-# The development stand-in for ACM/IDM (an OIDC provider in this process).
-# On for development and tests; `.env.example` turns it off for production.
-STANDIN_ENABLED = env.bool("STANDIN_ENABLED", default=True)
+# The development stand-in for ACM/IDM (an OIDC provider in this process): on with
+# DEBUG, off otherwise; `check --deploy` fails while it is on (portal.checks).
+STANDIN_ENABLED = env.bool("STANDIN_ENABLED", default=DEBUG)
+# `manage.py benchmark` (benchmarks/): only where someone measures (`make benchmark`).
+BENCHMARKS_ENABLED = env.bool("BENCHMARKS_ENABLED", default=False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -41,15 +43,22 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "simple_history",
+    "django_fsm",
     "django_ratelimit",
+    "core",
+    "organisations",
     "portal",
     "providers",
     "establishments",
     "registrations",
     "projects",
+    "directory",
+    "demo",
 ]
 if STANDIN_ENABLED:
-    INSTALLED_APPS += ["oauth2_provider", "portal.standin"]
+    INSTALLED_APPS += ["oauth2_provider", "standin"]
+if BENCHMARKS_ENABLED:
+    INSTALLED_APPS += ["benchmarks"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -170,7 +179,7 @@ CACHES = {
 
 # Seconds a rendered public search stays in the "default" cache (0: off). Every change
 # to the listing empties it at once; this is the limit for writes that send no
-# signals (see providers/search_cache.py).
+# signals (see directory/cache.py).
 DIRECTORY_CACHE_SECONDS = env.int("DIRECTORY_CACHE_SECONDS", default=300)
 
 # --- Rate limits (django-ratelimit; portal.ratelimit) -------------------------
@@ -264,19 +273,20 @@ ACCESS_MANAGEMENT_URL = env("ACCESS_MANAGEMENT_URL", default="http://localhost:8
 
 # --- The ACM/IDM stand-in as OpenID provider (development only) ---------------
 if STANDIN_ENABLED:
-    from portal.standin.keys import load_or_create_private_key
+    from standin.keys import private_key_pem
 
     STANDIN_OIDC_KEY_FILE = Path(
         env.str("STANDIN_OIDC_KEY_FILE", default=str(BASE_DIR / "var" / "standin-oidc-key.pem"))
     )
     OAUTH2_PROVIDER = {
         "OIDC_ENABLED": True,
-        "OIDC_RSA_PRIVATE_KEY": load_or_create_private_key(STANDIN_OIDC_KEY_FILE),
+        # Read (and created, the first time) when the stand-in first signs a token.
+        "OIDC_RSA_PRIVATE_KEY": private_key_pem(STANDIN_OIDC_KEY_FILE),
         "PKCE_REQUIRED": True,
         "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
         "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
         "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
-        "OAUTH2_VALIDATOR_CLASS": "portal.standin.oidc.StandinOAuth2Validator",
+        "OAUTH2_VALIDATOR_CLASS": "standin.oidc.StandinOAuth2Validator",
         "SCOPES": {
             "openid": "OpenID Connect",
             "profile": "Naam",

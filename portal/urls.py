@@ -31,10 +31,10 @@ urlpatterns = [
     path("dienstverlener/vestigingen/", include("establishments.urls")),
     path("dienstverlener/projecten/", include("projects.urls")),
     path("kmo/dossiers/", include("projects.sme_urls")),
-    path("zoeken/", include("providers.public_urls")),
+    path("zoeken/", include("directory.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
 
 if settings.STANDIN_ENABLED:
-    urlpatterns += [path("standin/", include("portal.standin.urls"))]
+    urlpatterns += [path("standin/", include("standin.urls"))]

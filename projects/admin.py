@@ -21,11 +21,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import ObjectActionsMixin, ReadOnlyInline
+from core.admin import KboSearchMixin, ObjectActionsMixin, ReadOnlyInline
 from projects import services
 from projects.models import AnnualCeiling, Payment, Project, ProjectEvent, SubsidyRate
 from projects.rates import euro
-from providers.admin import KboSearchMixin
 
 Status = Project.Status
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

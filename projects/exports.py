@@ -26,7 +26,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal import validators
+from core import validators
 from projects.models import HigherRateTopic, Project, Theme, TrainingKind
 from projects.selectors import project_export_rows
 from registrations.models import ServiceType

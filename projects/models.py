@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from providers.models import Organisation, ServiceProvider, Vakgebied
+from organisations.models import Organisation
+from providers.models import ServiceProvider, Vakgebied
 from registrations.models import Registration, ServiceType
 
 # Filed at most this many calendar days after the services start (day 14 is in time).

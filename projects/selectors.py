@@ -9,7 +9,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Sum, When
 
-from portal import validators
+from core import validators
 from projects.models import ZERO, Payment, Project, ProjectEvent
 from providers.models import ServiceProvider, Vakgebied
 from registrations.selectors import listed_registrations, listed_service_providers

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from organisations.models import Organisation
 from projects import emails
 from projects.models import (
     DEPOSIT_TERM_DAYS,
@@ -29,7 +30,6 @@ from projects.models import (
     ProjectNumberCounter,
 )
 from projects.rates import ZERO, euro, subsidy_quote, to_cents
-from providers.models import Organisation
 
 LOGGER = logging.getLogger(__name__)
 Status = Project.Status

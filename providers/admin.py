@@ -1,11 +1,9 @@
-"""Admin for agency staff (VLAIO): organisations, service providers and their code lists.
+"""Admin for agency staff (VLAIO): organisations with their service providers, and vakgebieden.
 
 History (who changed what, with a diff between versions) comes from
 django-simple-history's admin. Bank accounts are never edited here: staff verify
 or reject the pending requests in the queue of "Wijzigingen rekeningnummer".
 """
-
-import re
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,34 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from establishments.services import registered_office_sync
-from providers.models import BankAccountChange, LegalForm, Organisation, ServiceProvider, Vakgebied
+from core.admin import KboSearchMixin
+from organisations.models import Organisation
+from organisations.services import organisation_update
+from providers.models import BankAccountChange, ServiceProvider, Vakgebied
 from providers.services import bank_account_change_reject, bank_account_change_verify
-
-# "BE 0123.456.789", "0123 456 789", "123456789": a term made of digits, dots and spaces.
-KBO_LIKE = re.compile(r"^\s*(BE)?[\s.]*\d[\d\s.]{3,}$", re.IGNORECASE)
-
-
-def normalise_kbo_search_term(term):
-    """Digits of a KBO-looking search term, else the term unchanged.
-
-    Staff copy numbers from letters and the KBO site in the dotted form, which a
-    plain `icontains` on the stored ten digits would never match. A nine-digit
-    number is the old notation without the leading zero.
-    """
-    if not KBO_LIKE.match(term):
-        return term
-    digits = re.sub(r"\D", "", term)
-    return f"0{digits}" if len(digits) == 9 else digits
-
-
-class KboSearchMixin:
-    """Lets the admin search box find an enterprise by its KBO number in any notation."""
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(
-            request, queryset, normalise_kbo_search_term(search_term)
-        )
 
 
 class ServiceProviderInline(admin.TabularInline):
@@ -109,9 +84,9 @@ class OrganisationAdmin(KboSearchMixin, SimpleHistoryAdmin):
         return obj.kbo_display
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # The registered-office establishment follows the organisation's address.
-        registered_office_sync(organisation=obj, user=request.user)
+        # Through the service: validated, in the history, and the registered-office
+        # establishment follows the address.
+        organisation_update(organisation=obj, data={}, user=request.user)
 
 
 @admin.register(ServiceProvider)
@@ -351,10 +326,3 @@ class VakgebiedAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(LegalForm)
-class LegalFormAdmin(admin.ModelAdmin):
-    list_display = ["name", "abbreviation", "code", "in_use"]
-    list_filter = ["in_use"]
-    search_fields = ["name", "abbreviation", "code"]

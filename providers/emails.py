@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
-from providers.locking import user_display
+from core.locking import user_display
 
 
 def _recipients(service_provider):

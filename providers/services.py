@@ -1,4 +1,4 @@
-"""Writes to organisations, service providers and their bank accounts.
+"""Writes to service providers and their bank accounts.
 
 Every service runs in one transaction, validates with full_clean() and records
 who acted in the history (django-simple-history): views and the admin never
@@ -10,28 +10,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from establishments.services import registered_office_sync
-from portal import validators
+from core import validators
+from core.locking import ConflictError, conflict_for, version_claim
+from organisations.models import ADDRESS_FIELDS
+from organisations.services import organisation_update
 from providers import emails
-from providers.locking import ConflictError, conflict_for, version_claim
-from providers.models import (
-    BankAccountChange,
-    Organisation,
-    ServiceProvider,
-    service_provider_history,
-)
+from providers.models import BankAccountChange, ServiceProvider, service_provider_history
 
 __all__ = [
     "ConflictError",
     "bank_account_change_reject",
     "bank_account_change_request",
     "bank_account_change_verify",
-    "organisation_get_or_create",
-    "organisation_update",
     "service_provider_save",
 ]
 
-ADDRESS_FIELDS = ["country", "postcode", "municipality", "street", "house_number", "box"]
 # Stap 1 fields stored as they are; the bank account goes through a BankAccountChange.
 STEP1_FIELDS = [
     "name",
@@ -50,40 +43,6 @@ BANK_ACCOUNT_FIELDS = ["iban", "bic"]
 
 
 # --- Organisations ----------------------------------------------------------
-
-
-def organisation_get_or_create(*, kbo_number, name):
-    """The organisation with this KBO number, created (without address) if unknown.
-
-    For the sign-in code: the identity provider tells only the number and the
-    name. The registered-office establishment follows as soon as the
-    organisation has an address (see registered_office_sync).
-    """
-    kbo_number = validators.normalise_kbo_number(kbo_number)
-    with transaction.atomic():
-        organisation = Organisation.objects.filter(kbo_number=kbo_number).first()
-        if organisation is not None:
-            return organisation
-        organisation = Organisation(kbo_number=kbo_number, name=name[:200])
-        organisation.full_clean(exclude=ADDRESS_FIELDS)
-        organisation.save()
-        registered_office_sync(organisation=organisation)
-    return organisation
-
-
-def organisation_update(*, organisation, data, user=None):
-    """Change an organisation (name, registered office, e-mail, legal form).
-
-    The registered-office establishment follows the new address.
-    """
-    with transaction.atomic():
-        for name, value in data.items():
-            setattr(organisation, name, value)
-        organisation.full_clean()
-        organisation._history_user = user
-        organisation.save()
-        registered_office_sync(organisation=organisation, user=user)
-    return organisation
 
 
 def _organisation_complete_from(provider, user):

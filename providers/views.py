@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from portal import validators
+from core import validators
+from core.locking import ConflictError
 from portal.access import ProviderAccessMixin
 from portal.oidc import SESSION_AUTH_TIME, reauthentication_url
 from providers.forms import BANK_ACCOUNT_HELP, ServiceProviderStep1Form, ServiceProviderStep2Form
-from providers.locking import ConflictError
 from providers.models import ServiceProvider
 from providers.selectors import (
     bank_account_change_pending,

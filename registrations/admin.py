@@ -22,8 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import ObjectActionsMixin, ReadOnlyInline
-from providers.admin import KboSearchMixin
+from core.admin import KboSearchMixin, ObjectActionsMixin, ReadOnlyInline
 from registrations import services
 from registrations.models import (
     ExpiryReminder,

@@ -5,7 +5,20 @@ which service providers are publicly listed, and for which service types.
 from django.db.models import Prefetch
 
 from providers.models import ServiceProvider
-from registrations.models import Registration
+from registrations.models import Registration, ServiceType
+
+__all__ = [
+    "LISTING_MODELS",
+    "ServiceType",
+    "listed_registrations",
+    "listed_service_provider_ids",
+    "listed_service_providers",
+    "registration_overview",
+]
+
+# The models whose writes can change who is listed (the public search's cache
+# follows them); ServiceType is the vocabulary of the listing's filter.
+LISTING_MODELS = (Registration,)
 
 
 def listed_registrations(*, on=None, service_types=None):

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from providers.locking import user_display
+from core.locking import user_display
 from registrations import emails
 from registrations.models import (
     DECLARATION_TEXT,

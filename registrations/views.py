@@ -16,8 +16,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
+from core.locking import user_display
 from portal.access import ProviderAccessMixin
-from providers.locking import user_display
 from providers.models import ServiceProvider
 from registrations.certificate import AGENCY_NAME, registration_certificate_pdf
 from registrations.forms import (

@@ -161,7 +161,7 @@ def standin_application(db):
     """
     from django.conf import settings
 
-    from portal.standin.demo import register_client
+    from standin.demo import register_client
 
     def register(
         redirect_uris,

@@ -13,8 +13,9 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from organisations.models import Organisation
 from portal.models import Membership, User
-from providers.models import Organisation, ServiceProvider
+from providers.models import ServiceProvider
 from registrations.services import validity_end
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import expect
 
-from portal.standin.models import SignInMethod
+from standin.models import SignInMethod
 
 PORTAL_HOST = "127.0.0.1"
 STANDIN_HOST = "localhost"

@@ -10,10 +10,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from demo.identities import DEMO_ORGANISATIONS
 from establishments.services import registered_office_sync
-from portal.demo import DEMO_ORGANISATIONS
-from portal.standin import demo
 from providers.models import ServiceProvider
+from standin import demo
 from tests.browser.journeys import (
     connect_portal_to_standin,
     field,

@@ -12,10 +12,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from portal import validators
-from portal.demo import DEMO_ORGANISATIONS
-from portal.standin import demo
-from portal.standin.models import add_years, today
+from core import validators
+from demo.identities import DEMO_ORGANISATIONS
+from standin import demo
+from standin import validators as national_numbers
+from standin.models import add_years, today
 from tests.browser.journeys import (
     NewPerson,
     WorkRelationshipDetails,
@@ -84,7 +85,7 @@ def test_a_person_added_in_the_idm_reaches_the_provider_menu_until_the_right_is_
         national_number=national_number(birth_date, 246),
         phone="+32 9 267 12 34",
     )
-    validators.validate_national_number(lotte.national_number)
+    national_numbers.validate_national_number(lotte.national_number)
     relationship = WorkRelationshipDetails(
         category="Tijdelijke Medewerker",
         begin_date=today(),

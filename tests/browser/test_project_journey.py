@@ -23,12 +23,12 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from demo.identities import DEMO_ORGANISATIONS, DEMO_SME
 from establishments.services import registered_office_sync
-from portal.demo import DEMO_ORGANISATIONS, DEMO_SME
-from portal.standin import demo
 from projects.models import Project
 from projects.services import project_submit
 from providers.models import ServiceProvider, Vakgebied
+from standin import demo
 from tests.browser.journeys import connect_portal_to_standin, field, iso, sign_in_to_portal
 from tests.factories import (
     OrganisationFactory,

@@ -17,13 +17,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from demo.identities import DEMO_ORGANISATIONS
 from establishments.services import registered_office_sync
-from portal.demo import DEMO_ORGANISATIONS
-from portal.standin import demo
 from providers.models import ServiceProvider
 from registrations.models import Registration, ServiceType
 from registrations.selectors import listed_service_providers
 from registrations.services import validity_end
+from standin import demo
 from tests.browser.journeys import connect_portal_to_standin, field, iso, sign_in_to_portal
 from tests.factories import OrganisationFactory, ServiceProviderFactory, UserFactory, pdf_bytes
 from tests.registrations.test_uploads import EXE_BYTES

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.providers.search_support import build_corpus
+from tests.directory.search_support import build_corpus
 
 # Postcodes and vakgebieden come from data migrations, which transactional tests flush.
 pytestmark = [

@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core.locking import ConflictError
 from establishments.models import Establishment
 from establishments.services import (
     establishment_create,
@@ -10,8 +11,7 @@ from establishments.services import (
     establishment_update,
     registered_office_sync,
 )
-from providers.locking import ConflictError
-from providers.services import organisation_get_or_create, organisation_update
+from organisations.services import organisation_get_or_create, organisation_update
 from tests.factories import EstablishmentFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

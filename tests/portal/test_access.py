@@ -10,9 +10,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.views.generic import ListView
 
+from organisations.models import Organisation
 from portal.access import SESSION_ACTIVE_ORGANISATIONS, ProviderAccessMixin
 from portal.models import Membership
-from providers.models import Organisation, ServiceProvider, Vakgebied
+from providers.models import ServiceProvider, Vakgebied
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,

@@ -2,16 +2,20 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from portal.models import Postcode
-from providers.admin import normalise_kbo_search_term
-from providers.demo_data import kbo_from_base
-from providers.models import BankAccountChange, LegalForm, Vakgebied
+from core.admin import normalise_kbo_search_term
+from demo.providers import kbo_from_base
+from organisations.models import LegalForm, Postcode
+from providers.models import BankAccountChange, Vakgebied
 from tests.factories import MembershipFactory, OrganisationFactory, ServiceProviderFactory
 
 pytestmark = pytest.mark.django_db
 
 REGISTERED = sorted(
-    (model for model in admin.site._registry if model._meta.app_label in {"portal", "providers"}),
+    (
+        model
+        for model in admin.site._registry
+        if model._meta.app_label in {"portal", "organisations", "providers"}
+    ),
     key=lambda model: model._meta.label,
 )
 # Bank account changes come from providers and are only verified or rejected by staff.
@@ -30,11 +34,11 @@ def one_of_each():
     return {
         "portal.User": membership.user,
         "portal.Membership": membership,
-        "portal.Postcode": Postcode.objects.first(),
-        "providers.Organisation": membership.organisation,
+        "organisations.Postcode": Postcode.objects.first(),
+        "organisations.Organisation": membership.organisation,
         "providers.ServiceProvider": provider,
         "providers.Vakgebied": Vakgebied.objects.first(),
-        "providers.LegalForm": LegalForm.objects.first(),
+        "organisations.LegalForm": LegalForm.objects.first(),
         "providers.BankAccountChange": BankAccountChange.objects.create(
             service_provider=provider,
             new_iban="BE71096123456769",
@@ -49,11 +53,11 @@ def test_every_model_of_the_portal_and_providers_apps_is_registered():
     assert labels >= {
         "portal.User",
         "portal.Membership",
-        "portal.Postcode",
-        "providers.Organisation",
+        "organisations.Postcode",
+        "organisations.Organisation",
         "providers.ServiceProvider",
         "providers.Vakgebied",
-        "providers.LegalForm",
+        "organisations.LegalForm",
     }
 
 

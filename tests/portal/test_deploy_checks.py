@@ -29,11 +29,16 @@ def read_env_example():
 
 
 def manage(tmp_path, *args, **overrides):
+    """Run manage.py with the values of .env.example and `overrides` (None: unset)."""
     # Only what a process needs to run, so no development value leaks in.
     environment = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
     environment.update(read_env_example())
     environment["DATABASE_URL"] = f"sqlite:///{tmp_path / 'deploy.sqlite3'}"
-    environment.update(overrides)
+    for key, value in overrides.items():
+        if value is None:
+            environment.pop(key, None)
+        else:
+            environment[key] = value
     return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
@@ -72,6 +77,38 @@ def test_the_deployment_checks_fail_with_the_development_secret_key(tmp_path):
 
     assert result.returncode != 0
     assert "security.W009" in result.stderr
+
+
+def test_the_deployment_checks_fail_while_the_standin_is_enabled(tmp_path):
+    result = manage(
+        tmp_path, "check", "--deploy", "--fail-level", "WARNING", STANDIN_ENABLED="true"
+    )
+
+    assert result.returncode != 0
+    assert "portal.E001" in result.stderr
+    assert "The development stand-in for ACM/IDM is enabled" in result.stderr
+
+
+def test_the_standin_is_off_unless_debug_turns_it_on(tmp_path):
+    shown = "from django.conf import settings; print(settings.STANDIN_ENABLED)"
+
+    for debug, expected in (("false", "False"), ("true", "True")):
+        result = manage(tmp_path, "shell", "-c", shown, STANDIN_ENABLED=None, DJANGO_DEBUG=debug)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().splitlines()[-1] == expected
+
+
+def test_importing_the_settings_writes_no_key_file(tmp_path):
+    key_file = tmp_path / "standin-key.pem"
+    result = manage(
+        tmp_path,
+        "check",
+        STANDIN_ENABLED="true",
+        STANDIN_OIDC_KEY_FILE=str(key_file),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert not key_file.exists()
 
 
 RESOLVE_STANDIN = """

@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from organisations.models import Organisation
 from portal.access import SESSION_ACTIVE_ORGANISATIONS
 from portal.models import Membership, User
 from portal.oidc import parse_role_claim, reauthentication_url
-from providers.models import Organisation
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.portal.oidc_support import (
     CLIENT_ID,

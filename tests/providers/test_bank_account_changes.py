@@ -3,7 +3,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from portal.validators import derive_bic
+from core.validators import derive_bic
 from providers.models import BankAccountChange
 from providers.services import (
     bank_account_change_reject,

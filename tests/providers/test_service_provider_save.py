@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from establishments.models import Establishment
+from organisations.services import organisation_get_or_create
 from providers import services
 from providers.models import BankAccountChange, ServiceProvider
-from providers.services import ConflictError, organisation_get_or_create, service_provider_save
+from providers.services import ConflictError, service_provider_save
 from tests.factories import OrganisationFactory, UserFactory
 from tests.providers.conftest import OTHER_IBAN, VALID_IBAN, step1_data, step2_data
 

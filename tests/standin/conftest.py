@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from portal.standin import demo
+from standin import demo
 
 REDIRECT_URI = "http://testserver/oidc/callback/"
 POST_LOGOUT_URI = "http://testserver/"

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from portal.standin import demo
-from portal.standin.models import (
+from standin import demo
+from standin.models import (
     HistoryEntry,
     LocalAdministrator,
     Person,

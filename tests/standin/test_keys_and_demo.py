@@ -5,10 +5,10 @@ from django.core.management import call_command
 from jwcrypto import jwk
 from oauth2_provider.models import get_application_model
 
-from portal import validators
-from portal.standin import demo
-from portal.standin.keys import load_or_create_private_key
-from portal.standin.models import LocalAdministrator, Person, UserRight
+from standin import demo
+from standin import validators as national_numbers
+from standin.keys import load_or_create_private_key, private_key_pem
+from standin.models import LocalAdministrator, Person, UserRight
 
 
 def kid(pem):
@@ -42,19 +42,26 @@ def test_processes_starting_together_share_one_key(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["key.pem"]
 
 
-def test_the_jwks_serves_the_key_of_the_file(client, db):
-    pem = settings.STANDIN_OIDC_KEY_FILE.read_text()
+def test_the_jwks_serves_the_key_of_the_file_created_when_first_needed(
+    client, db, settings, tmp_path
+):
+    settings.STANDIN_OIDC_KEY_FILE = key_file = tmp_path / "standin-key.pem"
+    settings.OAUTH2_PROVIDER = {
+        **settings.OAUTH2_PROVIDER,
+        "OIDC_RSA_PRIVATE_KEY": private_key_pem(key_file),
+    }
+    assert not key_file.exists()
 
     keys = client.get("/standin/op/.well-known/jwks.json").json()["keys"]
 
-    assert [k["kid"] for k in keys] == [kid(pem)]
+    assert [k["kid"] for k in keys] == [kid(key_file.read_text())]
 
 
 def test_the_demo_numbers_are_valid_and_use_both_century_rules():
     years = set()
     for person in demo.DEMO_PEOPLE:
-        validators.validate_national_number(person["national_number"])
-        years.add(validators.birth_date_from_national_number(person["national_number"]).year)
+        national_numbers.validate_national_number(person["national_number"])
+        years.add(national_numbers.birth_date_from_national_number(person["national_number"]).year)
 
     assert any(year < 2000 for year in years)
     assert any(year >= 2000 for year in years)

@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from portal.standin import demo, services
-from portal.standin.models import UserRight, WorkRelationship, today
+from standin import demo, services
+from standin.models import UserRight, WorkRelationship, today
 from tests.standin.conftest import POST_LOGOUT_URI, login_hint, sign_in
 
 ROLE = settings.OIDC_ROLE_CLAIM

@@ -3,7 +3,7 @@ within 30 days of the provider's confirmation. Safe to run daily, and twice."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.management.dates import add_today_argument
+from core.dates import add_today_argument
 from projects.services import projects_lapse_due
 
 

@@ -3,7 +3,7 @@ registration ends. Safe to run daily, and twice: each reminder goes out once."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.management.dates import add_today_argument
+from core.dates import add_today_argument
 from registrations.reminders import expiry_reminders_send
 
 

@@ -1,0 +1,560 @@
+"""Benchmark data and scenarios for the public search (issue 6).
+
+The seeder builds a directory the size the domain expects (by default 50,000
+service providers of about 45,000 organisations with 150,000 establishments) that
+looks like the real one to the database: valid KBO numbers, Dutch names,
+presentations of up to 1000 characters whose words follow a realistic spread (a few
+words such as "advies" and "opleiding" in a large share of them, a handful of
+rare words in a few dozen), one to five vakgebieden, establishments spread over
+the real postcodes with their coordinates, some of them deactivated, and
+registrations of which most are in force and some lapsed, suspended or pending.
+
+Everything is drawn from one seeded random generator, so the same volumes give
+the same rows, and rows are written with bulk_create in batches: the seeder also
+runs on SQLite (the smoke test), the command itself only on PostgreSQL.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.text import slugify
+
+from benchmarks.registry import (
+    Scenario,
+    Throughput,
+    register_scenario,
+    register_seeder,
+    register_throughput,
+)
+from benchmarks.report import SEARCH_CACHED, SEARCH_UNCACHED
+from demo.providers import FAMILY_NAMES, FIRST_NAMES, REGIONS, STREETS, kbo_from_base
+from directory import cache as search_cache
+from directory.index import search_documents_rebuild
+from establishments.models import Establishment
+from organisations.models import LegalForm, Organisation, Postcode
+from providers.models import DESCRIPTION_MAX_LENGTH, ServiceProvider, Vakgebied
+from registrations.models import (
+    DECLARATION_TEXT,
+    Registration,
+    RegistrationNumberCounter,
+    ServiceType,
+)
+
+BATCH_SIZE = 2000
+BENCHMARK_USERNAME = "benchmark"
+# One fixed path: the benchmark never opens the audit reports, so no files are written.
+AUDIT_REPORT_PATH = "registrations/audit-reports/benchmark.pdf"
+
+FLEMISH_AND_BRUSSELS = {
+    "Antwerpen",
+    "Limburg",
+    "Oost-Vlaanderen",
+    "West-Vlaanderen",
+    "Vlaams-Brabant",
+    "Brussels Hoofdstedelijk Gewest",
+}
+# Most providers of a Flemish scheme are in Flanders or Brussels; some in Wallonia.
+WALLOON_WEIGHT = 0.15
+
+NAME_KINDS = [
+    "Vormingscentrum", "Opleidingscentrum", "Adviesbureau", "Studiebureau", "Kenniscentrum",
+    "Academie", "Leerhuis", "Trainingsatelier", "Consultancy", "Expertisecentrum",
+    "Coachingpraktijk", "Ondernemersschool",
+]  # fmt: skip
+NAME_PATTERNS = [
+    "{kind} {region}",
+    "{kind} {family}",
+    "{family} Consulting",
+    "{family} & Partners",
+    "{family} Advies",
+    "{family} Opleidingen",
+    "{family} & {family2}",
+    "Bureau {family}",
+    "{family} Coaching & Training",
+    "{topic_name} {region}",
+]
+# Words per vakgebied (by slug) that presentations use; "boekhouding" is what the
+# typo scenario misspells.
+TOPIC_WORDS = {
+    "administratie-en-financien": ["boekhouding", "fiscaliteit", "budgettering", "facturatie"],
+    "algemene-persoonlijke-vaardigheden": ["timemanagement", "assertiviteit", "presenteren"],
+    "conceptontwikkeling-design": ["productontwerp", "prototypes", "vormgeving"],
+    "diversiteitsprojecten": ["inclusie", "diversiteitsbeleid", "taalcoaching"],
+    "energie": ["energie-efficiëntie", "zonnepanelen", "warmtepompen", "energieaudit"],
+    "ervaringsuitwisseling": ["lerende netwerken", "intervisie", "peer learning"],
+    "hrm": ["rekrutering", "loopbaanbegeleiding", "welzijnsbeleid", "competenties"],
+    "ict": ["cyberbeveiliging", "software", "netwerken", "digitalisering", "cloud"],
+    "juridisch": ["contracten", "arbeidsrecht", "privacywetgeving", "GDPR"],
+    "marketing-communicatie-en-verkoop": ["marketing", "verkoop", "sociale media", "branding"],
+    "milieu-en-veiligheid": ["veiligheid", "milieuvergunning", "preventie", "afvalbeheer"],
+    "opvolging-en-overname": ["bedrijfsoverdracht", "familiebedrijf", "waardering"],
+    "organisatie-en-kwaliteit": ["kwaliteitszorg", "procesbeheer", "ISO-certificering"],
+    "productie": ["lean", "productieplanning", "onderhoud", "automatisering"],
+    "talen": ["Frans", "Engels", "Duits", "zakelijke communicatie"],
+    "technologieverkenning": ["innovatie", "artificiële intelligentie", "robotica"],
+    "toeristische-dienstverlening": ["horeca", "gastvrijheid", "toerisme"],
+    "transport-en-logistiek": ["logistiek", "vlootbeheer", "magazijnbeheer", "douane"],
+    "welzijn-en-gezondheid": ["stressmanagement", "ergonomie", "burn-outpreventie"],
+}
+# Each rare word appears in about one presentation in RARE_WORD_ODDS.
+RARE_WORDS = ["kalligrafie", "imkerij", "hoefsmederij", "glasblazen", "klokkengieterij"]
+RARE_WORD_ODDS = 2000
+
+OPENINGS = [
+    "Sinds {year} begeleiden we kmo's in en rond {municipality}.",
+    "We werken sinds {year} voor kleine en middelgrote ondernemingen in heel Vlaanderen.",
+    "Ons team van {team} medewerkers staat klaar voor ondernemers die willen groeien.",
+    "We zijn een onafhankelijke partner voor zelfstandigen en kmo's.",
+    "{name} is een ervaren dienstverlener met vestigingen in {province}.",
+]
+TOPIC_SENTENCES = [
+    "Onze opleiding rond {topic} is praktijkgericht en afgestemd op uw bedrijf.",
+    "Voor {topic} bieden we advies op maat en korte workshops.",
+    "Onze adviseurs geven concreet advies over {topic}.",
+    "Rond {topic} delen we kennis die u meteen kunt toepassen.",
+    "Elke opleiding over {topic} start met een analyse van uw noden.",
+    "We begeleiden ondernemers bij {topic}, van eerste idee tot resultaat.",
+]
+METHOD_SENTENCES = [
+    "We werken klassikaal, in kleine groepen of bij u in de onderneming.",
+    "Al onze trainers hebben jarenlange ervaring in de sector.",
+    "Een adviestraject start altijd met een vrijblijvend intakegesprek.",
+    "We bieden ook afstandsleren aan, live of op uw eigen tempo.",
+    "Elk traject sluiten we af met een evaluatie en concrete aanbevelingen.",
+    "Onze lesgevers combineren theorie met oefeningen uit de praktijk.",
+    "Opleidingen kunnen in het Nederlands, Frans of Engels.",
+    "Ook voor starters hebben we een aangepast aanbod.",
+    "Onze klanten zijn vooral kmo's uit de bouw, de handel en de dienstensector.",
+    "We volgen de evolutie in onze vakgebieden op de voet en bieden alleen actuele inhoud aan.",
+    "Na elke opleiding krijgen de deelnemers een attest en het cursusmateriaal.",
+    "Voor grotere groepen organiseren we de sessies graag in uw eigen lokalen.",
+]
+RARE_SENTENCES = [
+    "Daarnaast hebben we een bijzondere expertise in {rare}.",
+    "Wie het wil, kan bij ons ook terecht voor {rare}.",
+]
+CLOSINGS = [
+    "Neem gerust contact op met {contact} voor een voorstel op maat.",
+    "Vraag vrijblijvend een offerte aan via onze website.",
+    "Als geregistreerde dienstverlener kunt u bij ons met de kmo-portefeuille werken.",
+]
+
+
+def _weighted_places(places, rng):
+    weights = [
+        1.0 if place.province in FLEMISH_AND_BRUSSELS else WALLOON_WEIGHT for place in places
+    ]
+    cumulative = []
+    total = 0.0
+    for weight in weights:
+        total += weight
+        cumulative.append(total)
+    return lambda: rng.choices(places, cum_weights=cumulative)[0]
+
+
+def _kbo_numbers(rng, count):
+    # Valid numbers start with 0 or 1; the 11-19 million bases are used by neither the
+    # demo data nor the test factories. Sampled without repetition.
+    return [kbo_from_base(base) for base in rng.sample(range(11_000_000, 20_000_000), count)]
+
+
+def _phone(rng):
+    zone = rng.choice(["2", "3", "9", "11", "13", "14", "15", "16", "50", "51", "56", "89"])
+    digits = 8 - len(zone)
+    return f"+32{zone}{rng.randrange(10 ** (digits - 1), 10**digits)}"
+
+
+def _name(rng, topic_name):
+    family, family2 = rng.sample(FAMILY_NAMES, 2)
+    return rng.choice(NAME_PATTERNS).format(
+        kind=rng.choice(NAME_KINDS),
+        region=rng.choice(REGIONS),
+        family=family,
+        family2=family2,
+        topic_name=topic_name,
+    )
+
+
+def _description(rng, *, name, place, slugs, contact):
+    topics = [word for slug in slugs for word in TOPIC_WORDS.get(slug, [])]
+    sentences = [
+        rng.choice(OPENINGS).format(
+            year=rng.randrange(1985, 2024),
+            municipality=place.municipality_nl,
+            team=rng.randrange(2, 60),
+            name=name,
+            province=place.province,
+        )
+    ]
+    for topic in rng.sample(topics, min(len(topics), rng.randrange(1, 8))):
+        sentences.append(rng.choice(TOPIC_SENTENCES).format(topic=topic))
+    sentences.extend(rng.sample(METHOD_SENTENCES, rng.randrange(0, 7)))
+    if rng.randrange(RARE_WORD_ODDS) < len(RARE_WORDS):
+        sentences.append(rng.choice(RARE_SENTENCES).format(rare=rng.choice(RARE_WORDS)))
+    sentences.append(rng.choice(CLOSINGS).format(contact=contact))
+    text = ""
+    for sentence in sentences:
+        if len(text) + len(sentence) + 1 > DESCRIPTION_MAX_LENGTH:
+            break
+        text = f"{text} {sentence}" if text else sentence
+    return text
+
+
+def _bulk(model, rows, log):
+    created = model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    log(f"  {model._meta.verbose_name_plural}: {len(created):,}")
+    return created
+
+
+def _benchmark_user():
+    user, _ = get_user_model().objects.get_or_create(
+        username=BENCHMARK_USERNAME,
+        defaults={"first_name": "Benchmark", "last_name": "Gebruiker", "is_active": False},
+    )
+    return user
+
+
+def rebuild_search_data(log=print):
+    """Fill the search documents and vocabulary that the public search reads.
+
+    bulk_create sends no signals, so directory.index, which keeps them in
+    step on every save, has seen none of the seeded rows; nor has the results
+    cache, whose pages are made obsolete once the seeding has committed.
+    """
+    count = search_documents_rebuild(log=log)
+    log(f"  search documents: {count:,}")
+    search_cache.bump_on_commit()
+
+
+@register_seeder(
+    "directory",
+    volumes={"providers": 50_000, "establishments": 150_000},
+    reset_tables=(Registration, ServiceProvider, Establishment, Organisation),
+    after_seed=rebuild_search_data,
+)
+def seed_directory(*, volumes, rng_seed, log=print):
+    """Organisations, service providers, vakgebieden, establishments and registrations."""
+    providers = volumes["providers"]
+    establishments = volumes["establishments"]
+    rng = random.Random(f"{rng_seed}-directory")  # noqa: S311 - benchmark data
+    today = timezone.localdate()
+    now = timezone.now()
+
+    places = list(Postcode.objects.order_by("pk"))
+    if not places:
+        raise RuntimeError("The postcode table is empty: run the migrations first.")
+    vakgebieden = list(Vakgebied.objects.order_by("pk"))
+    legal_forms = list(LegalForm.objects.filter(in_use=True).order_by("pk")) or [None]
+    place_by_province = {}
+    for place in places:
+        place_by_province.setdefault(place.province, []).append(place)
+    random_place = _weighted_places(places, rng)
+
+    # About one organisation in ten announces a second service provider.
+    organisation_count = max(1, min(establishments, round(providers / 1.1)))
+    kbo_numbers = _kbo_numbers(rng, organisation_count + providers)
+
+    log(f"Seeding the directory ({providers:,} providers, {establishments:,} establishments)")
+    organisation_places = []
+    organisations = []
+    for index in range(organisation_count):
+        place = random_place()
+        organisation_places.append(place)
+        organisations.append(
+            Organisation(
+                kbo_number=kbo_numbers[index],
+                name=_name(rng, "Kenniscentrum"),
+                legal_form=rng.choice(legal_forms),
+                country="BE",
+                postcode=place.postcode,
+                municipality=place.municipality_nl,
+                street=rng.choice(STREETS),
+                house_number=str(rng.randrange(1, 250)),
+                email=f"info{index}@benchmark.example",
+            )
+        )
+    organisations = _bulk(Organisation, organisations, log)
+
+    owners = list(range(organisation_count)) + [
+        rng.randrange(organisation_count) for _ in range(providers - organisation_count)
+    ]
+    service_providers = []
+    provider_vakgebieden = []
+    for index, owner in enumerate(owners):
+        organisation = organisations[owner]
+        place = organisation_places[owner]
+        chosen = rng.sample(vakgebieden, rng.randrange(1, 6))
+        provider_vakgebieden.append(chosen)
+        is_office = index < organisation_count
+        name = organisation.name if is_office else _name(rng, chosen[0].name.split()[0])
+        first_name, last_name = rng.choice(FIRST_NAMES), rng.choice(FAMILY_NAMES)
+        slug = slugify(name)[:40] or "dienstverlener"
+        service_providers.append(
+            ServiceProvider(
+                organisation=organisation,
+                type=ServiceProvider.Type.REGISTERED_OFFICE
+                if is_office
+                else ServiceProvider.Type.PROVIDER,
+                name=name,
+                country="BE",
+                postcode=organisation.postcode,
+                municipality=organisation.municipality,
+                street=organisation.street,
+                house_number=organisation.house_number,
+                phone=_phone(rng),
+                email=f"contact{index}@{slug}.example",
+                website=f"https://www.{slug}.example/" if rng.random() < 0.8 else "",
+                contact_first_name=first_name,
+                contact_last_name=last_name,
+                kbo_number=organisation.kbo_number if is_office else kbo_numbers[-1 - index],
+                legal_form=organisation.legal_form,
+                description=_description(
+                    rng,
+                    name=name,
+                    place=place,
+                    slugs=[vakgebied.slug for vakgebied in chosen],
+                    contact=f"{first_name} {last_name}",
+                ),
+            )
+        )
+    service_providers = _bulk(ServiceProvider, service_providers, log)
+    through = ServiceProvider.vakgebieden.through
+    _bulk(
+        through,
+        [
+            through(serviceprovider_id=provider.pk, vakgebied_id=vakgebied.pk)
+            for provider, chosen in zip(service_providers, provider_vakgebieden, strict=True)
+            for vakgebied in chosen
+        ],
+        log,
+    )
+
+    # Every organisation has its registered office; the other establishments go to
+    # a skewed few (a training chain has dozens, most have one or two).
+    # Capped, or the Pareto tail hands most establishments to a single organisation.
+    weights = [min(rng.paretovariate(1.2), 40.0) for _ in range(organisation_count)]
+    cumulative = []
+    total = 0.0
+    for weight in weights:
+        total += weight
+        cumulative.append(total)
+    extra_owners = rng.choices(
+        range(organisation_count),
+        cum_weights=cumulative,
+        k=max(0, establishments - organisation_count),
+    )
+    rows = []
+    for owner, organisation in enumerate(organisations):
+        place = organisation_places[owner]
+        rows.append(
+            Establishment(
+                organisation=organisation,
+                is_registered_office=True,
+                country="BE",
+                postcode=organisation.postcode,
+                municipality=organisation.municipality,
+                street=organisation.street,
+                house_number=organisation.house_number,
+                latitude=place.latitude,
+                longitude=place.longitude,
+            )
+        )
+    for owner in extra_owners:
+        home = organisation_places[owner]
+        # Most branches are in the organisation's own province.
+        place = (
+            rng.choice(place_by_province[home.province]) if rng.random() < 0.6 else random_place()
+        )
+        rows.append(
+            Establishment(
+                organisation=organisations[owner],
+                name=f"Vestiging {place.municipality_nl}" if rng.random() < 0.3 else "",
+                country="BE",
+                postcode=place.postcode,
+                municipality=place.municipality_nl,
+                street=rng.choice(STREETS),
+                house_number=str(rng.randrange(1, 250)),
+                phone=_phone(rng) if rng.random() < 0.5 else "",
+                is_active=rng.random() >= 0.07,
+                latitude=Decimal(place.latitude),
+                longitude=Decimal(place.longitude),
+            )
+        )
+    _bulk(Establishment, rows, log)
+
+    _seed_registrations(rng, service_providers, today=today, now=now, log=log)
+
+
+def _registration_dates(rng, *, today, lapsed):
+    is_starter = rng.random() < 0.1
+    years = 2 if is_starter else 5
+    if lapsed:
+        valid_until = today - datetime.timedelta(days=rng.randrange(1, 400))
+        valid_from = valid_until - datetime.timedelta(days=365 * years - 1)
+    else:
+        valid_from = today - datetime.timedelta(days=rng.randrange(0, 365 * years - 30))
+        valid_until = valid_from + datetime.timedelta(days=365 * years - 1)
+    return is_starter, valid_from, valid_until
+
+
+def _seed_registrations(rng, service_providers, *, today, now, log):
+    user = _benchmark_user()
+    declaration = str(DECLARATION_TEXT)
+    last_numbers = {ServiceType.TRAINING: 0, ServiceType.ADVICE: 0}
+    statuses = [
+        (Registration.Status.APPROVED, 86),
+        ("lapsed", 4),
+        (Registration.Status.SUSPENDED, 3),
+        (Registration.Status.REQUESTED, 4),
+        (Registration.Status.REFUSED, 2),
+        (Registration.Status.WITHDRAWN, 1),
+    ]
+    choices, weights = zip(*statuses, strict=True)
+    rows = []
+    for provider in service_providers:
+        roll = rng.random()
+        types = (
+            [ServiceType.TRAINING]
+            if roll < 0.5
+            else [ServiceType.ADVICE]
+            if roll < 0.8
+            else [ServiceType.TRAINING, ServiceType.ADVICE]
+        )
+        for service_type in types:
+            status = rng.choices(choices, weights=weights)[0]
+            lapsed = status == "lapsed"
+            if lapsed:
+                status = Registration.Status.APPROVED
+            is_starter, valid_from, valid_until = _registration_dates(
+                rng, today=today, lapsed=lapsed
+            )
+            requested_at = timezone.make_aware(
+                datetime.datetime.combine(valid_from, datetime.time(10))
+            ) - datetime.timedelta(days=rng.randrange(10, 60))
+            numbered = status in (
+                Registration.Status.APPROVED,
+                Registration.Status.SUSPENDED,
+                Registration.Status.WITHDRAWN,
+            )
+            dated = numbered
+            if numbered:
+                last_numbers[service_type] += 1
+            if status == Registration.Status.REQUESTED:
+                requested_at = now - datetime.timedelta(days=rng.randrange(1, 60))
+            rows.append(
+                Registration(
+                    service_provider=provider,
+                    service_type=service_type,
+                    number=f"DV.{service_type}{last_numbers[service_type]:06d}"
+                    if numbered
+                    else "",
+                    status=status,
+                    is_starter=is_starter,
+                    valid_from=valid_from if dated else None,
+                    valid_until=valid_until if dated else None,
+                    audit_body=rng.choice(["Vinçotte", "BQA", "SGS Belgium", "AIB-Vinçotte"]),
+                    audit_date=(valid_from if dated else today) - datetime.timedelta(days=45),
+                    audit_report=AUDIT_REPORT_PATH,
+                    audit_report_name="auditrapport.pdf",
+                    declaration_text=declaration,
+                    declared_by=user,
+                    declared_by_name=f"{provider.contact_first_name} {provider.contact_last_name}",
+                    declared_at=requested_at,
+                    requested_at=requested_at,
+                    decided_at=None
+                    if status == Registration.Status.REQUESTED
+                    else requested_at + datetime.timedelta(days=20),
+                    reason="Schorsing in afwachting van een opvolgingsaudit."
+                    if status == Registration.Status.SUSPENDED
+                    else "",
+                )
+            )
+    _bulk(Registration, rows, log)
+    # Numbers handed out later (in the admin of a benchmark database) must not collide.
+    for service_type, last_number in last_numbers.items():
+        RegistrationNumberCounter.objects.update_or_create(
+            service_type=service_type, defaults={"last_number": last_number}
+        )
+
+
+# --- Scenarios: the fixed query set of issue 6 ----------------------------------
+
+
+def _search(name, description, **params):
+    register_scenario(
+        Scenario(
+            name=name,
+            group="search",
+            url_name="directory:search",
+            params=tuple(
+                (key, item)
+                for key, value in params.items()
+                for item in (value if isinstance(value, list | tuple) else [value])
+            ),
+            description=description,
+            p95_ms=100.0,
+            max_queries=6,
+        )
+    )
+
+
+_search("rare word", "one rare word of the presentations (a few dozen hits)", q="kalligrafie")
+_search("common word", 'a word in a large share of presentations ("advies")', q="advies")
+_search(
+    "vakgebied + 25 km",
+    "one vakgebied within 25 km of a postcode (Gent)",
+    vakgebied="ict",
+    plaats="9000",
+    straal="25",
+)
+_search(
+    "two filters, no text",
+    "empty text, a vakgebied and a service type",
+    vakgebied="energie",
+    type="A",
+)
+_search("typo", 'a misspelt word ("boekhoudnig" for "boekhouding")', q="boekhoudnig")
+_search("page 20", "page 20 of a broad search (opleiding)", q="opleiding", page="20")
+
+# The six above measure the real search: the command turns the results cache off.
+# This one shows what a hit of the (warmed) cache costs the server.
+register_scenario(
+    Scenario(
+        name="common word, cached",
+        group="search cache",
+        url_name="directory:search",
+        params=(("q", "advies"),),
+        description='"advies" again, from the results cache (warmed by the warm-up runs)',
+        p95_ms=None,
+        max_queries=None,
+        settings={"DIRECTORY_CACHE_SECONDS": 300},
+    )
+)
+
+
+def _search_paths():
+    from benchmarks.measure import scenario_path
+    from benchmarks.registry import SCENARIOS
+
+    return [scenario_path(scenario) for scenario in SCENARIOS if scenario.group == "search"]
+
+
+register_throughput(
+    Throughput(
+        name=SEARCH_CACHED,
+        paths=_search_paths,
+        description="the search page, rotating over the six queries above, from the "
+        "shared results cache (warm: filled during the warm-up)",
+    )
+)
+register_throughput(
+    Throughput(
+        name=SEARCH_UNCACHED,
+        paths=_search_paths,
+        description="the same six queries on a gunicorn without the results cache",
+        environment={"DIRECTORY_CACHE_SECONDS": "0"},
+    )
+)

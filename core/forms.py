@@ -1,0 +1,137 @@
+"""Reusable form fields for Belgian identifiers, bank accounts and phone numbers.
+
+Each field accepts what people type ("BE 0123.456.749", "be71 0961 2345 6769",
+"02 553 17 00"), cleans to the normalised value the database stores and shows a
+stored value in its readable form. Use them in ModelForms through
+`Meta.field_classes`; the label and help text then come from the model field.
+"""
+
+from django import forms
+from django.core.validators import EMPTY_VALUES
+from django.utils.translation import gettext_lazy as _
+
+from core import validators
+
+
+class TelInput(forms.TextInput):
+    input_type = "tel"
+
+
+class NormalisedCharField(forms.CharField):
+    """A CharField that normalises in `to_python` and formats in `prepare_value`.
+
+    The model's max_length applies to the stored, normalised value; what people type
+    may be longer (spaces, dots, a country prefix), so the input gets its own limit.
+    """
+
+    input_max_length = 40
+    default_label = None
+    default_help_text = ""
+    widget_attrs_extra = {}
+
+    def __init__(self, **kwargs):
+        kwargs["max_length"] = self.input_max_length
+        kwargs.setdefault("label", self.default_label)
+        if not kwargs.get("help_text"):
+            kwargs["help_text"] = self.default_help_text
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update(self.widget_attrs_extra)
+        return attrs
+
+    def normalise(self, value):
+        raise NotImplementedError
+
+    def display(self, value):
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in EMPTY_VALUES:
+            return value
+        return self.normalise(value)
+
+    def prepare_value(self, value):
+        if value in EMPTY_VALUES:
+            return value
+        return self.display(value)
+
+
+class KBONumberField(NormalisedCharField):
+    """Ondernemingsnummer: cleans to '0123456749', shows '0123.456.749'."""
+
+    input_max_length = 20
+    default_label = _("Ondernemingsnummer")
+    default_help_text = _("10 cijfers, bijvoorbeeld 0123.456.749.")
+    widget_attrs_extra = {"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}
+
+    def normalise(self, value):
+        return validators.normalise_kbo_number(value)
+
+    def display(self, value):
+        return validators.format_kbo_number(value)
+
+
+class IBANField(NormalisedCharField):
+    """IBAN of a SEPA country: cleans to 'BE71096123456769', shows 'BE71 0961 2345 6769'."""
+
+    input_max_length = 50
+    default_label = _("IBAN")
+    default_help_text = _("Rekeningnummer in SEPA-formaat, bijvoorbeeld BE71 0961 2345 6769.")
+    widget_attrs_extra = {
+        "autocomplete": "off",
+        "inputmode": "text",
+        "autocapitalize": "characters",
+        "spellcheck": "false",
+    }
+
+    def normalise(self, value):
+        validators.validate_iban(value)
+        return validators.normalise_iban(value)
+
+    def display(self, value):
+        return validators.format_iban(value)
+
+
+class BICField(NormalisedCharField):
+    """BIC (SWIFT code): cleans to upper case without spaces.
+
+    For a Belgian IBAN the form should fill it in with `validators.derive_bic` and
+    check the pair with `validators.validate_iban_bic_pair` in `clean()`.
+    """
+
+    input_max_length = 15
+    default_label = _("BIC")
+    default_help_text = _("Bijvoorbeeld GKCCBEBB.")
+    widget_attrs_extra = {
+        "autocomplete": "off",
+        "inputmode": "text",
+        "autocapitalize": "characters",
+        "spellcheck": "false",
+    }
+
+    def normalise(self, value):
+        validators.validate_bic(value)
+        return validators.normalise_bic(value)
+
+
+class PhoneNumberField(NormalisedCharField):
+    """Phone number: cleans to E.164 ('+3225531700'), shows '02 553 17 00'."""
+
+    widget = TelInput
+    input_max_length = 30
+    default_label = _("Telefoonnummer")
+    default_help_text = _("Bijvoorbeeld 02 553 17 00, of met landcode: +31 20 123 4567.")
+    widget_attrs_extra = {"autocomplete": "tel", "inputmode": "tel"}
+
+    def __init__(self, *, region="BE", **kwargs):
+        self.region = region
+        super().__init__(**kwargs)
+
+    def normalise(self, value):
+        return validators.normalise_phone_number(value, region=self.region)
+
+    def display(self, value):
+        return validators.format_phone_number(value)

@@ -1,0 +1,390 @@
+"""The public search's stored data: per service provider a ProviderSearchDocument
+(with, on PostgreSQL, its full-text vector) and ProviderSearchLexemes, and the
+vocabulary (SearchWord) that corrects typos.
+
+All of it is derived from the provider's name and presentation, the names of its
+vakgebieden and the places of its organisation's active establishments, and it
+must follow every way those change: the services, the admin, the demo data, a
+shell. Signal receivers (connected in ProvidersConfig.ready) therefore rewrite
+the affected documents inside the transaction of the change, so a document is
+never newer or older than what was committed. Bulk writes send no signals:
+after one, run `manage.py rebuild_search_index` (or `search_documents_rebuild`).
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection as default_connection
+from django.db import transaction
+from django.db.models import Prefetch
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+from directory import text as search_text
+from directory.models import (
+    ProviderSearchDocument,
+    ProviderSearchLexemes,
+    ProviderSearchTerm,
+    SearchWord,
+)
+from providers.models import ServiceProvider, Vakgebied
+
+BATCH_SIZE = 2000
+# SearchWord.word is a CharField(100); longer "words" are not worth correcting.
+MAX_WORD_LENGTH = 100
+SORT_NAME_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class DocumentValues:
+    """Everything stored about one provider, computed from plain values."""
+
+    organisation_id: int
+    name: str
+    vakgebieden_text: str
+    places_text: str
+    description: str
+    sort_name: str
+    lexemes: str
+    name_lexemes: str
+    words: frozenset  # (word, lexeme) pairs for the vocabulary
+
+
+def _spaced(lexemes):
+    """Unique lexemes between spaces (" a b c "), so that " b " only finds whole words."""
+    unique = sorted(set(lexemes))
+    return f" {' '.join(unique)} " if unique else ""
+
+
+def establishment_place(postcode, municipality, main_municipality=""):
+    """How an establishment's place reads in a document: "9050 Ledeberg Gent".
+
+    The main municipality is added when it differs, so that "Gent" also finds an
+    establishment in one of Gent's deelgemeenten.
+    """
+    parts = [postcode, municipality]
+    if main_municipality and search_text.fold(main_municipality) != search_text.fold(municipality):
+        parts.append(main_municipality)
+    return " ".join(part for part in parts if part)
+
+
+def document_values(*, organisation_id, name, vakgebieden, places, description):
+    """What is stored about a provider, from its name, vakgebied names, establishment
+    places and presentation. A pure function (the benchmark seeder uses it too)."""
+    # One per line: vakgebied names contain commas ("Marketing, communicatie en verkoop").
+    vakgebieden_text = "\n".join(vakgebieden)
+    places_text = ", ".join(sorted(set(places)))
+    name_lexemes = search_text.lexemes(name)
+    all_lexemes = [
+        *name_lexemes,
+        *search_text.lexemes(vakgebieden_text),
+        *search_text.lexemes(places_text),
+        *search_text.lexemes(description),
+    ]
+    words = frozenset(
+        (word, search_text.stem(word))
+        for word in search_text.words(f"{name} {vakgebieden_text} {places_text} {description}")
+        if word.isalpha() and word not in search_text.STOP_WORDS and len(word) <= MAX_WORD_LENGTH
+    )
+    return DocumentValues(
+        organisation_id=organisation_id,
+        name=name,
+        vakgebieden_text=vakgebieden_text,
+        places_text=places_text,
+        description=description,
+        sort_name="".join(search_text.words(name))[:SORT_NAME_LENGTH],
+        lexemes=_spaced(all_lexemes),
+        name_lexemes=_spaced(name_lexemes),
+        words=words,
+    )
+
+
+# On PostgreSQL the document is written with its vector in one statement (an
+# update after the insert would leave every row twice in the table until the
+# next vacuum). The four texts are weighted A to D: ts_rank counts them 1.0,
+# 0.4, 0.2 and 0.1. The presentation's lexemes are stored without positions: a
+# third smaller row (a search for a common word reads every row), at the price of
+# not counting how often a word occurs in the presentation.
+_UPSERT_SQL = """
+INSERT INTO {table}
+    (service_provider_id, organisation_id, sort_name, vakgebieden_text, search_vector)
+SELECT source.id, source.organisation_id, source.sort_name, source.vakgebieden,
+    setweight(to_tsvector('{config}'::regconfig, source.name), 'A')
+    || setweight(to_tsvector('{config}'::regconfig, source.vakgebieden), 'B')
+    || setweight(to_tsvector('{config}'::regconfig, source.places), 'C')
+    || strip(to_tsvector('{config}'::regconfig, source.description))
+FROM (VALUES {rows})
+    AS source (id, organisation_id, sort_name, name, vakgebieden, places, description)
+ON CONFLICT (service_provider_id) DO UPDATE SET
+    organisation_id = EXCLUDED.organisation_id,
+    sort_name = EXCLUDED.sort_name,
+    vakgebieden_text = EXCLUDED.vakgebieden_text,
+    search_vector = EXCLUDED.search_vector
+"""
+
+
+# The inverted index of the documents' vectors (ProviderSearchTerm), derived in SQL
+# from the stored vectors: one row per lexeme with ts_rank for that lexeme alone. The
+# lexeme is quoted for the tsquery parser (quotes doubled, backslashes escaped).
+_TERMS_DELETE_SQL = "DELETE FROM {terms} WHERE {where}"
+_TERMS_INSERT_SQL = r"""
+INSERT INTO {terms} (document_id, lexeme, rank, sort_name)
+SELECT document.service_provider_id, term.lexeme,
+    ts_rank(
+        document.search_vector,
+        ('''' || replace(replace(term.lexeme, '\', '\\'), '''', '''''') || '''')::tsquery
+    ),
+    document.sort_name
+FROM {documents} AS document, unnest(document.search_vector) AS term
+WHERE {where}
+"""
+
+
+def write_postgres_terms(connection, *, document_table, term_table, ids=None):
+    """Rewrite the term rows of these documents (all documents when `ids` is None)."""
+    quote = connection.ops.quote_name
+    names = {"terms": quote(term_table), "documents": quote(document_table)}
+    if ids is None:
+        delete_where = insert_where = "TRUE"
+        params = None
+    else:
+        delete_where = "document_id = ANY(%s)"
+        insert_where = "document.service_provider_id = ANY(%s)"
+        params = [list(ids)]
+    with connection.cursor() as cursor:
+        cursor.execute(_TERMS_DELETE_SQL.format(**names, where=delete_where), params)
+        cursor.execute(_TERMS_INSERT_SQL.format(**names, where=insert_where), params)
+
+
+def _write_postgres_documents(connection, table, batch):
+    rows = ", ".join(["(%s::bigint, %s::bigint, %s, %s, %s, %s, %s)"] * len(batch))
+    params = []
+    for pk, values in batch:
+        params += [pk, values.organisation_id, values.sort_name, values.name]
+        params.append(values.vakgebieden_text)
+        params += [values.places_text, values.description]
+    sql = _UPSERT_SQL.format(
+        table=connection.ops.quote_name(table), config=search_text.TEXT_SEARCH_CONFIG, rows=rows
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def write_documents(
+    values_by_pk,
+    *,
+    connection=None,
+    document_model=ProviderSearchDocument,
+    lexemes_model=ProviderSearchLexemes,
+    word_model=SearchWord,
+    term_model=ProviderSearchTerm,
+    known_words=None,
+):
+    """Create or replace the stored search data of these providers ({pk: DocumentValues}).
+
+    The models are parameters so that migrations can pass their historical ones
+    (`term_model=None`: before the table existed).
+    `known_words` (a set, updated) spares a rebuild from inserting a word twice.
+    """
+    connection = connection or default_connection
+    items = sorted(values_by_pk.items())
+    for start in range(0, len(items), BATCH_SIZE):
+        batch = items[start : start + BATCH_SIZE]
+        if connection.vendor == "postgresql":
+            _write_postgres_documents(connection, document_model._meta.db_table, batch)
+            if term_model is not None:
+                write_postgres_terms(
+                    connection,
+                    document_table=document_model._meta.db_table,
+                    term_table=term_model._meta.db_table,
+                    ids=[pk for pk, _values in batch],
+                )
+        else:
+            document_model.objects.bulk_create(
+                [
+                    document_model(
+                        service_provider_id=pk,
+                        organisation_id=values.organisation_id,
+                        sort_name=values.sort_name,
+                        vakgebieden_text=values.vakgebieden_text,
+                    )
+                    for pk, values in batch
+                ],
+                update_conflicts=True,
+                unique_fields=["service_provider"],
+                update_fields=["organisation", "sort_name", "vakgebieden_text"],
+            )
+        lexemes_model.objects.bulk_create(
+            [
+                lexemes_model(
+                    document_id=pk,
+                    lexemes=values.lexemes,
+                    name_lexemes=values.name_lexemes,
+                )
+                for pk, values in batch
+            ],
+            update_conflicts=True,
+            unique_fields=["document"],
+            update_fields=["lexemes", "name_lexemes"],
+        )
+        words = set().union(*(values.words for _pk, values in batch))
+        if known_words is not None:
+            words -= known_words
+            known_words |= words
+        if words:
+            word_model.objects.bulk_create(
+                [word_model(word=word, lexeme=lexeme) for word, lexeme in sorted(words)],
+                ignore_conflicts=True,
+                batch_size=BATCH_SIZE,
+            )
+
+
+def _places_by_organisation(organisation_ids):
+    """{organisation id: [place, ...]} of the organisations' active establishments."""
+    from directory.search import postcode_index
+    from establishments.models import Establishment
+
+    index = postcode_index()
+    places = {}
+    rows = (
+        Establishment.objects.active()
+        .filter(organisation_id__in=organisation_ids)
+        .values_list("organisation_id", "postcode", "municipality")
+    )
+    for organisation_id, postcode, municipality in rows:
+        main = index.main_municipality(postcode, municipality)
+        places.setdefault(organisation_id, []).append(
+            establishment_place(postcode, municipality, main)
+        )
+    return places
+
+
+def search_documents_sync(*, service_provider_ids, known_words=None):
+    """Create or update the search data of these service providers (ids of deleted
+    providers are ignored: their data went with them). Returns how many."""
+    ids = set(service_provider_ids)
+    if not ids:
+        return 0
+    with transaction.atomic():
+        providers = list(
+            ServiceProvider.objects.filter(pk__in=ids)
+            .only("pk", "organisation_id", "name", "description")
+            .prefetch_related(
+                Prefetch("vakgebieden", queryset=Vakgebied.objects.only("name").order_by("name"))
+            )
+        )
+        places = _places_by_organisation({provider.organisation_id for provider in providers})
+        values = {
+            provider.pk: document_values(
+                organisation_id=provider.organisation_id,
+                name=provider.name,
+                vakgebieden=[vakgebied.name for vakgebied in provider.vakgebieden.all()],
+                places=places.get(provider.organisation_id, []),
+                description=provider.description,
+            )
+            for provider in providers
+        }
+        write_documents(values, known_words=known_words)
+    return len(values)
+
+
+def search_documents_sync_for_organisation(*, organisation_id):
+    """Update the search data of every service provider of an organisation (its
+    establishments changed)."""
+    ids = ServiceProvider.objects.filter(organisation_id=organisation_id).values_list(
+        "pk", flat=True
+    )
+    return search_documents_sync(service_provider_ids=list(ids))
+
+
+def search_documents_rebuild(*, batch_size=BATCH_SIZE, log=None):
+    """Rebuild the search data of every provider and the vocabulary, in one transaction.
+
+    For after bulk writes that bypass the signals (imports, the benchmark seeder)
+    and to repair. Returns the number of documents.
+    """
+    with transaction.atomic():
+        SearchWord.objects.all().delete()
+        ProviderSearchTerm.objects.all().delete()
+        ProviderSearchLexemes.objects.all().delete()
+        ProviderSearchDocument.objects.all().delete()
+        ids = list(ServiceProvider.objects.order_by("pk").values_list("pk", flat=True))
+        known = set()
+        done = 0
+        for start in range(0, len(ids), batch_size):
+            done += search_documents_sync(
+                service_provider_ids=ids[start : start + batch_size], known_words=known
+            )
+            if log:
+                log(f"  search documents: {done:,} of {len(ids):,}")
+    return done
+
+
+# --- Signal receivers ------------------------------------------------------------------
+
+
+def _service_provider_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        search_documents_sync(service_provider_ids=[instance.pk])
+
+
+def _vakgebieden_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse and action == "pre_clear":
+        # The links are about to go: remember whose documents to update.
+        instance._search_provider_ids = list(
+            instance.service_providers.values_list("pk", flat=True)
+        )
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        ids = [instance.pk]
+    elif action == "post_clear":
+        ids = getattr(instance, "_search_provider_ids", [])
+    else:
+        ids = pk_set or []
+    search_documents_sync(service_provider_ids=ids)
+
+
+def _vakgebied_saved(sender, instance, raw=False, created=False, **kwargs):
+    if raw or created:
+        return
+    ids = instance.service_providers.values_list("pk", flat=True)
+    search_documents_sync(service_provider_ids=list(ids))
+
+
+def _vakgebied_deleting(sender, instance, **kwargs):
+    instance._search_provider_ids = list(instance.service_providers.values_list("pk", flat=True))
+
+
+def _vakgebied_deleted(sender, instance, **kwargs):
+    search_documents_sync(service_provider_ids=getattr(instance, "_search_provider_ids", []))
+
+
+def _establishment_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        search_documents_sync_for_organisation(organisation_id=instance.organisation_id)
+
+
+def _establishment_deleted(sender, instance, **kwargs):
+    # After the commit: when the whole organisation is being deleted, its service
+    # providers (and their documents) go in the same transaction, and a document
+    # written now would point at a provider that no longer exists.
+    organisation_id = instance.organisation_id
+    transaction.on_commit(
+        lambda: search_documents_sync_for_organisation(organisation_id=organisation_id)
+    )
+
+
+def connect_signals():
+    """Keep the search data in step with every save (called from ProvidersConfig.ready)."""
+    from establishments.models import Establishment
+
+    uid = "directory.index"
+    post_save.connect(_service_provider_saved, sender=ServiceProvider, dispatch_uid=uid)
+    m2m_changed.connect(
+        _vakgebieden_changed, sender=ServiceProvider.vakgebieden.through, dispatch_uid=uid
+    )
+    post_save.connect(_vakgebied_saved, sender=Vakgebied, dispatch_uid=uid)
+    pre_delete.connect(_vakgebied_deleting, sender=Vakgebied, dispatch_uid=uid)
+    post_delete.connect(_vakgebied_deleted, sender=Vakgebied, dispatch_uid=uid)
+    post_save.connect(_establishment_saved, sender=Establishment, dispatch_uid=uid)
+    post_delete.connect(_establishment_deleted, sender=Establishment, dispatch_uid=uid)

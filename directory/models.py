@@ -1,0 +1,150 @@
+"""The public search's storage: one narrow document per service provider, the lexemes
+of the portable search, the inverted index of PostgreSQL and the vocabulary that
+corrects typos. directory.index writes them; directory.search reads them.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Organisation
+from providers.models import ServiceProvider
+
+
+class ProviderSearchDocument(models.Model):
+    """The row of the public search for one service provider: narrow, because a
+    search for a common word reads tens of thousands of them.
+
+    On PostgreSQL the table also has `search_vector`, a stored tsvector with a GIN
+    index (directory migration 0002): the provider's name (weight A), vakgebieden (B),
+    establishment places (C) and presentation (D) under the `nl_unaccent`
+    configuration. The model does not declare it (a column that exists on one
+    database only); directory.index writes it with the rest of the row.
+    Whether a provider is listed is not stored: registrations.selectors decides
+    that at query time, so a registration that lapses needs no update here.
+    """
+
+    service_provider = models.OneToOneField(
+        ServiceProvider,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+        verbose_name=_("dienstverlener"),
+    )
+    # The provider's organisation, whose establishments the distance is measured to.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("onderneming")
+    )
+    # The name folded to [a-z0-9]: sorts the same on every database and collation.
+    sort_name = models.CharField(_("sorteernaam"), max_length=200, blank=True, default="")
+    # The vakgebieden as the result list shows them (one per line), saving it a query.
+    vakgebieden_text = models.TextField(_("vakgebieden"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("zoekdocument")
+        verbose_name_plural = _("zoekdocumenten")
+        indexes = [
+            # Sorting by name walks this index and stops after the page.
+            models.Index(
+                fields=["sort_name", "service_provider"], name="searchdocument_sort_name"
+            ),
+            # Searches without text (filters, distance) read documents by provider
+            # for their organisation and sort name: index-only, without touching
+            # the wide full-text vector of the row.
+            models.Index(
+                fields=["service_provider"],
+                include=["organisation", "sort_name"],
+                name="searchdocument_narrow",
+            ),
+        ]
+
+    def __str__(self):
+        return self.sort_name
+
+
+class ProviderSearchLexemes(models.Model):
+    """The provider's words as directory.text stems them, for the portable
+    search that databases without PostgreSQL's full-text search use (and that the
+    tests also run on PostgreSQL, to hold both to the same results).
+
+    " lexeme lexeme ... ": a space on both sides, so that " word " finds whole words.
+    """
+
+    document = models.OneToOneField(
+        ProviderSearchDocument,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="portable",
+        verbose_name=_("zoekdocument"),
+    )
+    lexemes = models.TextField(_("woordstammen"), blank=True, default="")
+    name_lexemes = models.TextField(_("woordstammen van de naam"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("woordstammen van een dienstverlener")
+        verbose_name_plural = _("woordstammen van dienstverleners")
+
+    def __str__(self):
+        return self.name_lexemes.strip()
+
+
+class ProviderSearchTerm(models.Model):
+    """One lexeme of a document's full-text vector with its rank: an inverted index
+    that PostgreSQL reads in rank order (PostgreSQL only; empty elsewhere).
+
+    A search for one common word ("advies" is in two thirds of the presentations)
+    would otherwise rank every matching document by reading its whole vector. With
+    these rows, ordered by (lexeme, rank, sort name, provider) in an index, the page
+    is the first rows of an index range and the total an index-only count.
+    `rank` is ts_rank of the document's vector for this lexeme alone, which is what
+    the full-text query computes for a one-word search, so both give the same
+    results in the same order (tests/directory/test_search_terms.py).
+    directory.index writes them with the document.
+    """
+
+    pk = models.CompositePrimaryKey("document_id", "lexeme")
+    document = models.ForeignKey(
+        ProviderSearchDocument,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the primary key leads with the document
+        verbose_name=_("zoekdocument"),
+    )
+    lexeme = models.CharField(_("woordstam"), max_length=100)
+    rank = models.FloatField(_("rang"))
+    # The document's sort name, so that the index also orders equal ranks.
+    sort_name = models.CharField(_("sorteernaam"), max_length=200)
+
+    class Meta:
+        verbose_name = _("zoekterm van een dienstverlener")
+        verbose_name_plural = _("zoektermen van dienstverleners")
+        indexes = [
+            models.Index(
+                models.F("lexeme"),
+                models.F("rank").desc(),
+                models.F("sort_name"),
+                models.F("document"),
+                name="searchterm_ranked",
+            ),
+        ]
+
+    def __str__(self):
+        return self.lexeme
+
+
+class SearchWord(models.Model):
+    """A word that occurs in the search documents, with its lexeme: the vocabulary that
+    corrects a misspelt search term (a trigram index on `word` on PostgreSQL).
+
+    Words are added as documents change and only removed by a rebuild; a stale word
+    costs nothing but an alternative that matches no document.
+    """
+
+    word = models.CharField(_("woord"), max_length=100, unique=True)
+    lexeme = models.CharField(_("woordstam"), max_length=100, db_index=True)
+
+    class Meta:
+        verbose_name = _("zoekwoord")
+        verbose_name_plural = _("zoekwoorden")
+
+    def __str__(self):
+        return self.word

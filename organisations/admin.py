@@ -1,0 +1,41 @@
+"""Admin for agency staff (VLAIO): the reference data of organisations.
+
+The organisations themselves are administered with their service providers, in
+providers/admin.py: staff open an organisation to see who provides for it.
+"""
+
+from django.contrib import admin
+
+from organisations.models import LegalForm, Postcode
+
+
+@admin.register(LegalForm)
+class LegalFormAdmin(admin.ModelAdmin):
+    list_display = ["name", "abbreviation", "code", "in_use"]
+    list_filter = ["in_use"]
+    search_fields = ["name", "abbreviation", "code"]
+
+
+@admin.register(Postcode)
+class PostcodeAdmin(admin.ModelAdmin):
+    """Reference data loaded by a migration: staff look it up, they do not edit it."""
+
+    list_display = [
+        "postcode",
+        "municipality_nl",
+        "municipality_fr",
+        "main_municipality",
+        "province",
+    ]
+    list_filter = ["province"]
+    search_fields = ["postcode", "municipality_nl", "municipality_fr", "main_municipality"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
-
-
-class StandinConfig(AppConfig):
-    name = "portal.standin"
-    label = "standin"
-    verbose_name = _("ACM/IDM-stand-in (ontwikkeling)")

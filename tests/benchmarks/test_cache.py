@@ -1,0 +1,223 @@
+"""The benchmark and the search's results cache: the in-process search scenarios
+measure the search itself (cache off), one extra scenario a cache hit; the gunicorn
+run measures the search with and without the cache, and the report says which is
+which and which cache the workers shared."""
+
+import uuid
+
+import pytest
+
+from benchmarks import load_modules, measure
+from benchmarks.measure import (
+    DEFAULT_REDIS_CACHE_URL,
+    LOCMEM_CACHE_URL,
+    ThroughputResult,
+    choose_cache_url,
+    flush_search_cache,
+    measure_scenario,
+    measure_throughput,
+    redis_answers,
+)
+from benchmarks.registry import SCENARIOS, THROUGHPUTS, Throughput
+from benchmarks.report import (
+    SEARCH_CACHED,
+    SEARCH_UNCACHED,
+    Machine,
+    markdown_report,
+    text_report,
+    throughput_ratio,
+)
+
+pytestmark = pytest.mark.django_db
+
+TEST_REDIS = "redis://127.0.0.1:6379/15"
+needs_redis = pytest.mark.skipif(not redis_answers(TEST_REDIS), reason="no Redis on 6379")
+
+
+def scenario(name):
+    load_modules()
+    return next(item for item in SCENARIOS if item.name == name)
+
+
+def test_one_scenario_measures_a_hit_of_the_warmed_results_cache(settings):
+    settings.RATELIMIT_ENABLE = False
+    settings.DIRECTORY_CACHE_SECONDS = 0  # as the command sets it
+    cached = scenario("common word, cached")
+
+    hit = measure_scenario(cached, repeats=2, warmup=1)
+    real = measure_scenario(scenario("common word"), repeats=1, warmup=1)
+
+    assert cached.group != "search"
+    assert cached.params == (("q", "advies"),)
+    assert hit.status == 200 and hit.queries == 0
+    assert real.queries > 0
+
+
+def test_the_search_is_measured_with_and_without_the_cache():
+    load_modules()
+
+    cached, uncached = THROUGHPUTS[SEARCH_CACHED], THROUGHPUTS[SEARCH_UNCACHED]
+
+    assert cached.paths() == uncached.paths()
+    assert len(cached.paths()) == 6
+    assert cached.environment == {}
+    assert uncached.environment == {"DIRECTORY_CACHE_SECONDS": "0"}
+    assert "search" not in THROUGHPUTS
+
+
+class FakeServer:
+    started = []
+
+    def __init__(self, *, database_url, workers, cache_url, environment):
+        self.port = 9000 + len(self.started)
+        self.cache_url = cache_url
+        self.environment = environment
+        self.started.append(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return None
+
+
+def test_each_environment_gets_a_gunicorn_of_its_own_with_the_cache_url(monkeypatch):
+    FakeServer.started = []
+    calls = []
+    monkeypatch.setattr(measure, "GunicornServer", FakeServer)
+    monkeypatch.setattr(
+        measure,
+        "_python_load",
+        lambda port, paths, *, seconds, concurrency: calls.append((port, paths)) or (10, 0, 1.0),
+    )
+    throughputs = [
+        Throughput(name="trivial view", paths=lambda: ["/gezondheid/"]),
+        Throughput(name=SEARCH_CACHED, paths=lambda: ["/zoeken/?q=a"]),
+        Throughput(
+            name=SEARCH_UNCACHED,
+            paths=lambda: ["/zoeken/?q=a"],
+            environment={"DIRECTORY_CACHE_SECONDS": "0"},
+        ),
+    ]
+
+    results = measure_throughput(
+        throughputs,
+        database_url="postgres://x/y",
+        workers=1,
+        seconds=3,
+        concurrency=1,
+        loader="python",
+        cache_url=LOCMEM_CACHE_URL,
+    )
+
+    assert [server.environment for server in FakeServer.started] == [
+        {},
+        {"DIRECTORY_CACHE_SECONDS": "0"},
+    ]
+    assert {server.cache_url for server in FakeServer.started} == {LOCMEM_CACHE_URL}
+    ports = {path[0]: port for port, path in calls}
+    assert ports["/gezondheid/"] == FakeServer.started[0].port
+    uncached_ports = {port for port, path in calls if path == ["/zoeken/?q=a"]}
+    assert uncached_ports == {server.port for server in FakeServer.started}
+    # The warm-up is not counted.
+    assert all(result.requests == 10 * measure.THROUGHPUT_ROUNDS for result in results)
+
+
+def test_the_cache_url_is_the_redis_database_when_one_answers(monkeypatch):
+    monkeypatch.setattr(measure, "redis_answers", lambda url: True)
+    assert choose_cache_url("auto") == DEFAULT_REDIS_CACHE_URL
+
+    monkeypatch.setattr(measure, "redis_answers", lambda url: False)
+    assert choose_cache_url("auto") == LOCMEM_CACHE_URL
+    assert choose_cache_url("redis://elsewhere:6379/2") == "redis://elsewhere:6379/2"
+
+
+@needs_redis
+def test_flushing_empties_only_the_search_keys():
+    import redis
+
+    client = redis.Redis.from_url(TEST_REDIS)
+    mine = f":1:directory:search:{uuid.uuid4().hex}"
+    other = f"benchmark-test-other-{uuid.uuid4().hex}"
+    client.set(mine, "page")
+    client.set(other, "keep")
+    try:
+        assert flush_search_cache(TEST_REDIS) >= 1
+        assert client.get(mine) is None
+        assert client.get(other) == b"keep"
+    finally:
+        client.delete(mine, other)
+
+
+MACHINE = Machine(
+    cpus=2,
+    cpu_model="test",
+    memory_gib=1,
+    postgresql="15",
+    python="3.11",
+    django="5.2",
+    load=(0.1, 0.1, 0.1),
+)
+
+
+def _throughputs():
+    def result(name, requests):
+        return ThroughputResult(name=name, paths=[], requests=requests, seconds=10, loader="wrk")
+
+    return [
+        result("trivial view", 20000),
+        result("home page", 7000),
+        result(SEARCH_CACHED, 6000),
+        result(SEARCH_UNCACHED, 150),
+    ]
+
+
+def test_the_target_is_read_on_the_cached_search_and_the_cold_figure_is_next_to_it():
+    throughputs = _throughputs()
+
+    text = text_report(
+        machine=MACHINE,
+        results=[],
+        throughputs=throughputs,
+        volumes={"providers": 1},
+        repeats=1,
+        warmup=1,
+        cache_url="redis://:secret@127.0.0.1:6379/3",
+    )
+    markdown = markdown_report(
+        machine=MACHINE,
+        results=[],
+        throughputs=throughputs,
+        volumes={"providers": 1},
+        repeats=1,
+        warmup=1,
+        command="python manage.py benchmark",
+        workers=2,
+        seconds=15,
+        concurrency=8,
+        cache_url="redis://:secret@127.0.0.1:6379/3",
+    )
+
+    assert throughput_ratio(throughputs) == pytest.approx(0.30)
+    assert "search (results cache) / trivial view: 30.0% (target >= 25%: yes; warm cache)" in text
+    assert "search (no cache) / trivial view: 0.8%" in text
+    assert "| search (results cache) | 600.0 | 30.0% | 6000 | 0 |" in markdown
+    assert "| search (no cache) | 15.0 | 0.8% | 150 | 0 |" in markdown
+    assert "**30.0%** with the results cache (target ≥ 25%: yes), without it **0.8%**" in markdown
+    assert "warm cache" in markdown
+    assert "secret" not in text + markdown
+    assert "Redis redis://:***@127.0.0.1:6379/3" in markdown
+
+
+def test_the_report_says_when_the_workers_had_no_shared_cache():
+    text = text_report(
+        machine=MACHINE,
+        results=[],
+        throughputs=_throughputs(),
+        volumes={"providers": 1},
+        repeats=1,
+        warmup=1,
+        cache_url=LOCMEM_CACHE_URL,
+    )
+
+    assert "no Redis answered, so each gunicorn worker had a cache of its own" in text

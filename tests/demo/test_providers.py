@@ -1,0 +1,169 @@
+import io
+
+import phonenumbers
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from schwifty import IBAN
+
+from demo.identities import DEMO_ORGANISATIONS, DEMO_SME
+from demo.providers import STAFF_GROUP, demo_data_load
+from directory.search import place_resolve, provider_search
+from organisations.models import Organisation, Postcode
+from providers.models import DESCRIPTION_MAX_LENGTH, ServiceProvider, Vakgebied
+
+pytestmark = pytest.mark.django_db
+
+COUNT = 20
+
+
+def is_valid_kbo(number):
+    return (
+        len(number) == 10
+        and number.isdigit()
+        and number[0] in "01"
+        and int(number[8:]) == 97 - int(number[:8]) % 97
+    )
+
+
+def snapshot():
+    return {
+        "organisations": sorted(Organisation.objects.values_list("kbo_number", "name")),
+        "providers": sorted(
+            ServiceProvider.objects.values_list("organisation__kbo_number", "type", "name", "iban")
+        ),
+        "users": sorted(get_user_model().objects.values_list("username", flat=True)),
+    }
+
+
+@pytest.fixture
+def loaded():
+    call_command("load_demo_data", organisations=COUNT, force=True, stdout=io.StringIO())
+
+
+def test_it_creates_the_requested_number_of_organisations(loaded):
+    assert Organisation.objects.count() == COUNT
+
+
+def test_a_second_run_creates_nothing_new(loaded):
+    before = snapshot()
+    summary = demo_data_load(organisations=COUNT)
+    assert summary.organisations_created == 0
+    assert summary.service_providers_created == 0
+    assert summary.staff_created == []
+    assert snapshot() == before
+
+
+def test_a_larger_run_keeps_the_organisations_of_a_smaller_one(loaded):
+    smaller = set(Organisation.objects.values_list("kbo_number", "name"))
+    demo_data_load(organisations=COUNT + 5)
+    larger = set(Organisation.objects.values_list("kbo_number", "name"))
+    assert smaller < larger
+    assert len(larger) == COUNT + 5
+
+
+def test_the_fixed_demo_organisations_exist_with_their_exact_kbo_numbers(loaded):
+    for kbo, name in DEMO_ORGANISATIONS:
+        organisation = Organisation.objects.get(kbo_number=kbo)
+        assert organisation.name == name
+        assert organisation.service_providers.filter(type=ServiceProvider.Type.REGISTERED_OFFICE)
+    sme = Organisation.objects.get(kbo_number=DEMO_SME[0])
+    assert sme.name == DEMO_SME[1]
+    assert not sme.service_providers.exists()
+
+
+def test_every_provider_organisation_has_exactly_one_registered_office(loaded):
+    for organisation in Organisation.objects.exclude(kbo_number=DEMO_SME[0]):
+        offices = organisation.service_providers.filter(
+            type=ServiceProvider.Type.REGISTERED_OFFICE
+        )
+        assert offices.count() == 1
+        office = offices.get()
+        assert office.kbo_number == organisation.kbo_number
+        assert office.place_line == organisation.place_line
+
+
+def test_some_organisations_have_additional_service_providers(loaded):
+    assert ServiceProvider.objects.filter(type=ServiceProvider.Type.PROVIDER).exists()
+
+
+def test_every_kbo_number_passes_the_mod_97_check(loaded):
+    numbers = list(Organisation.objects.values_list("kbo_number", flat=True))
+    numbers += list(ServiceProvider.objects.values_list("kbo_number", flat=True))
+    assert [number for number in numbers if not is_valid_kbo(number)] == []
+
+
+def test_every_iban_is_a_valid_belgian_iban_with_its_derived_bic(loaded):
+    for provider in ServiceProvider.objects.all():
+        iban = IBAN(provider.iban)  # raises on a wrong checksum
+        assert iban.country_code == "BE"
+        assert provider.bic == str(iban.bic)
+
+
+def test_every_phone_number_is_a_valid_e164_number(loaded):
+    for provider in ServiceProvider.objects.all():
+        for number in filter(None, [provider.phone, provider.mobile]):
+            assert number.startswith("+32")
+            assert phonenumbers.is_valid_number(phonenumbers.parse(number)), number
+
+
+def test_every_address_names_a_real_flemish_or_brussels_place(loaded):
+    assert Postcode.objects.exists(), "the postcode migration should have filled the table"
+    addresses = list(Organisation.objects.values_list("postcode", "municipality"))
+    addresses += list(ServiceProvider.objects.values_list("postcode", "municipality"))
+    for postcode, municipality in addresses:
+        place = Postcode.objects.matching(postcode, municipality).first()
+        assert place is not None, (postcode, municipality)
+        assert place.province not in {"Waals-Brabant", "Henegouwen", "Luik", "Luxemburg", "Namen"}
+
+
+def test_every_provider_has_a_short_description_and_one_to_four_vakgebieden(loaded):
+    has_vakgebieden = Vakgebied.objects.exists()
+    for provider in ServiceProvider.objects.all():
+        assert 0 < len(provider.description) <= DESCRIPTION_MAX_LENGTH
+        if has_vakgebieden:
+            assert 1 <= provider.vakgebieden.count() <= 4
+
+
+def test_it_creates_a_superuser_admin_account(loaded):
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser
+    assert admin.is_staff
+    assert admin.check_password("admin")
+
+
+def test_the_staff_member_may_view_and_change_but_not_delete(loaded, client):
+    staff = get_user_model().objects.get(username="medewerker")
+    assert not staff.is_superuser
+    assert staff.groups.filter(name=STAFF_GROUP).exists()
+    assert staff.has_perm("organisations.view_organisation")
+    assert staff.has_perm("providers.change_serviceprovider")
+    assert not staff.has_perm("organisations.delete_organisation")
+
+    assert client.login(username="medewerker", password="medewerker")
+    changelist = reverse("admin:organisations_organisation_changelist")
+    assert client.get(changelist).status_code == 200
+    assert client.get(reverse("admin:organisations_organisation_add")).status_code == 403
+
+
+def test_the_command_prints_a_summary_with_the_demo_accounts(capsys):
+    call_command("load_demo_data", organisations=5, force=True)
+    output = capsys.readouterr().out
+    assert "Organisations: 5 (5 new)" in output
+    assert "admin / admin" in output
+
+
+def test_the_command_refuses_to_create_demo_accounts_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=true"):
+        call_command("load_demo_data", organisations=5)
+    assert not get_user_model().objects.filter(username="admin").exists()
+
+
+def test_the_demo_directory_has_a_listed_ict_provider_within_10_km_of_gent(loaded):
+    # The browser scenario of issue 6: vakgebied ICT, postcode 9000, 10 km.
+    result = provider_search(vakgebieden=["ict"], place=place_resolve("9000"), radius_km=10)
+
+    names = [provider.name for provider in result.page(1).object_list]
+    assert "Adviesbureau Leie & Partners" in names

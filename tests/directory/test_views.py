@@ -1,0 +1,486 @@
+"""The public search pages: /zoeken/ and /zoeken/dienstverlener/<pk>/.
+
+Open to anyone, one GET URL per search, nothing unlisted or private on the
+page, and a per-IP rate limit that answers 429.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from directory.search import PAGE_SIZE, place_resolve
+from establishments.models import Establishment
+from tests.directory.search_support import (
+    LISTED,
+    VALID_IBAN,
+    build_corpus,
+    provider,
+    registration_of,
+)
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("directory:search")
+
+
+@pytest.fixture
+def corpus():
+    return build_corpus()
+
+
+@pytest.fixture(autouse=True)
+def no_rate_limit(settings):
+    """Most tests make many requests; the rate limit has tests of its own below."""
+    settings.RATELIMIT_ENABLE = False
+
+
+def get(client, path=SEARCH, **params):
+    response = client.get(path, params)
+    assert response.status_code == 200, response.status_code
+    return response
+
+
+def result_names(response):
+    return re.findall(r'<h3 class="h5" id="result-\d+"><a href="[^"]*">([^<]*)</a>', response.text)
+
+
+def detail_url(item):
+    return reverse("directory:detail", args=[item.pk])
+
+
+# --- Anyone can search --------------------------------------------------------------
+
+
+def test_it_needs_no_sign_in_and_lists_everyone_listed(client, corpus):
+    response = get(client)
+
+    assert len(result_names(response)) == len(LISTED)
+    assert "8 dienstverleners gevonden" in response.text
+
+
+def test_the_count_is_in_the_title_and_heading_for_screen_readers(client, corpus):
+    response = get(client, q="schelde")
+
+    assert re.search(r"<title>\s*1 dienstverlener gevonden", response.text)
+    assert '<h2 class="h4" id="results-heading">' in response.text
+
+
+def test_the_form_has_labels_and_fieldsets_with_legends(client, corpus):
+    html = get(client).text
+
+    for field_id, label in [
+        ("id_q", "Zoekterm"),
+        ("id_plaats", "Gemeente of postcode"),
+        ("id_straal", "Afstand tot een vestiging"),
+        ("id_sorteer", "Sorteer op"),
+    ]:
+        assert f'<label class="form-label" for="{field_id}">{label}</label>' in html
+    for legend in ("Waar?", "Type dienstverlening", "Vakgebieden"):
+        assert f'<legend class="h6">{legend}</legend>' in html
+    assert 'role="search"' in html
+    assert 'method="get"' in html
+
+
+def test_each_get_parameter_is_a_criterion(client, corpus):
+    assert result_names(get(client, q="café")) == ["Café Academie"]
+    assert set(result_names(get(client, vakgebied=["talen", "ict"]))) == {
+        "Taalhuis Mechelen",
+        "Jens Lauwers",
+        "Digitaal Atelier",
+    }
+    assert set(result_names(get(client, type=["A"]))) == {
+        "Café Academie",
+        "Adviesbureau Leie",
+        "Energie Advies Limburg",
+        "Logistiek Partners",
+    }
+    assert result_names(get(client, plaats="9000", straal="50", sorteer="afstand")) == [
+        "Café Academie",
+        "Adviesbureau Leie",
+        "Jens Lauwers",
+        "Logistiek Partners",
+    ]
+    assert result_names(get(client, plaats="Gent", straal="0", sorteer="naam")) == [
+        "Adviesbureau Leie",
+        "Café Academie",
+        "Jens Lauwers",
+    ]
+
+
+def test_the_form_keeps_what_was_searched(client, corpus):
+    html = get(client, q="advies", plaats="Gent", straal="25", vakgebied="talen", type="A").text
+
+    assert 'value="advies"' in html
+    assert 'value="Gent"' in html
+    assert re.search(r'<option value="25" selected>', html)
+    assert re.search(r'value="talen"[^>]*checked', html)
+    assert re.search(r'value="A"[^>]*checked', html)
+
+
+def test_a_place_defaults_to_ten_km(client, corpus):
+    html = get(client, plaats="Brugge").text
+
+    assert result_names(get(client, plaats="Brugge")) == ["Logistiek Partners"]
+    assert re.search(r'<option value="10" selected>', html)
+    assert "tot 10 km van Brugge" in html
+
+
+# --- What a result shows -----------------------------------------------------------
+
+
+def test_a_result_shows_registrations_vakgebieden_nearest_establishment_and_contact(
+    client, corpus
+):
+    cafe, leie = corpus["cafe"], corpus["leie"]
+    html = get(client, plaats="9000", straal="10", sorteer="afstand").text
+
+    for number in (registration_of(cafe, "O").number, registration_of(cafe, "A").number):
+        assert number in html
+    assert "Toeristische dienstverlening" in html
+    assert "Marketing, communicatie en verkoop" in html
+    assert "Dichtstbijzijnde vestiging" in html
+    assert "Stationsstraat 2, 9050 Ledeberg" in html
+    assert "(2,3 km)" in html
+    assert f'href="mailto:{leie.email}"' in html
+
+
+def test_without_a_place_a_result_names_its_establishments(client, corpus):
+    html = get(client, q="logistiek").text
+
+    assert re.search(r"<dt[^>]*>Vestigingen</dt>\s*<dd[^>]*>\s*Brugge\s*</dd>", html)
+    provider(
+        "Keten Academie",
+        branches=[("2000", "Antwerpen"), ("3000", "Leuven"), ("8000", "Brugge")],
+    )
+    assert "Gent, Antwerpen, Brugge en 1 andere" in get(client, q="keten").text
+
+
+def test_phone_and_website_are_shown_as_people_read_them(client, corpus):
+    html = get(client, q="schelde").text
+
+    assert '<a href="tel:+3232271200">03 227 12 00</a>' in html
+    assert '<a href="https://www.schelde.example/" rel="noopener">www.schelde.example</a>' in html
+
+
+def test_corrected_words_are_explained(client, corpus):
+    html = get(client, q="boekhoudnig").text
+
+    assert result_names(get(client, q="boekhoudnig")) == ["Vormingscentrum Schelde"]
+    assert "komt in geen enkele voorstelling voor" in html
+    assert "<strong>boekhouding</strong>" in html
+
+
+def test_the_postcode_attribution_is_shown(client, corpus):
+    assert "GeoNames" in get(client).text
+    assert "GeoNames" in get(client, plaats="9000").text
+
+
+# --- Nothing unlisted or private ----------------------------------------------------------
+
+
+def test_nothing_unlisted_private_or_deactivated_leaks(client, corpus):
+    pages = [
+        get(client, q="gent").text,
+        get(client, plaats="Gent", straal="50").text,
+        get(client, q="boekhouding advies").text,
+        get(client, path=detail_url(corpus["leie"])).text,
+        get(client, path=detail_url(corpus["logistiek"])).text,
+    ]
+    for html in pages:
+        for unlisted in ("Verlopen Opleidingen", "Geschorst Advies", "Aangevraagd Advies"):
+            assert unlisted not in html
+        assert VALID_IBAN not in html
+        assert "BE71 0961" not in html
+        assert "GKCCBEBB" not in html
+        assert "Verborgen" not in html  # contact person
+        assert "Sleutel ligt onder de mat" not in html  # extra info
+        assert "Kerkstraat 1 " not in html
+
+
+def test_a_deactivated_establishment_is_not_shown_on_the_public_page(client, corpus):
+    html = get(client, path=detail_url(corpus["logistiek"])).text
+    deactivated = Establishment.objects.get(
+        organisation=corpus["logistiek"].organisation, is_active=False
+    )
+
+    assert "8000 Brugge" in html
+    assert deactivated.street_line not in html
+
+
+def test_the_public_page_of_an_unlisted_provider_is_not_found(client, corpus):
+    for key in ("lapsed", "suspended", "pending"):
+        assert client.get(detail_url(corpus[key])).status_code == 404
+    assert client.get(reverse("directory:detail", args=[999999])).status_code == 404
+
+
+def test_the_public_page_goes_offline_when_the_registration_lapses(client, corpus):
+    schelde = corpus["schelde"]
+    assert client.get(detail_url(schelde)).status_code == 200
+
+    registration = registration_of(schelde)
+    registration.valid_until = timezone.localdate() - datetime.timedelta(days=1)
+    registration.save()
+
+    assert client.get(detail_url(schelde)).status_code == 404
+    assert "Vormingscentrum Schelde" not in get(client).text
+
+
+# --- The public page ------------------------------------------------------------------------
+
+
+def test_the_public_page_shows_presentation_vakgebieden_establishments_registrations_contact(
+    client, corpus
+):
+    cafe = corpus["cafe"]
+    registration = registration_of(cafe, "A")
+    html = get(client, path=detail_url(cafe)).text
+
+    assert "<h1>Café Academie</h1>" in html
+    assert "Een opleiding horeca en gastvrijheid" in html
+    assert "Toeristische dienstverlening" in html
+    assert "Kerkstraat 1, 9000 Gent" in html
+    assert registration.number in html
+    assert registration.valid_until.strftime("%Y") in html
+    assert f'href="mailto:{cafe.email}"' in html
+    assert cafe.kbo_display in html
+    assert '<link rel="canonical" href="http://testserver/zoeken/dienstverlener/' in html
+
+
+def test_a_result_links_to_the_public_page_with_the_way_back(client, corpus):
+    html = get(client, q="café", plaats="Gent").text
+    link = re.search(r'<a href="(/zoeken/dienstverlener/\d+/\?terug=[^"]*)">Café Academie', html)
+    detail = get(client, path=link.group(1).replace("&amp;", "&"))
+
+    back = re.search(r'<a href="([^"]*)">Terug naar de resultaten</a>', detail.text)
+    assert back.group(1).replace("&amp;", "&") == f"{SEARCH}?q=caf%C3%A9&plaats=Gent"
+
+
+def test_the_way_back_keeps_only_search_parameters(client, corpus):
+    html = get(
+        client,
+        path=detail_url(corpus["cafe"]),
+        terug="q=cafe&next=//evil.example&plaats=Gent&page=2",
+    ).text
+
+    back = re.search(r'<a href="([^"]*)">Terug naar de resultaten</a>', html).group(1)
+    assert back.replace("&amp;", "&") == f"{SEARCH}?q=cafe&plaats=Gent&page=2"
+
+
+def test_without_a_way_back_the_public_page_links_to_the_search(client, corpus):
+    html = get(client, path=detail_url(corpus["cafe"])).text
+
+    assert "Terug naar de resultaten" not in html
+    assert f'<a href="{SEARCH}">Zoek een geregistreerde dienstverlener</a>' in html
+
+
+# --- Bad input ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"straal": "7", "plaats": "Gent"}, "straal", "Kies een afstand uit de lijst."),
+        ({"vakgebied": "astrologie"}, "vakgebied", "Dit vakgebied bestaat niet: astrologie."),
+        ({"type": "X"}, "type", "Kies opleiding, advies of beide."),
+        ({"sorteer": "prijs"}, "sorteer", "Kies relevantie, afstand of naam."),
+        (
+            {"sorteer": "afstand"},
+            "sorteer",
+            "Sorteren op afstand kan alleen als u een gemeente of postcode opgeeft.",
+        ),
+        ({"plaats": "Gnet"}, "plaats", "Bedoelt u Gent?"),
+        ({"plaats": "Atlantis"}, "plaats", "Geef een postcode van vier cijfers"),
+        ({"q": "0200.000.143"}, "q", "het controlegetal is fout"),
+    ],
+)
+def test_bad_input_gets_a_dutch_message_next_to_the_field(client, corpus, params, field, message):
+    html = get(client, **params).text
+
+    assert re.search(rf'id="id_{field}_error">[^<]*{re.escape(message)}', html)
+    assert 'class="alert alert-danger error-summary"' in html
+    anchor = f"id_{field}_0" if field in ("type", "vakgebied") else f"id_{field}"
+    assert f'href="#{anchor}"' in html
+    assert f'id="{anchor}"' in html
+    assert result_names(get(client, **params)) == []
+
+
+def test_an_invalid_field_is_marked_for_screen_readers(client, corpus):
+    html = get(client, plaats="Atlantis").text
+
+    (tag,) = re.findall(r'<input[^>]*name="plaats"[^>]*>', html)
+    assert 'aria-invalid="true"' in tag
+    assert 'aria-describedby="id_plaats_helptext id_plaats_error"' in tag
+
+
+def test_checkboxes_keep_what_was_ticked_and_carry_the_group_error(client, corpus):
+    ticked = get(client, vakgebied="ict", type="A").text
+    boxes = dict(re.findall(r'<input type="checkbox" name="type" value="(\w)"([^>]*)>', ticked))
+    assert " checked" in boxes["A"] and " checked" not in boxes["O"]
+    assert 'class="form-check-input"' in boxes["O"] and 'id="id_type_0"' in boxes["O"]
+
+    invalid = get(client, vakgebied="bestaat-niet").text
+    (first,) = re.findall(r'<input[^>]*name="vakgebied"[^>]*id="id_vakgebied_0"', invalid)
+    assert 'aria-invalid="true"' in first
+    assert 'aria-describedby="id_vakgebied_helptext id_vakgebied_error"' in first
+
+
+# --- Nothing found -----------------------------------------------------------------------------
+
+
+def test_no_results_says_why_and_offers_to_widen_the_search(client, corpus):
+    html = get(client, q="horeca", vakgebied="ict", type="A", plaats="Gent", straal="5").text
+
+    assert "0 dienstverleners gevonden" in html
+    assert "Geen enkele geregistreerde dienstverlener voldoet aan al uw criteria" in html
+    links = {
+        text: href.replace("&amp;", "&")
+        for href, text in re.findall(r'<li><a href="(\?[^"]*)">([^<]*)</a></li>', html)
+    }
+    assert links["Zoek tot 10 km ver"] == "?q=horeca&vakgebied=ict&type=A&plaats=Gent&straal=10"
+    assert links["Zoek zonder plaats"] == "?q=horeca&vakgebied=ict&type=A"
+    assert links["Zoek zonder vakgebied ICT"] == "?q=horeca&type=A&plaats=Gent&straal=5"
+    assert (
+        links["Zoek zowel opleiding als advies"] == "?q=horeca&vakgebied=ict&plaats=Gent&straal=5"
+    )
+    assert links['Zoek zonder zoekterm "horeca"'] == "?vakgebied=ict&type=A&plaats=Gent&straal=5"
+
+
+def test_widening_the_radius_finds_more(client, corpus):
+    assert (
+        result_names(get(client, plaats="9000", straal="25", vakgebied="transport-en-logistiek"))
+        == []
+    )
+    assert result_names(
+        get(client, plaats="9000", straal="50", vakgebied="transport-en-logistiek")
+    ) == ["Logistiek Partners"]
+
+
+def test_an_unknown_number_says_so(client, corpus):
+    html = get(client, q=registration_of(corpus["lapsed"]).number).text
+
+    assert "Er is geen geldige registratie met dit nummer." in html
+
+
+# --- Pages -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def many(corpus):
+    for index in range(PAGE_SIZE + 5):
+        provider(f"Extra Opleidingen {index:02d}", place=("9000", "Gent"))
+    return corpus
+
+
+def test_results_are_paged_on_the_server_and_page_links_keep_the_search(client, many):
+    first = get(client, q="opleidingen", plaats="Gent", straal="10")
+    second = get(client, q="opleidingen", plaats="Gent", straal="10", page="2")
+
+    assert len(result_names(first)) == PAGE_SIZE
+    assert len(result_names(second)) == 6
+    assert "?q=opleidingen&amp;plaats=Gent&amp;straal=10&amp;page=2" in first.text
+    assert 'aria-current="page"' in second.text
+    assert '<ol class="list-unstyled results" start="21">' in second.text
+
+
+@pytest.mark.parametrize("page", ["99", "abc", "-1"])
+def test_odd_page_numbers_give_a_real_page(client, many, page):
+    response = get(client, q="opleidingen", page=page)
+    assert result_names(response)
+
+
+def test_a_results_page_costs_the_same_queries_for_one_result_and_for_fifty(
+    client, corpus, django_assert_num_queries
+):
+    for index in range(50):
+        provider(f"Extra Opleidingen {index:02d}", place=("9000", "Gent"))
+    place_resolve("Gent")  # the postcode table, read once per process
+    for one, many_params in [
+        ({"q": "schelde"}, {"q": "opleidingen"}),
+        ({"plaats": "Leuven", "straal": "5"}, {"plaats": "Gent", "straal": "10"}),
+        ({"q": "horeca", "plaats": "Gent"}, {"q": "opleidingen", "plaats": "Gent"}),
+    ]:
+        with django_assert_num_queries(6 if "q" in one else 5):
+            assert len(result_names(client.get(SEARCH, {**one, "page": 1}))) == 1
+        with django_assert_num_queries(6 if "q" in one else 5):
+            html = client.get(SEARCH, many_params)
+            assert len(result_names(html)) == PAGE_SIZE
+
+
+def test_the_public_page_costs_four_queries(client, corpus, django_assert_num_queries):
+    with django_assert_num_queries(4):
+        assert client.get(detail_url(corpus["leie"])).status_code == 200
+
+
+# --- Links to the search -------------------------------------------------------------------
+
+
+def test_the_home_pages_link_to_the_search(client, corpus):
+    assert f'href="{SEARCH}"' in get(client, path=reverse("portal:home")).text
+    sme = MembershipFactory(profile="sme").user
+    client.force_login(sme)
+    assert f'href="{SEARCH}"' in get(client, path=reverse("portal:sme-home")).text
+
+
+# --- Rate limit ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def limited(settings):
+    """Three requests a minute, counted in the configured (shared, database) cache."""
+    settings.RATELIMIT_ENABLE = True
+    settings.DIRECTORY_RATE_LIMIT = "3/m"
+    assert settings.CACHES[settings.RATELIMIT_USE_CACHE]["BACKEND"].endswith("DatabaseCache")
+    return settings
+
+
+def test_too_many_requests_from_one_address_get_a_dutch_429(client, corpus, limited):
+    for _ in range(3):
+        assert client.get(SEARCH, {"q": "advies"}).status_code == 200
+
+    response = client.get(SEARCH, {"q": "advies"})
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert "Even geduld" in response.text
+    assert "Probeer het over een minuut opnieuw." in response.text
+    assert '<main id="main"' in response.text
+
+
+def test_the_public_pages_share_the_limit(client, corpus, limited):
+    for _ in range(3):
+        client.get(detail_url(corpus["cafe"]))
+
+    assert client.get(SEARCH).status_code == 429
+
+
+def test_another_address_is_not_limited(client, corpus, limited):
+    for _ in range(4):
+        client.get(SEARCH, REMOTE_ADDR="192.0.2.1")
+
+    assert client.get(SEARCH, REMOTE_ADDR="192.0.2.2").status_code == 200
+
+
+def test_behind_the_proxy_the_client_address_comes_from_x_forwarded_for(client, corpus, limited):
+    limited.BEHIND_PROXY = True
+    for _ in range(3):
+        response = client.get(
+            SEARCH, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9"
+        )
+        assert response.status_code == 200
+
+    # Same visitor (the address the proxy appended), whatever they claim before it.
+    assert (
+        client.get(
+            SEARCH, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9"
+        ).status_code
+        == 429
+    )
+    # Another visitor behind the same proxy is not limited.
+    assert (
+        client.get(SEARCH, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.10").status_code
+        == 200
+    )
