@@ -10,6 +10,8 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from core.forms import add_service_errors
+
 # "BE 0123.456.789", "0123 456 789", "123456789": a term made of digits, dots and spaces.
 KBO_LIKE = re.compile(r"^\s*(BE)?[\s.]*\d[\d\s.]{3,}$", re.IGNORECASE)
 
@@ -134,7 +136,7 @@ class ObjectActionsMixin:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
                 return HttpResponseRedirect(change_url)
             except ValidationError as error:
-                self._add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 self.object_action_done(request, action, obj)
                 return HttpResponseRedirect(change_url)
@@ -174,11 +176,3 @@ class ObjectActionsMixin:
     def get_object_action_context(self, action, obj):
         """Extra context for the confirmation page, e.g. what the object will look like."""
         return {}
-
-    @staticmethod
-    def _add_errors(form, error):
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)

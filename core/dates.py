@@ -1,7 +1,20 @@
-"""The `--today` option of the daily commands: act as if today were another date."""
+"""Dates: whole years and months on the calendar, and the `--today` option of the
+daily commands (act as if today were another date)."""
 
 import argparse
 import datetime
+
+from dateutil.relativedelta import relativedelta
+
+
+def add_years(day, years):
+    """The same calendar day `years` later (or earlier); 29 February becomes 28 February."""
+    return day + relativedelta(years=years)
+
+
+def add_months(day, months):
+    """The same day `months` later (or earlier), or the month's last day if it is shorter."""
+    return day + relativedelta(months=months)
 
 
 def parse_date(value):

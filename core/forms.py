@@ -1,4 +1,5 @@
-"""Reusable form fields for Belgian identifiers, bank accounts and phone numbers.
+"""Reusable form fields for Belgian identifiers, bank accounts and phone numbers, and
+the one helper that puts a service's errors on a form.
 
 Each field accepts what people type ("BE 0123.456.749", "be71 0961 2345 6769",
 "02 553 17 00"), cleans to the normalised value the database stores and shows a
@@ -135,3 +136,16 @@ class PhoneNumberField(NormalisedCharField):
 
     def display(self, value):
         return validators.format_phone_number(value)
+
+
+def add_service_errors(form, error, *, default_field=None):
+    """Put a ValidationError raised by a service on the form fields it names.
+
+    Errors keyed by a field the form has go next to that field; the others, and an
+    error without keys, go to `default_field` (None: the form's general errors).
+    """
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else default_field, errors)
+    else:
+        form.add_error(default_field, error)

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from fpdf import FPDF
 
+from core.dates import add_years
 from demo.identities import DEMO_ORGANISATIONS
 from providers.models import ServiceProvider
 from registrations.models import (
@@ -119,18 +120,11 @@ def _random_plans(rng, *, registered_office):
     return plans
 
 
-def _years_before(day, years):
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def _validity(plan, today):
     years = STARTER_VALIDITY_YEARS if plan.is_starter else VALIDITY_YEARS
     if plan.ends_in_days is not None:
         end = today + datetime.timedelta(days=plan.ends_in_days)
-        valid_from = _years_before(end + datetime.timedelta(days=1), years)
+        valid_from = add_years(end + datetime.timedelta(days=1), -years)
     else:
         valid_from = today - datetime.timedelta(days=plan.started_days_ago)
     return valid_from, validity_end(valid_from, years)

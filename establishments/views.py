@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from core.forms import add_service_errors
 from core.locking import ConflictError
 from establishments.forms import EstablishmentForm
 from establishments.models import Establishment
@@ -28,15 +29,6 @@ FORM_FIELDS = [
     "phone",
     "email",
 ]
-
-
-def _add_service_errors(form, error):
-    """Put a service's ValidationError on the form fields it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class EstablishmentListView(ProviderAccessMixin, ListView):
@@ -64,7 +56,7 @@ class EstablishmentCreateView(ProviderAccessMixin, FormView):
                 organisation=self.organisation, data=form.cleaned_data, user=self.request.user
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("De vestiging is toegevoegd."))
         return redirect("establishments:detail", pk=establishment.pk)
@@ -119,7 +111,7 @@ class EstablishmentUpdateView(ProviderAccessMixin, FormView):
             form.data["version"] = conflict.current.version
             return self.render_to_response(self.get_context_data(form=form, conflict=conflict))
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("De vestiging is gewijzigd."))
         return redirect("establishments:detail", pk=establishment.pk)

@@ -16,6 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import add_service_errors
 from projects.models import CompanySize, HigherRateTopic, Project, Theme, TrainingKind
 from providers.models import ServiceProvider, Vakgebied
 from registrations.models import ServiceType
@@ -198,12 +199,8 @@ class ApplicationForm(forms.Form):
 
         A used-up annual ceiling concerns the amount; a missing rate is general.
         """
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-            return
         field = "amount_excl_vat" if getattr(error, "code", None) == "ceiling_reached" else None
-        self.add_error(field, error)
+        add_service_errors(self, error, default_field=field)
 
     def stored_data(self):
         """What the SME typed, as strings: kept in the session between the steps."""

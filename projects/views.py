@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from core.forms import add_service_errors
 from portal.access import ProviderAccessMixin, SMEAccessMixin
 from projects import exports
 from projects.forms import (
@@ -348,8 +349,7 @@ class ProjectDecisionView(ProviderProjectMixin, FormView):
             messages.error(self.request, " ".join(error.messages))
             return redirect("projects:detail", pk=project.pk)
         except ValidationError as error:
-            for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return redirect("projects:detail", pk=project.pk)

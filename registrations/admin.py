@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import KboSearchMixin, ObjectActionsMixin, ReadOnlyInline
+from core.dates import add_months
 from registrations import services
 from registrations.models import (
     ExpiryReminder,
@@ -30,7 +31,6 @@ from registrations.models import (
     Registration,
     RegistrationEvent,
 )
-from registrations.reminders import add_months
 
 Status = Registration.Status
 

@@ -7,7 +7,6 @@ missed and a registration is already within three months of its end, only the
 three-month reminder is sent.
 """
 
-import calendar
 import logging
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from core.dates import add_months
 from registrations import emails
 from registrations.models import ExpiryReminder, Registration
 
@@ -23,15 +23,6 @@ LOGGER = logging.getLogger(__name__)
 Kind = ExpiryReminder.Kind
 # Kind -> months before valid_until; the later (shorter) one wins.
 MONTHS_BEFORE = {Kind.SIX_MONTHS: 6, Kind.THREE_MONTHS: 3}
-
-
-def add_months(day, months):
-    """The same day `months` later, or the month's last day when it is shorter."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 @dataclass

@@ -37,20 +37,12 @@ class TransitionError(ValidationError):
     """The registration is not in a status that allows this step."""
 
 
-def add_years(day, years):
-    """The same calendar day `years` later; 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 def validity_end(valid_from, years):
     """Last day of a validity of `years` starting on `valid_from` (inclusive).
 
     The day before the same date `years` later. A validity starting on
     29 February ends on 28 February: the next day (the anniversary) is 1 March
-    in a common year. add_years would end it a day early, on 27 February.
+    in a common year. core.dates.add_years would end it a day early, on 27 February.
     """
     try:
         anniversary = valid_from.replace(year=valid_from.year + years)

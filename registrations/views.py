@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
+from core.forms import add_service_errors
 from core.locking import user_display
 from portal.access import ProviderAccessMixin
 from providers.models import ServiceProvider
@@ -104,15 +105,6 @@ def event_actor(event):
     return user_display(actor)
 
 
-def _add_service_errors(form, error):
-    """Put a service's ValidationError on the form fields it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class RegistrationListView(ProviderAccessMixin, TemplateView):
     """ "Registraties beheren": per service provider (MZ first) its registrations and what's next.
 
@@ -192,7 +184,7 @@ class RegistrationCreateView(ProviderAccessMixin, TemplateView):
                     user=request.user,
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,

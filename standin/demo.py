@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import get_application_model
 
+from core.dates import add_years
 from demo.identities import DEMO_ORGANISATIONS, DEMO_SME
 from standin import validators as national_numbers
 from standin.models import (
@@ -21,7 +22,6 @@ from standin.models import (
     Person,
     UserRight,
     WorkRelationship,
-    add_years,
     today,
 )
 

@@ -14,18 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import validators
+from core.dates import add_years
 from standin import validators as national_numbers
 
 WORK_RELATIONSHIP_MAX_YEARS = 10
 USER_RIGHT_MAX_YEARS = 5
-
-
-def add_years(date, years):
-    """`date` plus whole years; 29 February becomes 28 February in other years."""
-    try:
-        return date.replace(year=date.year + years)
-    except ValueError:
-        return date.replace(year=date.year + years, day=28)
 
 
 class SignInMethod(models.TextChoices):

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from core.dates import add_years
 from standin.models import (
     USER_RIGHT_MAX_YEARS,
     WORK_RELATIONSHIP_MAX_YEARS,
@@ -13,7 +14,6 @@ from standin.models import (
     Person,
     UserRight,
     WorkRelationship,
-    add_years,
     today,
 )
 

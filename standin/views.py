@@ -20,6 +20,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 from oauth2_provider.views import AuthorizationView
 
 from core import validators
+from core.dates import add_years
 from standin import demo, forms, services
 from standin import validators as national_numbers
 from standin.models import (
@@ -30,7 +31,6 @@ from standin.models import (
     SignInMethod,
     UserRight,
     WorkRelationship,
-    add_years,
     today,
 )
 from standin.oidc import person_for_user

@@ -13,10 +13,11 @@ import pytest
 from playwright.sync_api import expect
 
 from core import validators
+from core.dates import add_years
 from demo.identities import DEMO_ORGANISATIONS
 from standin import demo
 from standin import validators as national_numbers
-from standin.models import add_years, today
+from standin.models import today
 from tests.browser.journeys import (
     NewPerson,
     WorkRelationshipDetails,

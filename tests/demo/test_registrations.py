@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from core.dates import add_months
 from demo.identities import DEMO_ORGANISATIONS
 from demo.providers import demo_data_load
 from registrations.models import Registration, RegistrationNumberCounter
-from registrations.reminders import add_months
 from registrations.selectors import listed_service_providers
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,9 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from core.dates import add_months
 from registrations.models import ExpiryReminder, Registration
-from registrations.reminders import add_months, expiry_reminders_send
+from registrations.reminders import expiry_reminders_send
 from registrations.services import registration_renew
 from tests.factories import (
     OrganisationFactory,

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from core.dates import add_years
 from standin import demo
 from standin.models import (
     HistoryEntry,
@@ -10,7 +11,6 @@ from standin.models import (
     Person,
     UserRight,
     WorkRelationship,
-    add_years,
     today,
 )
 from tests.standin.conftest import sign_in
