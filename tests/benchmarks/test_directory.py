@@ -63,27 +63,34 @@ def test_the_seeder_writes_the_asked_volumes():
 def test_every_organisation_has_its_registered_office_and_a_valid_kbo_number():
     _seed()
 
-    for organisation in Organisation.objects.annotate(
-        offices=Count("establishments", filter=Q(establishments__is_registered_office=True))
-    ):
-        assert organisation.offices == 1
-        validators.validate_kbo_number(organisation.kbo_number)
-    for provider in ServiceProvider.objects.all():
-        validators.validate_kbo_number(provider.kbo_number)
+    organisations = list(
+        Organisation.objects.annotate(
+            offices=Count("establishments", filter=Q(establishments__is_registered_office=True))
+        )
+    )
+    assert organisations
+    assert [o.kbo_number for o in organisations if o.offices != 1] == []
+    numbers = [o.kbo_number for o in organisations]
+    numbers += list(ServiceProvider.objects.values_list("kbo_number", flat=True))
+    for number in numbers:  # raises ValidationError on a wrong number
+        validators.validate_kbo_number(number)
 
 
 def test_providers_have_one_to_five_vakgebieden_and_a_presentation_of_at_most_1000_characters():
     _seed()
 
-    for provider in ServiceProvider.objects.annotate(count=Count("vakgebieden")):
-        assert 1 <= provider.count <= 5
-        assert 0 < len(provider.description) <= 1000
+    providers = list(ServiceProvider.objects.annotate(count=Count("vakgebieden")))
+    assert len(providers) == 30
+    assert [p.name for p in providers if not 1 <= p.count <= 5] == []
+    assert [p.name for p in providers if not 0 < len(p.description) <= 1000] == []
 
 
 def test_establishments_lie_on_real_postcodes_with_their_coordinates():
     _seed()
 
-    for establishment in Establishment.objects.all():
+    establishments = list(Establishment.objects.all())
+    assert len(establishments) == 80
+    for establishment in establishments:
         place = Postcode.objects.filter(
             postcode=establishment.postcode, municipality_nl=establishment.municipality
         ).first()

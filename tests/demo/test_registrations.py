@@ -1,11 +1,9 @@
 """The demo registrations that `load_demo_data` adds: listed providers and the agency's cases."""
 
 import datetime
-import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -15,22 +13,11 @@ from demo.identities import DEMO_ORGANISATIONS
 from demo.providers import demo_data_load
 from registrations.models import Registration, RegistrationNumberCounter
 from registrations.selectors import listed_service_providers
+from tests.demo.conftest import COUNT
 
 pytestmark = pytest.mark.django_db
 
-COUNT = 20
 Status = Registration.Status
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def loaded():
-    call_command("load_demo_data", organisations=COUNT, force=True, stdout=io.StringIO())
 
 
 def test_every_fixed_demo_organisation_has_a_registration_in_force(loaded):
