@@ -13,6 +13,8 @@ UV_SYNC := UV_PYTHON_DOWNLOADS=never $(UV) sync --python $(PYTHON) --frozen
 # compilemessages and makemessages walk the whole tree; keep them out of the venvs.
 I18N_IGNORE := --ignore=.venv --ignore=.tools --ignore=staticfiles
 PYTEST_ARGS ?=
+# pytest-xdist: one test process per core (each with its own test database).
+PYTEST_WORKERS ?= auto
 # `make benchmark`: a dedicated PostgreSQL database (created when missing) and extra options.
 BENCHMARK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kmo_benchmark
 BENCHMARK_ARGS ?=
@@ -49,8 +51,8 @@ run: install compilemessages migrate demo
 	@echo "Portal: http://127.0.0.1:8000/   admin: http://127.0.0.1:8000/admin/ (admin/admin)   stand-in: http://localhost:8000/standin/"
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: install-dev compilemessages chromium collectstatic
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+test: install-dev compilemessages chromium wrk collectstatic
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools || { \
@@ -97,7 +99,7 @@ benchmark: install collectstatic wrk
 wrk:
 	@command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update && $(APT_INSTALL) wrk; \
-	  else echo "wrk is missing: the benchmark uses its Python load generator ('sudo apt-get install wrk')."; fi; }
+	  else echo "wrk is missing: the benchmark's throughput needs it ('sudo apt-get install wrk')."; fi; }
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -7,9 +7,10 @@ forces the debug cursor and would otherwise add to the times.
 
 Throughput is measured with real HTTP on loopback: gunicorn with the portal's
 settings (the rate limit turned off through RATELIMIT_ENABLE) and one sync worker per
-CPU, driven by wrk when it is installed or else by a small threaded Python load
-generator. Both the search page and a trivial view are measured the same way,
-so their ratio says what the search costs over Django's own overhead. The search
+CPU, driven by wrk (Debian's package; a Lua script rotates over many different
+URLs, which is how the long tail of searches is measured). Both the search page and
+a trivial view are measured the same way, so their ratio says what the search costs
+over Django's own overhead. The search
 is measured twice, each on a gunicorn of its own: with the shared results cache
 (CACHE_URL, Redis when one answers) and without it (DIRECTORY_CACHE_SECONDS=0).
 """
@@ -25,7 +26,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -324,43 +324,6 @@ def _request(host, port, path, connection_=None):
     return response.status, response.getheader("Connection", "")
 
 
-def _python_load(port, paths, *, seconds, concurrency):
-    """Threads with http.client, keep-alive when the server allows it (gunicorn's sync
-    workers do not), each rotating over `paths` until the deadline."""
-    deadline = time.monotonic() + seconds
-    counts = [[0, 0] for _ in range(concurrency)]
-
-    def worker(slot):
-        conn = None
-        index = slot
-        while time.monotonic() < deadline:
-            path = paths[index % len(paths)]
-            index += 1
-            try:
-                conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                status, connection_header = _request("127.0.0.1", port, path, conn)
-                counts[slot][0 if status == 200 else 1] += 1
-                if connection_header.lower() == "close":
-                    conn.close()
-                    conn = None
-            except (OSError, http.client.HTTPException):
-                counts[slot][1] += 1
-                if conn:
-                    conn.close()
-                conn = None
-        if conn:
-            conn.close()
-
-    started = time.monotonic()
-    threads = [threading.Thread(target=worker, args=(slot,)) for slot in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
-    return sum(ok for ok, _ in counts), sum(errors for _, errors in counts), elapsed
-
-
 WRK_SCRIPT = """
 paths = {%s}
 counter = 0
@@ -414,26 +377,34 @@ def _wrk_load(port, paths, *, seconds, concurrency):
 THROUGHPUT_ROUNDS = 3
 
 
-def loader_name(preference="auto"):
-    if preference == "wrk" or (preference == "auto" and shutil.which("wrk")):
-        return "wrk"
-    return "python"
+LOADER = "wrk"
+
+
+def require_wrk():
+    """wrk's path, or a RuntimeError that says how to install it."""
+    path = shutil.which(LOADER)
+    if path is None:
+        raise RuntimeError(
+            "The throughput is measured with wrk: install it (apt-get install wrk; "
+            "`make benchmark` does that as root) or pass --no-throughput."
+        )
+    return path
 
 
 def measure_throughput(
-    throughputs, *, database_url, workers, seconds, concurrency, loader, cache_url=None
+    throughputs, *, database_url, workers, seconds, concurrency, cache_url=None
 ):
     """Requests per second of each Throughput, taking turns; throughputs with the
     same environment share a gunicorn, the servers run side by side (an idle one
     costs nothing)."""
-    load = _wrk_load if loader == "wrk" else _python_load
+    load = _wrk_load
     cache_url = cache_url or LOCMEM_CACHE_URL
     results = [
         ThroughputResult(
             name=throughput.name,
             paths=throughput.paths(),
             environment=dict(throughput.environment),
-            loader=loader,
+            loader=LOADER,
         )
         for throughput in throughputs
     ]

@@ -87,7 +87,7 @@ def test_each_environment_gets_a_gunicorn_of_its_own_with_the_cache_url(monkeypa
     monkeypatch.setattr(measure, "GunicornServer", FakeServer)
     monkeypatch.setattr(
         measure,
-        "_python_load",
+        "_wrk_load",
         lambda port, paths, *, seconds, concurrency: calls.append((port, paths)) or (10, 0, 1.0),
     )
     throughputs = [
@@ -106,7 +106,6 @@ def test_each_environment_gets_a_gunicorn_of_its_own_with_the_cache_url(monkeypa
         workers=1,
         seconds=3,
         concurrency=1,
-        loader="python",
         cache_url=LOCMEM_CACHE_URL,
     )
 

@@ -21,11 +21,12 @@ from django.urls import NoReverseMatch
 from benchmarks import load_modules
 from benchmarks.measure import (
     DEFAULT_REDIS_CACHE_URL,
+    LOADER,
     choose_cache_url,
     database_url,
-    loader_name,
     measure_scenarios,
     measure_throughput,
+    require_wrk,
     scenario_path,
 )
 from benchmarks.registry import SCENARIOS, SEEDERS, THROUGHPUTS
@@ -134,12 +135,6 @@ class Command(BaseCommand):
             "--concurrency", type=int, default=8, help="Open connections of the load generator."
         )
         parser.add_argument(
-            "--loader",
-            choices=["auto", "wrk", "python"],
-            default="auto",
-            help="Load generator: wrk when installed (auto), or a threaded Python client.",
-        )
-        parser.add_argument(
             "--cache-url",
             default="auto",
             help="CACHE_URL of the gunicorn workers, for the search's results cache; its "
@@ -214,7 +209,10 @@ class Command(BaseCommand):
         throughputs = []
         cache_url = None
         if not options["no_throughput"]:
-            loader = loader_name(options["loader"])
+            try:
+                loader = require_wrk() and LOADER
+            except RuntimeError as error:
+                raise CommandError(str(error)) from error
             cache_url = choose_cache_url(options["cache_url"])
             targets = [t for t in THROUGHPUTS.values() if self._paths_resolve(t)]
             self.stdout.write(
@@ -227,7 +225,6 @@ class Command(BaseCommand):
                 workers=options["workers"],
                 seconds=options["throughput_seconds"],
                 concurrency=options["concurrency"],
-                loader=loader,
                 cache_url=cache_url,
             )
 
