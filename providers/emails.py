@@ -16,8 +16,13 @@ def recipients(service_provider):
 
 
 def _notify(template, change, **context):
-    context = {"change": change, **context}
-    return mail.notify(template, recipients(change.service_provider), context)
+    provider = change.service_provider
+    context = {
+        "change": change,
+        "provider_url": mail.portal_url("providers:detail", pk=provider.pk),
+        **context,
+    }
+    return mail.notify(template, recipients(provider), context)
 
 
 def bank_account_change_requested_send(change):

@@ -97,15 +97,15 @@ def test_the_app_templates_render_in_both_languages():
         status=BankAccountChange.Status.REJECTED,
         reason="Bewijs ontbreekt",
     )
-    context = {"change": change}
+    context = {"change": change, "provider_url": "https://portal/dienstverleners/1/"}
 
     dutch = mail.render("bank_account_change_rejected", ["a@x.example"], context)
     english = mail.render("bank_account_change_rejected", ["a@x.example"], context, language="en")
 
     assert dutch.subject == "Nieuw rekeningnummer geweigerd voor Acme Advies"
     assert english.subject == "New account number rejected for Acme Advies"
-    assert "Geweigerd rekeningnummer" in dutch.body
-    assert "Rejected account number" in english.body
+    assert "Details bekijken: https://portal/dienstverleners/1/" in dutch.body
+    assert "View details: https://portal/dienstverleners/1/" in english.body
 
 
 # --- Addresses ------------------------------------------------------------------------------
@@ -266,6 +266,7 @@ def test_the_bank_account_mails_go_through_core_mail(
         ("bank_account_change_verified", addresses),
     ]
     assert django_mail.outbox == []
+    assert f"/{provider.pk}/" in deliver.call_args.args[0].body
 
 
 def test_the_registration_mails_go_through_core_mail(
