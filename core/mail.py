@@ -13,6 +13,10 @@ worker) changes this module and nothing else:
 
 A message is rendered when it is asked for, not when it leaves: it says what was
 true at that moment and needs nothing else to be delivered later.
+
+To add a notification: write templates/emails/<name>_subject.txt and
+<name>_body.txt (Dutch source text in {% trans %}, then `make messages`), and a
+sender in the app's emails.py that calls notify(<name>, recipients, context).
 """
 
 import logging
