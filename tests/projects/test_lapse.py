@@ -111,7 +111,7 @@ def test_a_mail_failure_does_not_stop_the_others(monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("SMTP server down")
 
-    monkeypatch.setattr("projects.emails.send_mail", broken)
+    monkeypatch.setattr("core.mail.send_mail", broken)
     assert projects_lapse_due() == (2, 2)
     first.refresh_from_db()
     second.refresh_from_db()
