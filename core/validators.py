@@ -28,7 +28,8 @@ def normalise_kbo_number(value):
     """'BE0123.456.749', '0123 456 749', 'BE 0123456749' -> '0123456749'."""
     compact = _KBO_SEPARATORS.sub("", str(value or "")).upper()
     compact = compact.removeprefix("BE")
-    if not re.fullmatch(r"\d{10}", compact):
+    # [0-9], not \d: other scripts' digits would pass int() and be stored as typed.
+    if not re.fullmatch(r"[0-9]{10}", compact):
         raise ValidationError(
             _("Een ondernemingsnummer bestaat uit 10 cijfers, bijvoorbeeld 0123.456.749."),
             code="kbo_format",

@@ -20,7 +20,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from core import validators
 from core.locking import ConflictError
 from portal.access import ProviderAccessMixin
-from portal.oidc import SESSION_AUTH_TIME, reauthentication_url
+from portal.oidc.views import SESSION_AUTH_TIME, reauthentication_url
 from providers.forms import BANK_ACCOUNT_HELP, ServiceProviderStep1Form, ServiceProviderStep2Form
 from providers.models import ServiceProvider
 from providers.selectors import (
