@@ -50,6 +50,11 @@ def test_it_rejects_a_kbo_number_written_in_digits_of_another_script():
     assert error.code == "kbo_format"
 
 
+def test_compacting_takes_out_separators_and_the_country_prefix_without_checking():
+    assert validators.compact_kbo_number(" be 0123.456-749/") == "0123456749"
+    assert validators.compact_kbo_number("0417.49") == "041749"
+
+
 def test_it_formats_a_kbo_number_with_dots():
     assert validators.format_kbo_number("0123456749") == "0123.456.749"
     assert validators.format_kbo_number("BE 0123 456 749") == "0123.456.749"
