@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from core.drafts import SessionDraft
 from core.forms import add_service_errors
 from portal.access import ProviderAccessMixin, SMEAccessMixin
 from projects import exports
@@ -567,21 +568,9 @@ class ApplicationMixin(SMEAccessMixin):
         )
 
     @property
-    def storage_key(self):
-        return str(self.provider.pk)
-
-    def stored(self):
-        return (self.request.session.get(SESSION_APPLICATION) or {}).get(self.storage_key)
-
-    def store(self, data):
-        applications = dict(self.request.session.get(SESSION_APPLICATION) or {})
-        applications[self.storage_key] = data
-        self.request.session[SESSION_APPLICATION] = applications
-
-    def forget(self):
-        applications = dict(self.request.session.get(SESSION_APPLICATION) or {})
-        applications.pop(self.storage_key, None)
-        self.request.session[SESSION_APPLICATION] = applications
+    def draft(self):
+        """The application form's input so far (ApplicationForm.stored_data())."""
+        return SessionDraft(self.request.session, SESSION_APPLICATION, self.provider.pk)
 
     def application(self, form):
         """The arguments of project_build / project_submit for the typed application."""
@@ -621,7 +610,7 @@ class ApplicationFormView(ApplicationMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.load_provider()
-        stored = self.stored()
+        stored = self.draft.get()
         if request.GET.get("hervat") and stored:
             form = self.make_form(stored)
             if form.is_valid():
@@ -633,7 +622,7 @@ class ApplicationFormView(ApplicationMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         self.load_provider()
         form = self.make_form(request.POST)
-        self.store(form.stored_data())
+        self.draft.save(form.stored_data())
         if form.is_valid() and self.build(form) is not None:
             return redirect("sme-projects:confirm", provider_pk=self.provider.pk)
         return self.render_to_response(self.get_context_data(form=form))
@@ -647,7 +636,7 @@ class ApplicationConfirmView(ApplicationMixin, TemplateView):
     template_name = "projects/application_confirm.html"
 
     def valid_project(self):
-        stored = self.stored()
+        stored = self.draft.get()
         if not stored:
             return None
         form = self.make_form(stored)
@@ -659,7 +648,7 @@ class ApplicationConfirmView(ApplicationMixin, TemplateView):
         self.load_provider()
         result = self.valid_project()
         if result is None or result[0] is None:
-            return redirect(self.form_url(resume=bool(self.stored())))
+            return redirect(self.form_url(resume=bool(self.draft.get())))
         project, form = result
         return self.render_to_response(self.get_context_data(project=project, form=form))
 
@@ -669,7 +658,7 @@ class ApplicationConfirmView(ApplicationMixin, TemplateView):
             return redirect(self.form_url(resume=True))
         result = self.valid_project()
         if result is None or result[0] is None:
-            return redirect(self.form_url(resume=bool(self.stored())))
+            return redirect(self.form_url(resume=bool(self.draft.get())))
         _project, form = result
         try:
             project = project_submit(**self.application(form))
@@ -677,7 +666,7 @@ class ApplicationConfirmView(ApplicationMixin, TemplateView):
             # Something changed since the check (another dossier used the ceiling):
             # the form shows why, with the input kept.
             return redirect(self.form_url(resume=True))
-        self.forget()
+        self.draft.clear()
         messages.success(
             request,
             _(
