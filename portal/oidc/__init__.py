@@ -16,5 +16,13 @@ one job each:
 
 Every endpoint and client setting is read from django.conf.settings when it
 is used, never copied at import time, so override_settings and a test's
-live_server work.
+live_server work: mozilla-django-oidc's classes copy them in __init__, so the
+portal's subclasses shadow those copies with `setting_property`.
 """
+
+from django.conf import settings
+
+
+def setting_property(name):
+    """A class attribute that reads settings.<name> at every use."""
+    return property(lambda self: getattr(settings, name))

@@ -27,6 +27,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from core import validators
 from organisations.services import organisation_get_or_create
 from portal.models import Membership
+from portal.oidc import setting_property
 from portal.oidc.tokens import verify_id_token
 
 LOGGER = logging.getLogger(__name__)
@@ -170,32 +171,17 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
     which keeps what it needs in the session after auth.login().
     """
 
-    def __init__(self, *args, **kwargs):
-        # The parent copies the settings here; properties below read them per use.
-        self.UserModel = get_user_model()
-
-    @property
-    def OIDC_OP_TOKEN_ENDPOINT(self):
-        return settings.OIDC_OP_TOKEN_ENDPOINT
-
-    @property
-    def OIDC_OP_USER_ENDPOINT(self):
-        return settings.OIDC_OP_USER_ENDPOINT
-
-    @property
-    def OIDC_OP_JWKS_ENDPOINT(self):
-        return settings.OIDC_OP_JWKS_ENDPOINT
-
-    @property
-    def OIDC_RP_CLIENT_ID(self):
-        return settings.OIDC_RP_CLIENT_ID
-
-    @property
-    def OIDC_RP_CLIENT_SECRET(self):
-        return settings.OIDC_RP_CLIENT_SECRET
-
+    OIDC_OP_TOKEN_ENDPOINT = setting_property("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = setting_property("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = setting_property("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_RP_CLIENT_ID = setting_property("OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = setting_property("OIDC_RP_CLIENT_SECRET")
     OIDC_RP_SIGN_ALGO = "RS256"
     OIDC_RP_IDP_SIGN_KEY = None
+
+    def __init__(self, *args, **kwargs):
+        # Not the parent's: it copies the settings, which the properties above read per use.
+        self.UserModel = get_user_model()
 
     def authenticate(self, request, **kwargs):
         # Only the OIDC callback passes a nonce; a username/password attempt

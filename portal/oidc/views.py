@@ -26,6 +26,7 @@ from mozilla_django_oidc.views import (
 from portal.access import clear_active_organisations, set_active_organisation
 from portal.middleware import mark_session_start
 from portal.models import Membership
+from portal.oidc import setting_property
 
 LOGGER = logging.getLogger(__name__)
 
@@ -77,16 +78,12 @@ class PortalAuthenticationRequestView(OIDCAuthenticationRequestView):
     `prompt=login` and `max_age=<seconds>` are passed on.
     """
 
+    OIDC_OP_AUTH_ENDPOINT = setting_property("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_RP_CLIENT_ID = setting_property("OIDC_RP_CLIENT_ID")
+
     def __init__(self, *args, **kwargs):
+        # Not the parent's: it copies the settings, which the properties above read per use.
         super(OIDCAuthenticationRequestView, self).__init__(*args, **kwargs)
-
-    @property
-    def OIDC_OP_AUTH_ENDPOINT(self):
-        return settings.OIDC_OP_AUTHORIZATION_ENDPOINT
-
-    @property
-    def OIDC_RP_CLIENT_ID(self):
-        return settings.OIDC_RP_CLIENT_ID
 
     def get_extra_params(self, request):
         params = dict(super().get_extra_params(request))
