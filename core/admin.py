@@ -10,10 +10,13 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from core import validators
 from core.forms import add_service_errors
 
 # "BE 0123.456.789", "0123 456 789", "123456789": a term made of digits, dots and spaces.
-KBO_LIKE = re.compile(r"^\s*(BE)?[\s.]*\d[\d\s.]{3,}$", re.IGNORECASE)
+# Narrower than what core.validators compacts (also "-" and "/"): a name search such
+# as "2023-2024" must stay a name search.
+KBO_LIKE = re.compile(r"^\s*(BE)?[\s.]*[0-9][0-9\s.]{3,}$", re.IGNORECASE)
 
 
 def normalise_kbo_search_term(term):
@@ -21,11 +24,12 @@ def normalise_kbo_search_term(term):
 
     Staff copy numbers from letters and the KBO site in the dotted form, which a
     plain `icontains` on the stored ten digits would never match. A nine-digit
-    number is the old notation without the leading zero.
+    number is the old notation without the leading zero. The term may be part of a
+    number, so it is compacted as core.validators does, not validated.
     """
     if not KBO_LIKE.match(term):
         return term
-    digits = re.sub(r"\D", "", term)
+    digits = validators.compact_kbo_number(term)
     return f"0{digits}" if len(digits) == 9 else digits
 
 

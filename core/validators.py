@@ -24,11 +24,17 @@ from schwifty import exceptions as schwifty_errors
 _KBO_SEPARATORS = re.compile(r"[\s.\-/]")
 
 
+def compact_kbo_number(value):
+    """'BE 0123.456.749' -> '0123456749': separators and the country prefix taken out,
+    nothing checked. For a search on (part of) a number; everything else normalises."""
+    return _KBO_SEPARATORS.sub("", str(value or "")).upper().removeprefix("BE")
+
+
 def normalise_kbo_number(value):
     """'BE0123.456.749', '0123 456 749', 'BE 0123456749' -> '0123456749'."""
-    compact = _KBO_SEPARATORS.sub("", str(value or "")).upper()
-    compact = compact.removeprefix("BE")
-    if not re.fullmatch(r"\d{10}", compact):
+    compact = compact_kbo_number(value)
+    # [0-9], not \d: other scripts' digits would pass int() and be stored as typed.
+    if not re.fullmatch(r"[0-9]{10}", compact):
         raise ValidationError(
             _("Een ondernemingsnummer bestaat uit 10 cijfers, bijvoorbeeld 0123.456.749."),
             code="kbo_format",

@@ -6,27 +6,41 @@ validated and recorded in the history; `organisation_saved` then tells the apps
 that follow an organisation's address (establishments: the registered office).
 """
 
+import logging
+
 from django.db import transaction
 
 from core import validators
 from organisations.models import ADDRESS_FIELDS, Organisation
 from organisations.signals import organisation_saved
 
+LOGGER = logging.getLogger(__name__)
 
-def organisation_get_or_create(*, kbo_number, name):
+
+def organisation_get_or_create(*, kbo_number, name, provisional_name=None):
     """The organisation with this KBO number, created (without address) if unknown.
 
     For the sign-in code: the identity provider tells only the number and the name.
+    `provisional_name` is the placeholder the sign-in code gives an organisation it
+    knows by number only: a known organisation still named so gets `name` instead.
+    A name anyone chose is never overwritten.
     """
     kbo_number = validators.normalise_kbo_number(kbo_number)
+    name = name[:200]
     with transaction.atomic():
         organisation = Organisation.objects.filter(kbo_number=kbo_number).first()
-        if organisation is not None:
+        created = organisation is None
+        if created:
+            organisation = Organisation(kbo_number=kbo_number, name=name)
+        elif provisional_name and organisation.name == provisional_name != name:
+            organisation.name = name
+        else:
             return organisation
-        organisation = Organisation(kbo_number=kbo_number, name=name[:200])
         organisation.full_clean(exclude=ADDRESS_FIELDS)
         organisation.save()
         organisation_saved.send(sender=Organisation, organisation=organisation, user=None)
+    if created:
+        LOGGER.info("Organisation %s created at sign-in", organisation.pk)
     return organisation
 
 

@@ -110,7 +110,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
-    "portal.oidc.PortalOIDCBackend",
+    "portal.oidc.claims.PortalOIDCBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -264,10 +264,10 @@ OIDC_ROLE_RIGHT = env("OIDC_ROLE_RIGHT", default="VLAIOInkomGebruikerNieuw")
 OIDC_PROFILE_PROVIDER = env("OIDC_PROFILE_PROVIDER", default="DienstverlenerKmoPortefeuille")
 OIDC_PROFILE_SME = env("OIDC_PROFILE_SME", default="Gebruiker")
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
-# portal.oidc: strict ID-token checks, targeted/forced sign-in, friendly failures.
-OIDC_AUTHENTICATE_CLASS = "portal.oidc.PortalAuthenticationRequestView"
-OIDC_CALLBACK_CLASS = "portal.oidc.PortalAuthenticationCallbackView"
-OIDC_OP_LOGOUT_URL_METHOD = "portal.oidc.provider_logout_url"
+# portal.oidc.views: targeted/forced sign-in, friendly failures, logout at the OP.
+OIDC_AUTHENTICATE_CLASS = "portal.oidc.views.PortalAuthenticationRequestView"
+OIDC_CALLBACK_CLASS = "portal.oidc.views.PortalAuthenticationCallbackView"
+OIDC_OP_LOGOUT_URL_METHOD = "portal.oidc.views.provider_logout_url"
 # Where a user manages rights: the stand-in's IDM, or the real Gebruikersbeheer.
 ACCESS_MANAGEMENT_URL = env("ACCESS_MANAGEMENT_URL", default="http://localhost:8000/standin/idm/")
 

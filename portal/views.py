@@ -17,7 +17,7 @@ from portal.access import (
 )
 from portal.menu import PROVIDER_MENU, menu_item
 from portal.models import Membership
-from portal.oidc import SESSION_ACR, targeted_login_url
+from portal.oidc.views import SESSION_ACR, targeted_login_url
 
 # The sign-in methods ACM reports in `acr` (the stand-in uses these codes).
 SIGN_IN_METHODS = {

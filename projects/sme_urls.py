@@ -2,19 +2,19 @@
 
 from django.urls import path
 
-from projects import views
+from projects.views import sme
 
 app_name = "sme-projects"
 
 urlpatterns = [
-    path("", views.SMEProjectListView.as_view(), name="list"),
-    path("nieuw/", views.ChooseProviderView.as_view(), name="choose-provider"),
-    path("nieuw/<int:provider_pk>/", views.ApplicationFormView.as_view(), name="create"),
+    path("", sme.SMEProjectListView.as_view(), name="list"),
+    path("nieuw/", sme.ChooseProviderView.as_view(), name="choose-provider"),
+    path("nieuw/<int:provider_pk>/", sme.ApplicationFormView.as_view(), name="create"),
     path(
         "nieuw/<int:provider_pk>/controleren/",
-        views.ApplicationConfirmView.as_view(),
+        sme.ApplicationConfirmView.as_view(),
         name="confirm",
     ),
-    path("<int:pk>/", views.SMEProjectDetailView.as_view(), name="detail"),
-    path("<int:pk>/stopzetten/", views.SMEProjectStopView.as_view(), name="stop"),
+    path("<int:pk>/", sme.SMEProjectDetailView.as_view(), name="detail"),
+    path("<int:pk>/stopzetten/", sme.SMEProjectStopView.as_view(), name="stop"),
 ]

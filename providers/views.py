@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core import validators
+from core.drafts import SessionDraft
 from core.locking import ConflictError
 from portal.access import ProviderAccessMixin
-from portal.oidc import SESSION_AUTH_TIME, reauthentication_url
+from portal.oidc.views import SESSION_AUTH_TIME, reauthentication_url
 from providers.forms import BANK_ACCOUNT_HELP, ServiceProviderStep1Form, ServiceProviderStep2Form
 from providers.models import ServiceProvider
 from providers.selectors import (
@@ -94,7 +95,7 @@ class HistoryView(ProviderAccessMixin, TemplateView):
 
 
 class WizardMixin(ProviderAccessMixin):
-    """The service provider being edited (None for a new one) and its session storage."""
+    """The service provider being edited (None for a new one) and its draft in the session."""
 
     def dispatch(self, request, *args, **kwargs):
         self.provider = None
@@ -114,21 +115,10 @@ class WizardMixin(ProviderAccessMixin):
         return provider
 
     @property
-    def storage_key(self):
-        return str(self.provider.pk) if self.provider else "new"
-
-    def stored(self):
-        return (self.request.session.get(SESSION_WIZARD) or {}).get(self.storage_key)
-
-    def store(self, **values):
-        wizard = dict(self.request.session.get(SESSION_WIZARD) or {})
-        wizard[self.storage_key] = {**(wizard.get(self.storage_key) or {}), **values}
-        self.request.session[SESSION_WIZARD] = wizard
-
-    def forget(self):
-        wizard = dict(self.request.session.get(SESSION_WIZARD) or {})
-        wizard.pop(self.storage_key, None)
-        self.request.session[SESSION_WIZARD] = wizard
+    def draft(self):
+        """What was typed in step 1 ("step1") and step 2 ("step2") so far."""
+        key = self.provider.pk if self.provider else "new"
+        return SessionDraft(self.request.session, SESSION_WIZARD, key)
 
     def step_url(self, step, resume=False):
         if self.provider:
@@ -190,11 +180,11 @@ class CompanyStep1View(WizardMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.provider = self.get_provider()
-        stored = self.stored()
+        stored = self.draft.get()
         if request.GET.get("hervat") and stored and "step1" in stored:
             form = ServiceProviderStep1Form(data=stored["step1"], initial=self.initial())
         else:
-            self.forget()
+            self.draft.clear()
             form = ServiceProviderStep1Form(initial=self.initial())
         return self.render_to_response(self.get_context_data(form=form))
 
@@ -207,7 +197,7 @@ class CompanyStep1View(WizardMixin, TemplateView):
         data["bic"] = form.cleaned_data["bic"] or ""
         if self.provider and form.cleaned_data["version"] is None:
             data["version"] = self.provider.version
-        self.store(step1=data)
+        self.draft.update(step1=data)
         if self.iban_changes(form.cleaned_data) and not recently_signed_in(request):
             return self.reauthentication_redirect(self.step_url(2, resume=True))
         return redirect(self.step_url(2, resume=True))
@@ -235,7 +225,7 @@ class CompanyStep2View(WizardMixin, TemplateView):
         }
 
     def step1_form(self):
-        stored = self.stored() or {}
+        stored = self.draft.get() or {}
         if "step1" not in stored:
             return None
         return ServiceProviderStep1Form(data=stored["step1"])
@@ -244,7 +234,7 @@ class CompanyStep2View(WizardMixin, TemplateView):
         self.provider = self.get_provider()
         if self.step1_form() is None:
             return redirect(self.step_url(1))
-        stored = self.stored()
+        stored = self.draft.get()
         if request.GET.get("hervat") and "step2" in stored:
             form = ServiceProviderStep2Form(data=self._step2_data(stored["step2"]))
         else:
@@ -263,7 +253,7 @@ class CompanyStep2View(WizardMixin, TemplateView):
         step1 = self.step1_form()
         if step1 is None:
             return redirect(self.step_url(1))
-        self.store(
+        self.draft.update(
             step2={
                 "vakgebieden": request.POST.getlist("vakgebieden"),
                 "description": request.POST.get("description", ""),
@@ -294,15 +284,14 @@ class CompanyStep2View(WizardMixin, TemplateView):
                 user=self.request.user,
             )
         except ConflictError as conflict:
-            stored = self.stored()
-            stored["step1"]["version"] = conflict.current.version
-            self.store(step1=stored["step1"])
+            step1_data = {**self.draft.get()["step1"], "version": conflict.current.version}
+            self.draft.update(step1=step1_data)
             return self.render_to_response(self.get_context_data(form=form, conflict=conflict))
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
             return self.render_to_response(self.get_context_data(form=form))
-        self.forget()
+        self.draft.clear()
         messages.success(self.request, _("De gegevens zijn opgeslagen."))
         pending = bank_account_change_pending(service_provider=provider)
         if pending and (previous_pending is None or pending.pk != previous_pending.pk):

@@ -21,6 +21,7 @@ from oauth2_provider.views import AuthorizationView
 
 from core import validators
 from core.dates import add_years
+from core.drafts import SessionDraft
 from standin import demo, forms, services
 from standin import validators as national_numbers
 from standin.models import (
@@ -339,7 +340,15 @@ class OrganisationHistoryView(OrganisationAdminMixin, ListView):
         return self.organisation.history.select_related("person", "actor")
 
 
-class AddUserStep1View(OrganisationAdminMixin, FormView):
+class AddUserDraftMixin(OrganisationAdminMixin):
+    """The add-user wizard's input so far, kept in the session per organisation."""
+
+    @property
+    def draft(self):
+        return SessionDraft(self.request.session, SESSION_ADD_USER, self.kwargs["kbo"])
+
+
+class AddUserStep1View(AddUserDraftMixin, FormView):
     """Voeg gebruiker toe – Stap 1 van 3: Geef Identificatienummer op."""
 
     template_name = "standin/idm/add_user.html"
@@ -356,22 +365,20 @@ class AddUserStep1View(OrganisationAdminMixin, FormView):
                 "national_number", _("Deze persoon heeft al een werkrelatie met deze organisatie.")
             )
             return self.form_invalid(form)
-        self.request.session[SESSION_ADD_USER] = {
-            "kbo": self.organisation.kbo_number,
-            "national_number": number,
-            "person": str(person.uuid) if person else None,
-        }
+        self.draft.save(
+            {"national_number": number, "person": str(person.uuid) if person else None}
+        )
         # A known person's details come from the register: no step 2.
         step = "standin:idm-add-user-3" if person else "standin:idm-add-user-2"
         return redirect(step, self.organisation.kbo_number)
 
 
-class AddUserStateMixin(OrganisationAdminMixin):
+class AddUserStateMixin(AddUserDraftMixin):
     """Reads the wizard's state from the session; without it, back to step 1."""
 
     def dispatch(self, request, *args, **kwargs):
-        self.state = request.session.get(SESSION_ADD_USER) or {}
-        if self.state.get("kbo") != kwargs["kbo"]:
+        self.state = self.draft.get() or {}
+        if not self.state:
             return redirect("standin:idm-add-user", kwargs["kbo"])
         return super().dispatch(request, *args, **kwargs)
 
@@ -404,7 +411,7 @@ class AddUserStep2View(AddUserStateMixin, FormView):
             key: value.isoformat() if hasattr(value, "isoformat") else value
             for key, value in form.cleaned_data.items()
         }
-        self.request.session[SESSION_ADD_USER] = {**self.state, "person_data": data}
+        self.draft.update(person_data=data)
         return redirect("standin:idm-add-user-3", self.organisation.kbo_number)
 
 
@@ -468,7 +475,7 @@ class AddUserStep3View(AddUserStateMixin, FormView):
         except ValidationError as error:
             form.add_error(None, error.messages)
             return self.form_invalid(form)
-        del self.request.session[SESSION_ADD_USER]
+        self.draft.clear()
         messages.success(
             self.request,
             _("%(name)s is gekoppeld aan de organisatie. Ken nu het gebruikersrecht toe.")

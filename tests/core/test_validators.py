@@ -41,6 +41,20 @@ def test_it_rejects_a_kbo_number_of_the_wrong_length_or_characters(typed):
     assert "10 cijfers" in error.messages[0]
 
 
+def test_it_rejects_a_kbo_number_written_in_digits_of_another_script():
+    # 0123456749 with Arabic-Indic digits after the 0: int() reads them, the database
+    # would keep them as typed and no search would find the number.
+    error = error_of(
+        validators.validate_kbo_number, "0\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0664\u0669"
+    )
+    assert error.code == "kbo_format"
+
+
+def test_compacting_takes_out_separators_and_the_country_prefix_without_checking():
+    assert validators.compact_kbo_number(" be 0123.456-749/") == "0123456749"
+    assert validators.compact_kbo_number("0417.49") == "041749"
+
+
 def test_it_formats_a_kbo_number_with_dots():
     assert validators.format_kbo_number("0123456749") == "0123.456.749"
     assert validators.format_kbo_number("BE 0123 456 749") == "0123.456.749"

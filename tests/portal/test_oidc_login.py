@@ -1,13 +1,14 @@
-"""Signing in: the flow, the user and rights taken from the token, failures."""
+"""Signing in (portal.oidc.views): the request to the OP, where the user lands, switching
+organisation, what the session keeps, failures."""
 
 import pytest
 from django.urls import reverse
 
 from organisations.models import Organisation
 from portal.access import SESSION_ACTIVE_ORGANISATIONS
-from portal.models import Membership, User
-from portal.oidc import parse_role_claim, reauthentication_url
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from portal.models import User
+from portal.oidc.views import reauthentication_url
+from tests.factories import OrganisationFactory, UserFactory
 from tests.portal.oidc_support import (
     CLIENT_ID,
     ISSUER,
@@ -15,7 +16,6 @@ from tests.portal.oidc_support import (
     KBO_B,
     KBO_C,
     KBO_SME,
-    FakeOP,
     decode_login_hint,
     provider_right,
     rsa_key,
@@ -24,19 +24,6 @@ from tests.portal.oidc_support import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def op(settings):
-    with FakeOP(settings) as fake:
-        yield fake
-
-
-def memberships_of(user):
-    return {
-        (m.organisation.kbo_number, m.profile)
-        for m in Membership.objects.filter(user=user).select_related("organisation")
-    }
 
 
 # --- The request to the OP ----------------------------------------------------
@@ -90,116 +77,7 @@ def test_the_reauthentication_url_forces_a_new_sign_in(client, op):
     assert client.session["oidc_login_next"] == "/dienstverlener/registraties/"
 
 
-# --- The user and the rights ----------------------------------------------------
-
-
-def test_it_creates_the_user_keyed_on_the_subject(client, op):
-    response = op.sign_in(client)
-
-    assert response.status_code == 302
-    assert response["Location"] == reverse("portal:after-login")
-    user = User.objects.get(oidc_subject="sub-alice")
-    assert (user.first_name, user.last_name, user.email) == (
-        "Alice",
-        "Peeters",
-        "alice@vormingscentrum.be",
-    )
-    assert not user.has_usable_password()
-    assert client.session["_auth_user_id"] == str(user.pk)
-
-
-def test_it_updates_name_and_email_at_every_sign_in(client, op):
-    UserFactory(oidc_subject="sub-alice", first_name="Alicia", email="old@example.be")
-
-    op.sign_in(client, vo_email="alice.peeters@vormingscentrum.be")
-
-    user = User.objects.get(oidc_subject="sub-alice")
-    assert user.first_name == "Alice"
-    assert user.email == "alice.peeters@vormingscentrum.be"
-
-
-def test_it_stores_no_rijksregisternummer(client, op):
-    op.sign_in(client, rrn="85073003328", given_name="Alice")
-
-    user = User.objects.get(oidc_subject="sub-alice")
-    stored = {str(getattr(user, f.attname)) for f in User._meta.concrete_fields}
-    assert "85073003328" not in stored
-    assert "85073003328" not in str(dict(client.session.items()).get("portal_acr"))
-
-
-def test_it_creates_an_unknown_organisation_from_the_token(client, op):
-    op.sign_in(client, vo_orgcode=KBO_A, vo_orgnaam="Vormingscentrum Schelde")
-
-    organisation = Organisation.objects.get(kbo_number=KBO_A)
-    assert organisation.name == "Vormingscentrum Schelde"
-    user = User.objects.get(oidc_subject="sub-alice")
-    assert memberships_of(user) == {(KBO_A, "provider")}
-
-
-def test_it_names_other_unknown_organisations_neutrally_until_a_targeted_sign_in(client, op):
-    rights = [provider_right(KBO_A), provider_right(KBO_B)]
-    op.sign_in(client, vlaio_inkom_rol_3d=rights)
-    assert Organisation.objects.get(kbo_number=KBO_B).name == "Onderneming 0234.567.873"
-
-    op.sign_in(
-        client,
-        {"organisation": KBO_B},
-        vlaio_inkom_rol_3d=rights,
-        vo_orgcode=KBO_B,
-        vo_orgnaam="Adviesbureau Leie & Partners",
-    )
-
-    assert Organisation.objects.get(kbo_number=KBO_B).name == "Adviesbureau Leie & Partners"
-
-
-def test_it_does_not_rename_an_organisation_the_portal_knows(client, op):
-    OrganisationFactory(kbo_number=KBO_A, name="Vormingscentrum Schelde vzw")
-
-    op.sign_in(client, vo_orgnaam="VORMINGSCENTRUM SCHELDE")
-
-    assert Organisation.objects.get(kbo_number=KBO_A).name == "Vormingscentrum Schelde vzw"
-
-
-def test_it_rebuilds_the_rights_at_every_sign_in(client, op):
-    op.sign_in(client, vlaio_inkom_rol_3d=[provider_right(KBO_A), sme_right(KBO_SME)])
-    user = User.objects.get(oidc_subject="sub-alice")
-    assert memberships_of(user) == {(KBO_A, "provider"), (KBO_SME, "sme")}
-
-    # The SME right expired; a right for another organisation was granted.
-    op.sign_in(client, vlaio_inkom_rol_3d=[provider_right(KBO_A), provider_right(KBO_C)])
-
-    assert memberships_of(user) == {(KBO_A, "provider"), (KBO_C, "provider")}
-
-
-def test_a_right_absent_from_the_token_is_gone(client, op):
-    user = UserFactory(oidc_subject="sub-alice")
-    MembershipFactory(user=user, organisation=OrganisationFactory(kbo_number=KBO_B))
-
-    op.sign_in(client, vlaio_inkom_rol_3d=[])
-
-    assert memberships_of(user) == set()
-
-
-def test_it_ignores_malformed_rights_and_logs_without_their_content(client, op, caplog):
-    rights = [
-        provider_right(KBO_A),
-        "VLAIOInkomGebruikerNieuw-DienstverlenerKmoPortefeuille:0123456789",  # bad check digits
-        "VLAIOInkomGebruikerNieuw-Beheerder:0234567873",  # unknown profile
-        "garbage",
-        42,
-        "AnderRecht-Profiel:0345678997",  # another application's right: not ours
-    ]
-
-    op.sign_in(client, vlaio_inkom_rol_3d=rights)
-
-    user = User.objects.get(oidc_subject="sub-alice")
-    assert memberships_of(user) == {(KBO_A, "provider")}
-    assert "Ignored 4 malformed entries" in caplog.text
-    assert "0123456789" not in caplog.text
-
-
-def test_it_reads_a_single_right_given_as_a_string(settings):
-    assert {r.kbo_number for r in parse_role_claim(provider_right(KBO_A))} == {KBO_A}
+# --- What the session keeps ------------------------------------------------------
 
 
 def test_it_keeps_the_id_token_and_sign_in_method_in_the_session(client, op):

@@ -5,15 +5,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.urls import reverse
 
-from tests.portal.oidc_support import ISSUER, FakeOP
+from tests.portal.oidc_support import ISSUER
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def op(settings):
-    with FakeOP(settings) as fake:
-        yield fake
 
 
 def test_it_sends_the_browser_to_the_op_logout_with_the_id_token(client, op):

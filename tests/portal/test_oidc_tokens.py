@@ -6,14 +6,8 @@ import jwt
 import pytest
 from django.core.exceptions import SuspiciousOperation
 
-from portal.oidc import verify_id_token
-from tests.portal.oidc_support import CLIENT_ID, CLIENT_SECRET, FakeOP, rsa_key
-
-
-@pytest.fixture
-def op(settings):
-    with FakeOP(settings) as fake:
-        yield fake
+from portal.oidc.tokens import verify_id_token
+from tests.portal.oidc_support import CLIENT_ID, CLIENT_SECRET, rsa_key
 
 
 def test_it_accepts_a_token_signed_by_the_op_for_this_client(op):

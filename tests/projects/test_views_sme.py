@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from projects.models import Project, ProjectEvent
 from projects.services import project_confirm, project_record_deposit
-from projects.views import SESSION_APPLICATION
+from projects.views.sme import SESSION_APPLICATION
 from providers.models import Vakgebied
 from tests.factories import ProjectFactory, ServiceProviderFactory
 from tests.projects.domain_support import registered_provider, staff, submit

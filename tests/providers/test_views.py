@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from portal.oidc import SESSION_AUTH_TIME
+from portal.oidc.views import SESSION_AUTH_TIME
 from providers.models import BankAccountChange, ServiceProvider, Vakgebied
 from providers.services import service_provider_save
 from tests.factories import MembershipFactory, ServiceProviderFactory, UserFactory

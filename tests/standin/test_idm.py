@@ -281,6 +281,19 @@ def test_the_person_page_shows_the_rights(koen_client, people):
     assert "Verleng werkrelatie en gebruikersrechten" in content
 
 
+def test_the_add_user_wizard_keeps_its_input_per_organisation(koen_client, people):
+    koen_client.post(
+        reverse("standin:idm-add-user", args=[SCHELDE]), {"national_number": "900418.152-62"}
+    )
+
+    elsewhere = koen_client.get(reverse("standin:idm-add-user-2", args=[LEIE]))
+    here = koen_client.get(reverse("standin:idm-add-user-2", args=[SCHELDE]))
+
+    assert elsewhere["Location"] == reverse("standin:idm-add-user", args=[LEIE])
+    assert here.status_code == 200
+    assert here.context["form"].initial["birth_date"] == datetime.date(1990, 4, 18)
+
+
 def test_every_idm_page_renders_for_the_local_administrator(koen_client, people):
     sofie = people["sofie"]
     right = UserRight.objects.get(work_relationship__person=sofie)
