@@ -42,6 +42,7 @@ from registrations.models import (
     RegistrationNumberCounter,
     ServiceType,
 )
+from registrations.numbers import format_registration_number
 
 BATCH_SIZE = 2000
 BENCHMARK_USERNAME = "benchmark"
@@ -448,7 +449,7 @@ def _seed_registrations(rng, service_providers, *, today, now, log):
                 Registration(
                     service_provider=provider,
                     service_type=service_type,
-                    number=f"DV.{service_type}{last_numbers[service_type]:06d}"
+                    number=format_registration_number(service_type, last_numbers[service_type])
                     if numbered
                     else "",
                     status=status,
