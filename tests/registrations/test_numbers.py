@@ -1,9 +1,13 @@
-"""Registration numbers (registrations.numbers): the one format and the one parser."""
+"""Registration numbers (registrations.numbers): the one format and the one parser,
+and that every place where someone types a number reads it the same way."""
 
 import pytest
 
+from directory.selectors import provider_search
+from projects.selectors import application_provider_candidates
 from registrations.models import ServiceType
 from registrations.numbers import format_registration_number, parse_registration_number
+from tests.projects.domain_support import registered_provider
 
 ACCEPTED = [
     ("DV.O000123", "DV.O000123"),
@@ -78,3 +82,54 @@ def test_what_is_not_a_registration_number_gives_none(text):
 def test_a_parsed_number_parses_to_itself():
     for text, number in ACCEPTED:
         assert parse_registration_number(number) == number, text
+
+
+# --- One reading everywhere ------------------------------------------------------------
+
+
+def spellings(number):
+    """The spellings of ACCEPTED, written for `number` ("DV.O000007")."""
+    kind, digits = number[3], number[4:]
+    short = str(int(digits))
+    return [
+        number,
+        number.lower(),
+        f"DV{kind}{digits}",
+        f"DV{kind}{short}",
+        f"dv{kind.lower()}{short}",
+        f"DV {kind} {short}",
+        f"DV. {kind} {digits}",
+        f"DV-{kind}-{digits}",
+        f"DV.{kind}-{short}",
+        f"  {number}  ",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_sme_chooser_and_the_public_search_accept_the_same_spellings():
+    provider = registered_provider(name="Vormingscentrum Schelde")
+    registered_provider(name="Adviesbureau Leie")
+    number = provider.registrations.get(service_type="A").number
+
+    for text in spellings(number):
+        assert parse_registration_number(text) == number, text
+        chosen = list(application_provider_candidates(text=text))
+        result = provider_search(text=text)
+        searched = list(result.page(1).object_list)
+        assert chosen == [provider], text
+        assert searched == [provider], text
+        assert result.lookup == "registration", text
+
+
+@pytest.mark.django_db
+def test_the_sme_chooser_and_the_public_search_refuse_the_same_spellings():
+    provider = registered_provider(name="Vormingscentrum Schelde")
+    number = provider.registrations.get(service_type="A").number
+    kind, digits = number[3], number[4:]
+
+    for text in (f"DV.X{digits}", f"DV.{kind}0{digits}", f"nummer {number}"):
+        assert parse_registration_number(text) is None, text
+        assert list(application_provider_candidates(text=text)) == [], text
+        result = provider_search(text=text)
+        assert result.lookup is None, text
+        assert list(result.page(1).object_list) == [], text
