@@ -31,7 +31,7 @@ from benchmarks.registry import (
 )
 from benchmarks.report import SEARCH_CACHED, SEARCH_UNCACHED
 from demo.providers import FAMILY_NAMES, FIRST_NAMES, REGIONS, STREETS, kbo_from_base
-from directory import cache as search_cache
+from directory.cache import bump_on_commit
 from directory.index import search_documents_rebuild
 from establishments.models import Establishment
 from organisations.models import LegalForm, Organisation, Postcode
@@ -42,6 +42,7 @@ from registrations.models import (
     RegistrationNumberCounter,
     ServiceType,
 )
+from registrations.numbers import format_registration_number
 
 BATCH_SIZE = 2000
 BENCHMARK_USERNAME = "benchmark"
@@ -226,7 +227,7 @@ def rebuild_search_data(log=print):
     """
     count = search_documents_rebuild(log=log)
     log(f"  search documents: {count:,}")
-    search_cache.bump_on_commit()
+    bump_on_commit()
 
 
 @register_seeder(
@@ -448,7 +449,7 @@ def _seed_registrations(rng, service_providers, *, today, now, log):
                 Registration(
                     service_provider=provider,
                     service_type=service_type,
-                    number=f"DV.{service_type}{last_numbers[service_type]:06d}"
+                    number=format_registration_number(service_type, last_numbers[service_type])
                     if numbered
                     else "",
                     status=status,

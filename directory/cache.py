@@ -9,7 +9,7 @@ The whole search is in the GET parameters, so the key is built from the raw requ
 
     directory:search:page:<date>:<language>:<sha256 of the search>
 
-- the search: the search parameters of the URL (public_views.SEARCH_PARAMETERS) as
+- the search: the search parameters of the URL (directory.views.SEARCH_PARAMETERS) as
   given, in their order and with their values, other parameters left out. Not
   normalised further on purpose: the page echoes them (the form's values, the page
   links, the "back to the results" link), and a cached page must be exactly the page
@@ -46,6 +46,12 @@ from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
+
+from directory.models import ProviderSearchDocument
+from establishments.models import Establishment
+from organisations.models import Organisation
+from providers.models import ServiceProvider, Vakgebied
+from registrations.selectors import LISTING_MODELS
 
 CACHE_ALIAS = "default"
 KEY_PREFIX = "directory:search:"
@@ -129,12 +135,6 @@ def _vakgebieden_changed(sender, action, **kwargs):
 def connect_signals():
     """Bump the listing version on every change that can alter a search result
     (called from DirectoryConfig.ready)."""
-    from directory.models import ProviderSearchDocument
-    from establishments.models import Establishment
-    from organisations.models import Organisation
-    from providers.models import ServiceProvider, Vakgebied
-    from registrations.selectors import LISTING_MODELS
-
     uid = "directory.cache"
     for model in (ServiceProvider, Establishment, Organisation, Vakgebied, *LISTING_MODELS):
         post_save.connect(_changed, sender=model, dispatch_uid=uid)

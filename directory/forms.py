@@ -10,14 +10,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import validators
-from directory.search import (
-    DEFAULT_RADIUS_KM,
-    Sort,
-    kbo_number_from,
-    looks_like_kbo_number,
-    place_resolve,
-    postcode_index,
-)
+from directory.identifiers import kbo_number_from, looks_like_kbo_number
+from directory.selectors import DEFAULT_RADIUS_KM, Sort, place_resolve, place_suggestions
 from providers.models import Vakgebied
 from registrations.selectors import ServiceType
 
@@ -122,7 +116,7 @@ class DirectorySearchForm(forms.Form):
             return ""
         self.place = place_resolve(text)
         if self.place is None:
-            suggestions = postcode_index().suggestions(text)
+            suggestions = place_suggestions(text)
             if suggestions:
                 raise ValidationError(
                     format_lazy(
@@ -173,7 +167,7 @@ class DirectorySearchForm(forms.Form):
                 )
 
     def search_arguments(self):
-        """Keyword arguments for directory.search.provider_search."""
+        """Keyword arguments for directory.selectors.provider_search."""
         data = self.cleaned_data
         return {
             "text": data["q"],

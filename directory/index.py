@@ -5,7 +5,7 @@ vocabulary (SearchWord) that corrects typos.
 All of it is derived from the provider's name and presentation, the names of its
 vakgebieden and the places of its organisation's active establishments, and it
 must follow every way those change: the services, the admin, the demo data, a
-shell. Signal receivers (connected in ProvidersConfig.ready) therefore rewrite
+shell. Signal receivers (connected in DirectoryConfig.ready) therefore rewrite
 the affected documents inside the transaction of the change, so a document is
 never newer or older than what was committed. Bulk writes send no signals:
 after one, run `manage.py rebuild_search_index` (or `search_documents_rebuild`).
@@ -13,18 +13,19 @@ after one, run `manage.py rebuild_search_index` (or `search_documents_rebuild`).
 
 from dataclasses import dataclass
 
-from django.db import connection as default_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from directory import text as search_text
 from directory.models import (
     ProviderSearchDocument,
     ProviderSearchLexemes,
     ProviderSearchTerm,
     SearchWord,
 )
+from directory.places import postcode_index
+from directory.text import STOP_WORDS, TEXT_SEARCH_CONFIG, fold, lexemes, stem, words
+from establishments.models import Establishment
 from providers.models import ServiceProvider, Vakgebied
 
 BATCH_SIZE = 2000
@@ -48,9 +49,9 @@ class DocumentValues:
     words: frozenset  # (word, lexeme) pairs for the vocabulary
 
 
-def _spaced(lexemes):
+def _spaced(items):
     """Unique lexemes between spaces (" a b c "), so that " b " only finds whole words."""
-    unique = sorted(set(lexemes))
+    unique = sorted(set(items))
     return f" {' '.join(unique)} " if unique else ""
 
 
@@ -61,7 +62,7 @@ def establishment_place(postcode, municipality, main_municipality=""):
     establishment in one of Gent's deelgemeenten.
     """
     parts = [postcode, municipality]
-    if main_municipality and search_text.fold(main_municipality) != search_text.fold(municipality):
+    if main_municipality and fold(main_municipality) != fold(municipality):
         parts.append(main_municipality)
     return " ".join(part for part in parts if part)
 
@@ -72,17 +73,17 @@ def document_values(*, organisation_id, name, vakgebieden, places, description):
     # One per line: vakgebied names contain commas ("Marketing, communicatie en verkoop").
     vakgebieden_text = "\n".join(vakgebieden)
     places_text = ", ".join(sorted(set(places)))
-    name_lexemes = search_text.lexemes(name)
+    name_lexemes = lexemes(name)
     all_lexemes = [
         *name_lexemes,
-        *search_text.lexemes(vakgebieden_text),
-        *search_text.lexemes(places_text),
-        *search_text.lexemes(description),
+        *lexemes(vakgebieden_text),
+        *lexemes(places_text),
+        *lexemes(description),
     ]
-    words = frozenset(
-        (word, search_text.stem(word))
-        for word in search_text.words(f"{name} {vakgebieden_text} {places_text} {description}")
-        if word.isalpha() and word not in search_text.STOP_WORDS and len(word) <= MAX_WORD_LENGTH
+    vocabulary = frozenset(
+        (word, stem(word))
+        for word in words(f"{name} {vakgebieden_text} {places_text} {description}")
+        if word.isalpha() and word not in STOP_WORDS and len(word) <= MAX_WORD_LENGTH
     )
     return DocumentValues(
         organisation_id=organisation_id,
@@ -90,10 +91,10 @@ def document_values(*, organisation_id, name, vakgebieden, places, description):
         vakgebieden_text=vakgebieden_text,
         places_text=places_text,
         description=description,
-        sort_name="".join(search_text.words(name))[:SORT_NAME_LENGTH],
+        sort_name="".join(words(name))[:SORT_NAME_LENGTH],
         lexemes=_spaced(all_lexemes),
         name_lexemes=_spaced(name_lexemes),
-        words=words,
+        words=vocabulary,
     )
 
 
@@ -124,7 +125,7 @@ ON CONFLICT (service_provider_id) DO UPDATE SET
 # The inverted index of the documents' vectors (ProviderSearchTerm), derived in SQL
 # from the stored vectors: one row per lexeme with ts_rank for that lexeme alone. The
 # lexeme is quoted for the tsquery parser (quotes doubled, backslashes escaped).
-_TERMS_DELETE_SQL = "DELETE FROM {terms} WHERE {where}"
+_TERMS_DELETE_SQL = "DELETE FROM {terms} WHERE document_id = ANY(%s)"
 _TERMS_INSERT_SQL = r"""
 INSERT INTO {terms} (document_id, lexeme, rank, sort_name)
 SELECT document.service_provider_id, term.lexeme,
@@ -134,27 +135,24 @@ SELECT document.service_provider_id, term.lexeme,
     ),
     document.sort_name
 FROM {documents} AS document, unnest(document.search_vector) AS term
-WHERE {where}
+WHERE document.service_provider_id = ANY(%s)
 """
 
 
-def write_postgres_terms(connection, *, document_table, term_table, ids=None):
-    """Rewrite the term rows of these documents (all documents when `ids` is None)."""
+def _write_postgres_terms(ids):
+    """Rewrite the term rows of the documents of these providers."""
     quote = connection.ops.quote_name
-    names = {"terms": quote(term_table), "documents": quote(document_table)}
-    if ids is None:
-        delete_where = insert_where = "TRUE"
-        params = None
-    else:
-        delete_where = "document_id = ANY(%s)"
-        insert_where = "document.service_provider_id = ANY(%s)"
-        params = [list(ids)]
+    names = {
+        "terms": quote(ProviderSearchTerm._meta.db_table),
+        "documents": quote(ProviderSearchDocument._meta.db_table),
+    }
+    params = [list(ids)]
     with connection.cursor() as cursor:
-        cursor.execute(_TERMS_DELETE_SQL.format(**names, where=delete_where), params)
-        cursor.execute(_TERMS_INSERT_SQL.format(**names, where=insert_where), params)
+        cursor.execute(_TERMS_DELETE_SQL.format(**names), params)
+        cursor.execute(_TERMS_INSERT_SQL.format(**names), params)
 
 
-def _write_postgres_documents(connection, table, batch):
+def _write_postgres_documents(batch):
     rows = ", ".join(["(%s::bigint, %s::bigint, %s, %s, %s, %s, %s)"] * len(batch))
     params = []
     for pk, values in batch:
@@ -162,45 +160,29 @@ def _write_postgres_documents(connection, table, batch):
         params.append(values.vakgebieden_text)
         params += [values.places_text, values.description]
     sql = _UPSERT_SQL.format(
-        table=connection.ops.quote_name(table), config=search_text.TEXT_SEARCH_CONFIG, rows=rows
+        table=connection.ops.quote_name(ProviderSearchDocument._meta.db_table),
+        config=TEXT_SEARCH_CONFIG,
+        rows=rows,
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
 
-def write_documents(
-    values_by_pk,
-    *,
-    connection=None,
-    document_model=ProviderSearchDocument,
-    lexemes_model=ProviderSearchLexemes,
-    word_model=SearchWord,
-    term_model=ProviderSearchTerm,
-    known_words=None,
-):
+def write_documents(values_by_pk, *, known_words=None):
     """Create or replace the stored search data of these providers ({pk: DocumentValues}).
 
-    The models are parameters so that migrations can pass their historical ones
-    (`term_model=None`: before the table existed).
     `known_words` (a set, updated) spares a rebuild from inserting a word twice.
     """
-    connection = connection or default_connection
     items = sorted(values_by_pk.items())
     for start in range(0, len(items), BATCH_SIZE):
         batch = items[start : start + BATCH_SIZE]
         if connection.vendor == "postgresql":
-            _write_postgres_documents(connection, document_model._meta.db_table, batch)
-            if term_model is not None:
-                write_postgres_terms(
-                    connection,
-                    document_table=document_model._meta.db_table,
-                    term_table=term_model._meta.db_table,
-                    ids=[pk for pk, _values in batch],
-                )
+            _write_postgres_documents(batch)
+            _write_postgres_terms([pk for pk, _values in batch])
         else:
-            document_model.objects.bulk_create(
+            ProviderSearchDocument.objects.bulk_create(
                 [
-                    document_model(
+                    ProviderSearchDocument(
                         service_provider_id=pk,
                         organisation_id=values.organisation_id,
                         sort_name=values.sort_name,
@@ -212,9 +194,9 @@ def write_documents(
                 unique_fields=["service_provider"],
                 update_fields=["organisation", "sort_name", "vakgebieden_text"],
             )
-        lexemes_model.objects.bulk_create(
+        ProviderSearchLexemes.objects.bulk_create(
             [
-                lexemes_model(
+                ProviderSearchLexemes(
                     document_id=pk,
                     lexemes=values.lexemes,
                     name_lexemes=values.name_lexemes,
@@ -225,13 +207,13 @@ def write_documents(
             unique_fields=["document"],
             update_fields=["lexemes", "name_lexemes"],
         )
-        words = set().union(*(values.words for _pk, values in batch))
+        new_words = set().union(*(values.words for _pk, values in batch))
         if known_words is not None:
-            words -= known_words
-            known_words |= words
-        if words:
-            word_model.objects.bulk_create(
-                [word_model(word=word, lexeme=lexeme) for word, lexeme in sorted(words)],
+            new_words -= known_words
+            known_words |= new_words
+        if new_words:
+            SearchWord.objects.bulk_create(
+                [SearchWord(word=word, lexeme=lexeme) for word, lexeme in sorted(new_words)],
                 ignore_conflicts=True,
                 batch_size=BATCH_SIZE,
             )
@@ -239,9 +221,6 @@ def write_documents(
 
 def _places_by_organisation(organisation_ids):
     """{organisation id: [place, ...]} of the organisations' active establishments."""
-    from directory.search import postcode_index
-    from establishments.models import Establishment
-
     index = postcode_index()
     places = {}
     rows = (
@@ -375,9 +354,7 @@ def _establishment_deleted(sender, instance, **kwargs):
 
 
 def connect_signals():
-    """Keep the search data in step with every save (called from ProvidersConfig.ready)."""
-    from establishments.models import Establishment
-
+    """Keep the search data in step with every save (called from DirectoryConfig.ready)."""
     uid = "directory.index"
     post_save.connect(_service_provider_saved, sender=ServiceProvider, dispatch_uid=uid)
     m2m_changed.connect(

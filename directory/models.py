@@ -1,6 +1,7 @@
 """The public search's storage: one narrow document per service provider, the lexemes
 of the portable search, the inverted index of PostgreSQL and the vocabulary that
-corrects typos. directory.index writes them; directory.search reads them.
+corrects typos. directory.index writes them; the search (directory.selectors and the
+modules it names) reads them.
 """
 
 from django.db import models

@@ -3,21 +3,25 @@ stems and trigram similarity.
 
 PostgreSQL does all of this itself (the `nl_unaccent` text-search configuration:
 unaccent, then the Snowball Dutch stemmer with its stop words; pg_trgm for
-similarity). The portable search that SQLite uses (directory.search) and the
+similarity). The portable search that SQLite uses (directory.matching) and the
 typo correction on both databases need the same answers without PostgreSQL, so
 this module reproduces those steps:
 
 - `fold` does what `unaccent` does for the Latin letters names and Dutch text use;
-- `stem` is the Snowball Dutch stemmer (snowballstem.org, the version PostgreSQL
-  15 ships as `dutch_stem`), `STOP_WORDS` its stop-word list (`dutch.stop`);
+- `stem` is the Snowball Dutch stemmer that PostgreSQL 15 ships as `dutch_stem`,
+  from the snowballstemmer package; `STOP_WORDS` is PostgreSQL's stop-word list
+  (`dutch.stop`), which the package does not have;
 - `similarity` is pg_trgm's `similarity()` for words made of [a-z0-9].
 
 tests/directory/test_text.py compares them with PostgreSQL itself.
 """
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
+
+import snowballstemmer
 
 # PostgreSQL's text-search configuration with the same analysis (directory migration 0002).
 TEXT_SEARCH_CONFIG = "nl_unaccent"
@@ -181,132 +185,25 @@ def lexemes(text):
 
 
 # --- The Snowball Dutch stemmer ------------------------------------------------------
-# A transcription of dutch.sbl (the original Dutch algorithm, not Kraaij-Pohlmann).
-# Positions are indexes into the word; R1 and R2 start at p1 and p2. Upper-case I and
-# Y mark an i or y that acts as a consonant.
+# PostgreSQL 15's `dutch_stem` is Snowball's original Dutch algorithm, which
+# snowballstemmer 3 calls "dutch_porter"; its "dutch" is the newer Kraaij-Pohlmann
+# algorithm, which stems many words differently ("aanboden": "aanbod" against
+# "aanbood") and would make the portable search disagree with the full-text one.
+STEMMER_ALGORITHM = "dutch_porter"
 
-_VOWELS = frozenset("aeiouyè")
-_UNDOUBLE = ("kk", "dd", "tt")
-
-
-def _non_vowel_before(word, index):
-    return index > 0 and word[index - 1] not in _VOWELS
-
-
-def _undouble(word):
-    return word[:-1] if word.endswith(_UNDOUBLE) else word
-
-
-def _region_start(word, start):
-    """Position after the first non-vowel that follows a vowel, from `start` on."""
-    index = start
-    length = len(word)
-    while index < length and word[index] not in _VOWELS:
-        index += 1
-    while index < length and word[index] in _VOWELS:
-        index += 1
-    return min(index + 1, length)
-
-
-def _en_ending(word, suffix_length, p1):
-    start = len(word) - suffix_length
-    if start >= p1 and _non_vowel_before(word, start) and not word[:start].endswith("gem"):
-        return _undouble(word[:start]), True
-    return word, False
-
-
-def _e_ending(word, p1):
-    start = len(word) - 1
-    if word.endswith("e") and start >= p1 and _non_vowel_before(word, start):
-        return _undouble(word[:start]), True
-    return word, False
+# A stemmer object keeps the word it works on in itself: one per thread.
+_stemmers = threading.local()
 
 
 @lru_cache(maxsize=50_000)
 def stem(word):
-    """The Snowball Dutch stem of a lower-case word: "opleidingen" -> "opleid"."""
-    chars = list(word)
-    length = len(chars)
-    # Prelude: an initial y, a y after a vowel and an i between vowels are consonants.
-    if chars and chars[0] == "y":
-        chars[0] = "Y"
-    for index in range(length - 1):
-        if chars[index] not in _VOWELS:
-            continue
-        following = chars[index + 1]
-        if following == "i" and index + 2 < length and chars[index + 2] in _VOWELS:
-            chars[index + 1] = "I"
-        elif following == "y":
-            chars[index + 1] = "Y"
-    word = "".join(chars)
-
-    p1 = p2 = len(word)
-    if any(char in _VOWELS for char in word):
-        p1 = _region_start(word, 0)
-        p2 = _region_start(word, p1) if p1 < len(word) else len(word)
-        p1 = max(p1, 3)
-
-    # Step 1: the longest of heden, ene, en, se, s.
-    if word.endswith("heden"):
-        if len(word) - 5 >= p1:
-            word = word[:-5] + "heid"
-    elif word.endswith("ene"):
-        word, _ = _en_ending(word, 3, p1)
-    elif word.endswith("en"):
-        word, _ = _en_ending(word, 2, p1)
-    elif word.endswith(("se", "s")):
-        start = len(word) - (2 if word.endswith("se") else 1)
-        if start >= p1 and _non_vowel_before(word, start) and word[start - 1] != "j":
-            word = word[:start]
-
-    # Step 2: a final e.
-    word, e_found = _e_ending(word, p1)
-
-    # Step 3a: heid.
-    if word.endswith("heid"):
-        start = len(word) - 4
-        if start >= p2 and not (start > 0 and word[start - 1] == "c"):
-            word = word[:start]
-            if word.endswith("en"):
-                word, _ = _en_ending(word, 2, p1)
-
-    # Step 3b: derivational suffixes.
-    start = None
-    for suffix in ("lijk", "baar", "end", "ing", "bar", "ig"):
-        if word.endswith(suffix):
-            start = len(word) - len(suffix)
-            break
-    if start is not None and start >= p2:
-        if suffix in ("end", "ing"):
-            word = word[:start]
-            ig_start = len(word) - 2
-            if (
-                word.endswith("ig")
-                and ig_start >= p2
-                and not (ig_start > 0 and word[ig_start - 1] == "e")
-            ):
-                word = word[:ig_start]
-            else:
-                word = _undouble(word)
-        elif suffix == "ig":
-            if not (start > 0 and word[start - 1] == "e"):
-                word = word[:start]
-        elif suffix == "lijk":
-            word, _ = _e_ending(word[:start], p1)
-        elif suffix == "baar" or (suffix == "bar" and e_found):
-            word = word[:start]
-
-    # Step 4: undouble a vowel before a final consonant (maan -> man).
-    if (
-        len(word) >= 4
-        and word[-1] not in _VOWELS
-        and word[-1] != "I"
-        and word[-3:-1] in ("aa", "ee", "oo", "uu")
-        and word[-4] not in _VOWELS
-    ):
-        word = word[:-2] + word[-1]
-
-    return word.replace("I", "i").replace("Y", "y")
+    """The Snowball Dutch stem of a lower-case word, as PostgreSQL's `dutch_stem`
+    gives it: "opleidingen" -> "opleid". Cached: a rebuild stems the same few
+    thousand words millions of times."""
+    stemmer = getattr(_stemmers, "stemmer", None)
+    if stemmer is None:
+        stemmer = _stemmers.stemmer = snowballstemmer.stemmer(STEMMER_ALGORITHM)
+    return stemmer.stemWord(word)
 
 
 # --- pg_trgm ---------------------------------------------------------------------------

@@ -2,15 +2,15 @@
 
 from django.urls import path
 
-from directory import views as public_views
+from directory.views import DirectorySearchView, PublicProviderView
 
 app_name = "directory"
 
 urlpatterns = [
-    path("", public_views.DirectorySearchView.as_view(), name="search"),
+    path("", DirectorySearchView.as_view(), name="search"),
     path(
         "dienstverlener/<int:pk>/",
-        public_views.PublicProviderView.as_view(),
+        PublicProviderView.as_view(),
         name="detail",
     ),
 ]

@@ -1,7 +1,7 @@
 """The public search, open to anyone without signing in: "Zoek een geregistreerde
 dienstverlener" and a listed provider's public page.
 
-The views only read the form and render: directory.search decides who is listed
+The views only read the form and render: directory.selectors decides who is listed
 and what a result shows. Both pages count towards one per-IP rate limit.
 """
 
@@ -14,9 +14,9 @@ from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 from django_ratelimit.decorators import ratelimit
 
-from directory import cache as search_cache
+from directory.cache import cached_page
 from directory.forms import DEFAULTS, RADIUS_CHOICES, DirectorySearchForm
-from directory.search import RADII_KM, provider_search, public_provider
+from directory.selectors import RADII_KM, provider_search, public_provider
 from organisations.reference import POSTCODE_ATTRIBUTION
 from portal.ratelimit import directory_rate
 
@@ -73,7 +73,7 @@ class DirectorySearchView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         query = search_parameters(request.GET)
-        parts = search_cache.cached_page(query.urlencode(), lambda: self._render_search(query))
+        parts = cached_page(query.urlencode(), lambda: self._render_search(query))
         context = self.get_context_data(search_title=parts["title"], search_body=parts["body"])
         return self.render_to_response(context)
 

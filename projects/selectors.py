@@ -4,14 +4,13 @@ The domain part (history of one dossier) comes first; the provider overview
 and the export have their own section below.
 """
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Sum, When
 
 from core import validators
 from projects.models import ZERO, Payment, Project, ProjectEvent
 from providers.models import ServiceProvider, Vakgebied
+from registrations.numbers import parse_registration_number
 from registrations.selectors import listed_registrations, listed_service_providers
 
 
@@ -210,27 +209,24 @@ def project_export_rows(*, chunk_size=2000, **filters):
     )
 
 
-REGISTRATION_NUMBER = re.compile(r"DV\.?\s*([OA])\s*(\d{6})", re.IGNORECASE)
-
-
 def application_provider_candidates(*, text, limit=20, on=None):
     """The publicly listed service providers an SME can name in an application, matching
     a registration number (DV.O000123), a KBO number or every word of `text` in the
     name; at most `limit`, by name, with their registrations in force and vakgebieden.
 
-    Who may be named is decided by registrations.selectors alone, as for the public
-    search.
+    Who may be named is decided by registrations.selectors alone, and a registration
+    number is read by registrations.numbers alone, as for the public search: a number
+    the search finds, the SME can name ("DVA123" as well as "DV.A000123").
     """
     text = (text or "").strip()
     if not text:
         return ServiceProvider.objects.none()
     registrations = listed_registrations(on=on)
     providers = listed_service_providers(on=on)
-    number = REGISTRATION_NUMBER.fullmatch(text)
+    number = parse_registration_number(text)
     if number:
-        wanted = f"DV.{number.group(1).upper()}{number.group(2)}"
         providers = providers.filter(
-            pk__in=registrations.filter(number=wanted).values("service_provider_id")
+            pk__in=registrations.filter(number=number).values("service_provider_id")
         )
     else:
         try:

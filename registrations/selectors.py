@@ -1,11 +1,16 @@
 """Reads about registrations, including the one answer the public search relies on:
 which service providers are publicly listed, and for which service types.
+
+The directory reads registrations through this module only (tests/test_architecture.py),
+so it also offers what the search needs of registrations.numbers: the one parser
+of a registration number that someone typed.
 """
 
 from django.db.models import Prefetch
 
 from providers.models import ServiceProvider
 from registrations.models import Registration, ServiceType
+from registrations.numbers import parse_registration_number
 
 __all__ = [
     "LISTING_MODELS",
@@ -13,6 +18,7 @@ __all__ = [
     "listed_registrations",
     "listed_service_provider_ids",
     "listed_service_providers",
+    "parse_registration_number",
     "registration_overview",
 ]
 

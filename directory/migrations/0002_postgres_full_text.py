@@ -1,5 +1,5 @@
 """PostgreSQL's side of the public search; SQLite gets none of it (its search works on
-the lexemes that Python stores, see directory.search).
+the lexemes that Python stores, see directory.matching).
 
 Installs unaccent and pg_trgm (trusted extensions: the database owner may create
 them) and the text-search configuration `nl_unaccent` (Dutch stemming after

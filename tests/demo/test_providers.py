@@ -7,7 +7,7 @@ from schwifty import IBAN
 
 from demo.identities import DEMO_ORGANISATIONS, DEMO_SME
 from demo.providers import STAFF_GROUP, demo_data_load
-from directory.search import place_resolve, provider_search
+from directory.selectors import place_resolve, provider_search
 from organisations.models import Organisation, Postcode
 from providers.models import DESCRIPTION_MAX_LENGTH, ServiceProvider, Vakgebied
 from tests.demo.conftest import COUNT

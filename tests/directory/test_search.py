@@ -1,4 +1,4 @@
-"""The public search's selector (directory.search), criterion by criterion and in
+"""The public search's selector (directory.selectors), criterion by criterion and in
 combination, on a small directory (tests/directory/search_support.py).
 
 On PostgreSQL every search runs twice: with PostgreSQL's own full-text search
@@ -14,21 +14,21 @@ from django.db import connection
 from django.utils import timezone
 
 from demo.providers import demo_data_load
+from directory.identifiers import kbo_number_from
 from directory.index import search_documents_rebuild
 from directory.models import ProviderSearchDocument
-from directory.search import (
+from directory.selectors import (
     PAGE_SIZE,
     Sort,
-    kbo_number_from,
     place_resolve,
     provider_search,
     public_provider,
-    registration_number_from,
 )
 from establishments.models import Establishment
 from establishments.services import establishment_deactivate, establishment_reactivate
 from providers.models import ServiceProvider, Vakgebied
 from providers.services import service_provider_save
+from registrations.selectors import parse_registration_number
 from tests.directory.search_support import (
     LISTED,
     TRAINER_KBO,
@@ -211,9 +211,9 @@ def test_numbers_are_recognised_in_their_notations():
     assert kbo_number_from("200000142") == "0200000142"
     assert kbo_number_from("0200.000.143") is None
     assert kbo_number_from("opleiding") is None
-    assert registration_number_from("dv.o000123") == "DV.O000123"
-    assert registration_number_from("DV A 45") == "DV.A000045"
-    assert registration_number_from("DV.X000001") is None
+    assert parse_registration_number("dv.o000123") == "DV.O000123"
+    assert parse_registration_number("DV A 45") == "DV.A000045"
+    assert parse_registration_number("DV.X000001") is None
 
 
 # --- Filters -------------------------------------------------------------------------

@@ -12,8 +12,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from directory.matching import PostgresFullText
 from directory.models import ProviderSearchTerm
-from directory.search import PostgresFullText, provider_search
+from directory.selectors import Sort, place_resolve, provider_search
 from tests.directory.search_support import build_corpus, provider
 
 pytestmark = [
@@ -71,8 +72,6 @@ def test_one_word_gives_what_the_vector_gives_in_the_same_order(corpus, monkeypa
 
 
 def test_the_index_serves_only_one_plain_word_by_relevance_without_a_place(corpus, monkeypatch):
-    from directory.search import Sort, place_resolve
-
     for criteria in (
         {"text": "opleiding advies"},
         {"text": "opleidnig"},  # corrected: alternatives

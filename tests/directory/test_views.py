@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.search import PAGE_SIZE, place_resolve
+from directory.selectors import PAGE_SIZE, place_resolve
 from establishments.models import Establishment
 from tests.directory.search_support import (
     LISTED,

@@ -128,11 +128,27 @@ def test_the_candidates_are_the_publicly_listed_providers_matching_every_word(pr
 
 
 @pytest.mark.parametrize(
-    "notation", ["{number}", "{lower}", "DV {kind} {digits}", "DV{kind}{digits}"]
+    "notation",
+    [
+        "{number}",
+        "{lower}",
+        "DV {kind} {digits}",
+        "DV{kind}{digits}",
+        "DV{kind}{short}",
+        "dv-{kind}-{short}",
+    ],
 )
 def test_a_registration_number_finds_its_provider(provider, notation):
+    """Every spelling that registrations.numbers reads, also without the leading zeros
+    ("DVA123"), which the public search has always accepted."""
     number = provider.registrations.get(service_type="O").number
-    text = notation.format(number=number, lower=number.lower(), kind=number[3], digits=number[4:])
+    text = notation.format(
+        number=number,
+        lower=number.lower(),
+        kind=number[3],
+        digits=number[4:],
+        short=int(number[4:]),
+    )
 
     assert list(application_provider_candidates(text=text)) == [provider]
 

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from directory import cache as search_cache
+from directory.cache import bump_on_commit
 from directory.index import search_documents_rebuild
 
 
@@ -20,6 +20,6 @@ class Command(BaseCommand):
         log = self.stdout.write if options["verbosity"] > 1 else None
         count = search_documents_rebuild(log=log)
         # Bulk writes that preceded the rebuild sent no signals: drop the cached results.
-        search_cache.bump_on_commit()
+        bump_on_commit()
         seconds = time.monotonic() - started
         self.stdout.write(f"Search documents rebuilt: {count:,} in {seconds:.1f} s.")

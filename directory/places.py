@@ -1,0 +1,229 @@
+"""Places and distances of the public search: where a visitor searches from, and how far
+a provider's establishments are from there.
+
+- The Belgian postcodes (reference data) are kept in memory and looked up by postcode,
+  place name or municipality, without regard to accents or case: `place_resolve`
+  gives the Place a visitor means, `place_suggestions` the names close to an unknown one.
+- The distance to a place is measured from the place's postcode coordinates to the
+  nearest active establishment of the provider's organisation: a bounding box on the
+  indexed coordinates first (`search_box`), then the great-circle distance, computed
+  in SQL with functions that both databases have (Django registers them on SQLite):
+  `haversine_term`.
+"""
+
+import difflib
+import math
+import re
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+from django.db.models import F, FloatField, Value
+from django.db.models.functions import Cast, Cos, Power, Radians, Sin
+
+from directory.text import words
+from organisations.models import Postcode
+
+RADII_KM = (0, 5, 10, 25, 50)  # 0: only the municipality itself
+DEFAULT_RADIUS_KM = 10
+EARTH_RADIUS_KM = 6371.0088
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where to search from: a place's coordinates and its municipality's postcodes."""
+
+    label: str
+    municipality: str
+    latitude: float
+    longitude: float
+    postcodes: frozenset
+    # The bounding box of the municipality's postcode coordinates (exact-municipality search).
+    municipality_box: tuple
+
+
+def _name_key(text):
+    return " ".join(words(text))
+
+
+class PostcodeIndex:
+    """The Belgian postcodes (reference data, 2,786 rows) with lookups by postcode,
+    place name and municipality, accent- and case-insensitive."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        self.by_postcode = {}
+        self.by_name = {}
+        self.by_main = {}
+        for row in rows:
+            self.by_postcode.setdefault(row.postcode, []).append(row)
+            for name in (row.municipality_nl, row.municipality_fr):
+                if name:
+                    self.by_name.setdefault(_name_key(name), []).append(row)
+            self.by_main.setdefault(_name_key(row.main_municipality), []).append(row)
+
+    def main_municipality(self, postcode, municipality):
+        rows = self.by_postcode.get(postcode, [])
+        key = _name_key(municipality)
+        for row in rows:
+            if key in (_name_key(row.municipality_nl), _name_key(row.municipality_fr)):
+                return row.main_municipality
+        return rows[0].main_municipality if rows else ""
+
+    def _place(self, label, rows, centre_rows):
+        main = rows[0].main_municipality
+        municipality_rows = self.by_main.get(_name_key(main), rows)
+        latitudes = [float(row.latitude) for row in municipality_rows]
+        longitudes = [float(row.longitude) for row in municipality_rows]
+        return Place(
+            label=label,
+            municipality=main,
+            latitude=sum(float(row.latitude) for row in centre_rows) / len(centre_rows),
+            longitude=sum(float(row.longitude) for row in centre_rows) / len(centre_rows),
+            postcodes=frozenset(row.postcode for row in municipality_rows),
+            municipality_box=(min(latitudes), max(latitudes), min(longitudes), max(longitudes)),
+        )
+
+    def resolve(self, text):
+        """The Place for "9000", "9000 Gent", "Gent", "gentbrugge" or "Bruxelles", or None."""
+        text = (text or "").strip()
+        match = re.fullmatch(r"(\d{4})\s*(.*)", text)
+        if match:
+            rows = self.by_postcode.get(match.group(1), [])
+            name = _name_key(match.group(2))
+            if name:
+                rows = [
+                    row
+                    for row in rows
+                    if name
+                    in (
+                        _name_key(row.municipality_nl),
+                        _name_key(row.municipality_fr),
+                        _name_key(row.main_municipality),
+                    )
+                ] or [
+                    row
+                    for row in rows
+                    if name in (_name_key(row.municipality_nl), _name_key(row.municipality_fr))
+                ]
+            if not rows:
+                return None
+            names = {row.municipality_nl for row in rows}
+            shown = rows[0].municipality_nl if len(names) == 1 else rows[0].main_municipality
+            return self._place(f"{rows[0].postcode} {shown}", rows, rows)
+        key = _name_key(text)
+        if not key:
+            return None
+        named = self.by_name.get(key)
+        if named:
+            return self._place(named[0].municipality_nl, named[:1], named[:1])
+        main = self.by_main.get(key)
+        if main:
+            centre = [row for row in main if _name_key(row.municipality_nl) == key] or main
+            return self._place(main[0].main_municipality, main, centre)
+        return None
+
+    def suggestions(self, text, limit=3):
+        """Municipalities whose name looks like `text`, for an unknown place."""
+        names = {}
+        for row in self.rows:
+            for name in (row.municipality_nl, row.main_municipality):
+                names.setdefault(_name_key(name), name)
+        close = difflib.get_close_matches(_name_key(text), list(names), n=limit, cutoff=0.75)
+        return [names[key] for key in close]
+
+
+_postcode_index = None
+
+
+def postcode_index():
+    """The postcode index, built once per process.
+
+    Postcodes are reference data that only a migration changes, so every
+    request reads them from memory instead of spending one of its few queries.
+    An empty table (a database being set up) is not cached.
+    """
+    global _postcode_index
+    if _postcode_index is None:
+        rows = list(
+            Postcode.objects.order_by("postcode", "municipality_nl").only(
+                "postcode",
+                "municipality_nl",
+                "municipality_fr",
+                "main_municipality",
+                "latitude",
+                "longitude",
+            )
+        )
+        index = PostcodeIndex(rows)
+        if not rows:
+            return index
+        _postcode_index = index
+    return _postcode_index
+
+
+def place_resolve(text):
+    """The Place a visitor means by `text` (postcode or municipality), or None."""
+    return postcode_index().resolve(text)
+
+
+def place_suggestions(text):
+    """Up to three municipalities whose name looks like `text`: "Bedoelt u ...?"."""
+    return postcode_index().suggestions(text)
+
+
+# --- Distance --------------------------------------------------------------------
+
+
+def _box(latitude, longitude, radius_km):
+    """(south, north, west, east) around a point: a cheap prefilter on the index."""
+    dlat = radius_km / 111.32
+    widest = math.cos(math.radians(min(abs(latitude) + dlat, 89.0)))
+    dlon = radius_km / (111.32 * widest)
+    return latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon
+
+
+def _decimal(value, rounding):
+    return Decimal(value).quantize(Decimal("0.0001"), rounding=rounding)
+
+
+def search_box(place, radius_km):
+    """((south, north), (west, east)) that hold every point within `radius_km` of the
+    place (radius 0: the municipality's own postcodes), rounded outwards to the four
+    decimals the establishments' coordinates are stored with: the ranges an index
+    on those columns can read."""
+    if radius_km == 0:
+        south, north, west, east = place.municipality_box
+    else:
+        south, north, west, east = _box(place.latitude, place.longitude, radius_km)
+    return (
+        (_decimal(south, ROUND_FLOOR), _decimal(north, ROUND_CEILING)),
+        (_decimal(west, ROUND_FLOOR), _decimal(east, ROUND_CEILING)),
+    )
+
+
+def haversine_term(prefix, latitude, longitude):
+    """The haversine formula's inner term, in SQL, from a point to
+    `prefix`latitude/longitude: distance = 2R·asin(√term).
+
+    The distance grows with the term, so the nearest establishment is the one with
+    the smallest term: the square root and arc sine are taken once per provider
+    (in Python), not once per establishment.
+    """
+    lat = Radians(Cast(F(f"{prefix}latitude"), FloatField()))
+    lon = Radians(Cast(F(f"{prefix}longitude"), FloatField()))
+    lat0 = math.radians(latitude)
+    lon0 = math.radians(longitude)
+    half = Value(2.0)
+    return Power(Sin((lat - Value(lat0)) / half), 2) + Value(math.cos(lat0)) * Cos(lat) * Power(
+        Sin((lon - Value(lon0)) / half), 2
+    )
+
+
+def haversine_term_within(radius_km):
+    """The largest haversine term of a point within `radius_km`."""
+    return math.sin(radius_km / (2 * EARTH_RADIUS_KM)) ** 2
+
+
+def km_from_haversine_term(term):
+    """The distance in km that a haversine term stands for."""
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(max(term, 0.0), 1.0)))

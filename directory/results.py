@@ -1,0 +1,214 @@
+"""What a search result and a public page show, and the paging of a search.
+
+A SearchResult holds a ranking (rows of provider id, nearness and total count, in
+order: directory.query or directory.matching) and runs it one page at a time. Only
+public fields leave this module: never a bank account, a contact person or a
+billing address (which for a self-employed trainer is a home address).
+"""
+
+import math
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Prefetch, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber
+
+from directory.places import Place, haversine_term, km_from_haversine_term
+from directory.query import Sort
+from establishments.models import Establishment
+from providers.models import ServiceProvider
+from registrations.selectors import listed_registrations
+
+PAGE_SIZE = 20
+# What the result list and the public page read of a provider: nothing else.
+PUBLIC_FIELDS = (
+    "id",
+    "organisation",
+    "name",
+    "phone",
+    "email",
+    "website",
+    "kbo_number",
+    "description",
+)
+ESTABLISHMENT_FIELDS = (
+    "organisation_id",
+    "is_registered_office",
+    "name",
+    "street",
+    "house_number",
+    "box",
+    "postcode",
+    "municipality",
+    "phone",
+    "email",
+)
+# Establishments a result names when there is no place to measure from.
+RESULT_ESTABLISHMENTS = 3
+
+
+class _KnownCount:
+    """An object list for Paginator whose length is already known."""
+
+    def __init__(self, count):
+        self._count = count
+
+    def count(self):
+        return self._count
+
+
+@dataclass
+class SearchResult:
+    """A search ready to be paged: `page(number)` runs it for one page.
+
+    `terms` tells which words were searched and which were corrected; `lookup`
+    is "kbo" or "registration" when the text was such a number.
+    """
+
+    ranking: object  # a values_list queryset: (pk, nearness, total_count), in order
+    place: Place | None
+    radius_km: int | None
+    sort: Sort
+    terms: list
+    lookup: str | None
+    on: object = None
+
+    def _slice(self, number, per_page):
+        return list(self.ranking[(number - 1) * per_page : number * per_page])
+
+    def page(self, number=1, per_page=PAGE_SIZE):
+        """One page (a django.core.paginator.Page) of providers with what a result shows.
+
+        Four queries: the page's ids in order with the total (narrow rows of the
+        documents, or of the inverted index for one word), their public fields, their
+        registrations in force and their active establishments. A page past the
+        end costs a count and gives the last page.
+        """
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        ranked = self._slice(number, per_page)
+        if ranked:
+            total = ranked[0][2]
+        elif number > 1:
+            total = self.ranking.count()
+            if total:
+                number = math.ceil(total / per_page)
+                ranked = self._slice(number, per_page)
+        else:
+            total = 0
+        providers = _public_providers([pk for pk, _nearness, _total in ranked])
+        for (_pk, nearness, _total), provider in zip(ranked, providers, strict=True):
+            provider.distance_km = None if nearness is None else km_from_haversine_term(nearness)
+        _decorate(providers, place=self.place, radius_km=self.radius_km, on=self.on)
+        return Page(providers, number, Paginator(_KnownCount(total), per_page))
+
+    @property
+    def corrected_terms(self):
+        return [term for term in self.terms if term.corrected]
+
+
+def _public_providers(pks):
+    """The providers with these pks, in this order, with only their public fields and
+    the vakgebieden of their search document."""
+    if not pks:
+        return []
+    rows = (
+        ServiceProvider.objects.filter(pk__in=pks)
+        .select_related("search_document")
+        .only(*PUBLIC_FIELDS, "search_document__vakgebieden_text")
+        .in_bulk()
+    )
+    providers = [rows[pk] for pk in pks]
+    for provider in providers:
+        document = getattr(provider, "search_document", None)
+        text = document.vakgebieden_text if document else ""
+        provider.public_vakgebied_names = [name for name in text.split("\n") if name]
+    return providers
+
+
+def attach_registrations(providers, on):
+    """The registrations in force, one per service type and number (one query)."""
+    registrations = listed_registrations(on=on).only(
+        "service_provider_id", "service_type", "number", "valid_from", "valid_until"
+    )
+    prefetch_related_objects(
+        providers,
+        Prefetch(
+            "registrations",
+            queryset=registrations.order_by("-service_type", "number", "-valid_until"),
+            to_attr="public_registrations",
+        ),
+    )
+    for provider in providers:
+        seen = set()
+        unique = []
+        for registration in provider.public_registrations:
+            key = (registration.service_type, registration.number)
+            if key not in seen:
+                seen.add(key)
+                unique.append(registration)
+        provider.public_registrations = unique
+
+
+def public_establishments(organisation_id):
+    """All active establishments of an organisation, registered office first."""
+    return list(
+        Establishment.objects.active()
+        .filter(organisation_id=organisation_id)
+        .only(*ESTABLISHMENT_FIELDS)
+        .order_by("-is_registered_office", "municipality", "street", "pk")
+    )
+
+
+def _result_establishments(providers, *, place, radius_km):
+    """Per result the establishments it names, in one query that returns at most a
+    few per organisation (a chain has hundreds): with a place the nearest one
+    (`nearest_establishment`), else the registered office and the next ones
+    (`public_establishments`, `more_establishments`)."""
+    rows = Establishment.objects.active().filter(
+        organisation_id__in={provider.organisation_id for provider in providers}
+    )
+    if place is not None:
+        if radius_km == 0:
+            rows = rows.filter(postcode__in=sorted(place.postcodes))
+        rows = rows.filter(latitude__isnull=False, longitude__isnull=False).annotate(
+            nearness=haversine_term("", place.latitude, place.longitude)
+        )
+        order = [F("nearness").asc(), F("pk").asc()]
+        keep = 1
+    else:
+        order = [
+            F("is_registered_office").desc(),
+            F("municipality").asc(),
+            F("street").asc(),
+            F("pk").asc(),
+        ]
+        keep = RESULT_ESTABLISHMENTS
+    rows = (
+        rows.only(*ESTABLISHMENT_FIELDS)
+        .annotate(
+            position=Window(RowNumber(), partition_by=[F("organisation_id")], order_by=order),
+            siblings=Window(Count("*"), partition_by=[F("organisation_id")]),
+        )
+        .filter(position__lte=keep)
+        .order_by("organisation_id", "position")
+    )
+    by_organisation = {}
+    for establishment in rows:
+        by_organisation.setdefault(establishment.organisation_id, []).append(establishment)
+    for provider in providers:
+        shown = by_organisation.get(provider.organisation_id, [])
+        provider.nearest_establishment = shown[0] if place is not None and shown else None
+        provider.public_establishments = [] if place is not None else shown
+        provider.more_establishments = shown[0].siblings - len(shown) if shown else 0
+
+
+def _decorate(providers, *, place=None, radius_km=None, on=None):
+    """Attach what a result shows: the registrations in force and the establishments
+    it names (two queries)."""
+    if not providers:
+        return
+    attach_registrations(providers, on)
+    _result_establishments(providers, place=place, radius_km=radius_km)
