@@ -29,8 +29,7 @@ def normalise_kbo_search_term(term):
     """
     if not KBO_LIKE.match(term):
         return term
-    digits = validators.compact_kbo_number(term)
-    return f"0{digits}" if len(digits) == 9 else digits
+    return validators.compact_kbo_number(term)
 
 
 class KboSearchMixin:

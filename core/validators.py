@@ -26,8 +26,11 @@ _KBO_SEPARATORS = re.compile(r"[\s.\-/]")
 
 def compact_kbo_number(value):
     """'BE 0123.456.749' -> '0123456749': separators and the country prefix taken out,
-    nothing checked. For a search on (part of) a number; everything else normalises."""
-    return _KBO_SEPARATORS.sub("", str(value or "")).upper().removeprefix("BE")
+    nothing checked. Nine digits are the old notation (before the leading 0 or 1 of
+    2003) and get their leading zero: '123.456.749' -> '0123456749'. For a search on
+    (part of) a number; everything else normalises."""
+    compact = _KBO_SEPARATORS.sub("", str(value or "")).upper().removeprefix("BE")
+    return f"0{compact}" if len(compact) == 9 and compact.isascii() else compact
 
 
 def normalise_kbo_number(value):

@@ -31,12 +31,13 @@ def looks_like_kbo_number(text):
 def kbo_number_from(text):
     """The ten digits of a valid KBO number in any notation, or None.
 
-    Nine digits are the old notation, without the leading zero.
+    Nine digits are the old notation, without the leading zero (core.validators
+    compacts them to ten).
     """
     if not looks_like_kbo_number(text):
         return None
     try:
-        return normalise_kbo_number(re.sub(r"\D", "", text).zfill(10))
+        return normalise_kbo_number(text)
     except ValidationError:
         return None
 

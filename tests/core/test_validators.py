@@ -28,6 +28,12 @@ def test_it_rejects_a_kbo_number_with_a_wrong_check_digit():
     assert error.messages == ["Het ondernemingsnummer klopt niet: het controlegetal is fout."]
 
 
+@pytest.mark.parametrize("typed", ["123.456.749", "123456749", "BE 123 456 749"])
+def test_the_old_nine_digit_notation_gets_its_leading_zero(typed):
+    assert validators.compact_kbo_number(typed) == "0123456749"
+    assert validators.normalise_kbo_number(typed) == "0123456749"
+
+
 def test_it_rejects_a_kbo_number_that_starts_with_another_digit_than_0_or_1():
     error = error_of(validators.validate_kbo_number, "2123456749")
     assert error.code == "kbo_first_digit"
