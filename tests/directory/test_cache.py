@@ -27,7 +27,7 @@ from providers.models import ServiceProvider, Vakgebied
 from providers.services import service_provider_save
 from registrations.models import Registration
 from registrations.services import registration_withdraw
-from tests.directory.search_support import build_corpus, provider, register
+from tests.directory.search_support import provider, register
 from tests.factories import UserFactory
 from tests.portal.test_deploy_checks import manage
 from tests.providers.conftest import step1_data
@@ -38,11 +38,6 @@ SEARCH = reverse("directory:search")
 MARKETING = "marketing-communicatie-en-verkoop"
 NEAR_GENT = {"vakgebied": MARKETING, "plaats": "9000", "straal": "10"}
 ONE_DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def corpus():
-    return build_corpus()
 
 
 @pytest.fixture(autouse=True)

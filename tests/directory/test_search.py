@@ -32,7 +32,6 @@ from registrations.selectors import parse_registration_number
 from tests.directory.search_support import (
     LISTED,
     TRAINER_KBO,
-    build_corpus,
     keys,
     provider,
     register,
@@ -44,11 +43,6 @@ from tests.providers.conftest import step1_data
 pytestmark = pytest.mark.django_db
 
 ENGINES = ["portable"] + (["postgresql"] if connection.vendor == "postgresql" else [])
-
-
-@pytest.fixture
-def corpus():
-    return build_corpus()
 
 
 @pytest.fixture(params=ENGINES)

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from directory.matching import PostgresFullText
 from directory.models import ProviderSearchTerm
 from directory.selectors import Sort, place_resolve, provider_search
-from tests.directory.search_support import build_corpus, provider
+from tests.directory.search_support import provider
 
 pytestmark = [
     pytest.mark.django_db,
@@ -28,8 +28,7 @@ FILTERS = [{}, {"vakgebieden": ["ict"]}, {"service_types": ["A"]}, {"service_typ
 
 
 @pytest.fixture
-def corpus():
-    corpus = build_corpus()
+def corpus(corpus):
     # Enough ties and ranks to make the order mean something: names, vakgebieden
     # and presentations that carry the same words.
     for index in range(12):

@@ -16,7 +16,6 @@ from establishments.models import Establishment
 from tests.directory.search_support import (
     LISTED,
     VALID_IBAN,
-    build_corpus,
     provider,
     registration_of,
 )
@@ -25,11 +24,6 @@ from tests.factories import MembershipFactory
 pytestmark = pytest.mark.django_db
 
 SEARCH = reverse("directory:search")
-
-
-@pytest.fixture
-def corpus():
-    return build_corpus()
 
 
 @pytest.fixture(autouse=True)
