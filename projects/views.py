@@ -25,6 +25,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from core.forms import add_service_errors
+from core.transitions import TransitionError
 from portal.access import ProviderAccessMixin, SMEAccessMixin
 from projects import exports
 from projects.forms import (
@@ -45,7 +46,6 @@ from projects.selectors import (
     project_with_history,
 )
 from projects.services import (
-    TransitionError,
     project_build,
     project_confirm,
     project_refuse,
