@@ -615,27 +615,16 @@ class Project(transitions.TransitionsMixin, models.Model):
         """The last day on which the application may be filed."""
         return self.start_date + datetime.timedelta(days=FILING_TERM_DAYS)
 
-    def find_registration(self):
-        """The provider's registration for the service type in force on the filing date."""
-        from registrations.selectors import listed_registrations
-
-        return (
-            listed_registrations(on=self.filed_on, service_types=[self.service_type])
-            .filter(service_provider_id=self.service_provider_id)
-            .order_by("-valid_from")
-            .first()
-        )
-
     def clean(self):
-        """The eligibility rules, each with a message for the SME next to the field.
+        """The eligibility rules that follow from the dossier's own fields, each with a
+        message for the SME next to the field.
 
-        Fills in what follows from the other fields (the provider's organisation and
-        registration), so that a ModelForm for the application can call full_clean().
+        Runs no query and changes nothing: the rules that need other rows (the
+        provider's vakgebieden, its registration on the filing day) and the fields
+        that follow from them are projects.services.project_build's.
         """
         super().clean()
         errors = {}
-        if self.filed_on is None:
-            self.filed_on = timezone.localdate()
         if self.company_size == CompanySize.LARGE:
             errors["company_size"] = _(
                 "Een grote onderneming komt niet in aanmerking voor de kmo-portefeuille: de "
@@ -646,7 +635,7 @@ class Project(transitions.TransitionsMixin, models.Model):
             errors["amount_excl_vat"] = _("Het bedrag exclusief btw moet groter zijn dan € 0,00.")
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("De einddatum mag niet vóór de startdatum liggen.")
-        if self.start_date and self.filed_on > self.filing_deadline:
+        if self.start_date and self.filed_on and self.filed_on > self.filing_deadline:
             errors["start_date"] = _(
                 "Een steunaanvraag moet ten laatste %(days)d kalenderdagen na de startdatum "
                 "ingediend worden. Voor een dienstverlening die startte op %(start)s kon dat tot "
@@ -670,34 +659,11 @@ class Project(transitions.TransitionsMixin, models.Model):
                 "Het verhoogde steunpercentage voor energie-efficiëntie geldt alleen voor een "
                 "opleiding."
             )
-        if self.service_provider_id is not None:
-            provider = self.service_provider
-            self.provider_organisation_id = provider.organisation_id
-            if self.client_id is not None and self.client_id == provider.organisation_id:
-                errors["service_provider"] = _(
-                    "Een onderneming kan geen steun aanvragen voor de diensten van haar eigen "
-                    "dienstverlener: kies een andere geregistreerde dienstverlener."
-                )
-            if (
-                self.vakgebied_id is not None
-                and not provider.vakgebieden.filter(pk=self.vakgebied_id).exists()
-            ):
-                errors["vakgebied"] = _(
-                    "Kies een vakgebied uit de selectie van de dienstverlener %(provider)s."
-                ) % {"provider": provider.name}
-            if self.service_type in ServiceType.values and self.pk is None:
-                registration = self.find_registration()
-                if registration is None:
-                    errors["service_type"] = _(
-                        "%(provider)s is op %(date)s niet geregistreerd voor %(type)s in de "
-                        "kmo-portefeuille: kies een ander type of een andere dienstverlener."
-                    ) % {
-                        "provider": provider.name,
-                        "date": date_format(self.filed_on, "d/m/Y"),
-                        "type": ServiceType(self.service_type).label,
-                    }
-                else:
-                    self.registration = registration
+        if self.client_id is not None and self.client_id == self.provider_organisation_id:
+            errors["service_provider"] = _(
+                "Een onderneming kan geen steun aanvragen voor de diensten van haar eigen "
+                "dienstverlener: kies een andere geregistreerde dienstverlener."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -32,6 +32,8 @@ from projects.models import (
     is_not_lapsed,
 )
 from projects.rates import ZERO, euro, subsidy_quote, to_cents
+from registrations.models import ServiceType
+from registrations.selectors import listed_registrations
 
 LOGGER = logging.getLogger(__name__)
 Status = Project.Status
@@ -77,6 +79,16 @@ def _require(value, field, message):
 # --- The SME ------------------------------------------------------------------------
 
 
+def _registration_in_force(*, service_provider, service_type, on):
+    """The provider's registration for `service_type` in force on `on`, or None."""
+    return (
+        listed_registrations(on=on, service_types=[service_type])
+        .filter(service_provider_id=service_provider.pk)
+        .order_by("-valid_from")
+        .first()
+    )
+
+
 def project_build(
     *,
     client,
@@ -97,13 +109,18 @@ def project_build(
     """An unsaved, validated dossier with its subsidy computed: what the SME would file.
 
     Writes nothing, so the application form can show the subsidy before the SME
-    submits. Raises ValidationError keyed by field with the Dutch message
-    (14-day rule, large enterprise, vakgebied, registration, annual ceiling, ...).
+    submits. Fills in what follows from the choice of provider (its organisation,
+    its registration in force on the filing day) and checks what needs other rows
+    (the provider's vakgebieden, that registration) besides Project.clean()'s rules.
+    Raises ValidationError keyed by field with the Dutch message (14-day rule, large
+    enterprise, vakgebied, registration, annual ceiling, ...), all at once.
     """
+    filed_on = filed_on or timezone.localdate()
     project = Project(
         client=client,
         filed_by=user,
         service_provider=service_provider,
+        provider_organisation_id=service_provider.organisation_id,
         service_type=service_type,
         title=title,
         training_kind=training_kind or "",
@@ -114,9 +131,38 @@ def project_build(
         end_date=end_date,
         amount_excl_vat=amount_excl_vat,
         company_size=company_size,
-        filed_on=filed_on or timezone.localdate(),
+        filed_on=filed_on,
     )
-    project.full_clean(exclude=COMPUTED_FIELDS)
+    errors = {}
+    if vakgebied is not None and not service_provider.vakgebieden.filter(pk=vakgebied.pk).exists():
+        errors["vakgebied"] = [
+            _("Kies een vakgebied uit de selectie van de dienstverlener %(provider)s.")
+            % {"provider": service_provider.name}
+        ]
+    if service_type in ServiceType.values:
+        registration = _registration_in_force(
+            service_provider=service_provider, service_type=service_type, on=filed_on
+        )
+        if registration is not None:
+            project.registration = registration
+        else:
+            errors["service_type"] = [
+                _(
+                    "%(provider)s is op %(date)s niet geregistreerd voor %(type)s in de "
+                    "kmo-portefeuille: kies een ander type of een andere dienstverlener."
+                )
+                % {
+                    "provider": service_provider.name,
+                    "date": date_format(filed_on, "d/m/Y"),
+                    "type": ServiceType(service_type).label,
+                }
+            ]
+    try:
+        project.full_clean(exclude=COMPUTED_FIELDS)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
     quote = subsidy_quote(
         client=client,
         company_size=company_size,
@@ -140,21 +186,51 @@ def _next_number(year):
     return f"KMO-{year}-{counter.last_number:06d}"
 
 
-def project_submit(**data):
-    """File the SME's application (same arguments as project_build).
+def project_submit(
+    *,
+    client,
+    user,
+    service_provider,
+    service_type,
+    title,
+    vakgebied,
+    theme,
+    start_date,
+    end_date,
+    amount_excl_vat,
+    company_size,
+    training_kind="",
+    higher_rate_topic="",
+    filed_on=None,
+):
+    """File the SME's application (the arguments of project_build).
 
     The client's row is locked while the annual ceiling is counted, so two
     applications filed at the same moment cannot both use the last euros.
     The provider is told by e-mail.
     """
-    client = data["client"]
     with transaction.atomic():
         Organisation.objects.select_for_update().get(pk=client.pk)
-        project = project_build(**data)
+        project = project_build(
+            client=client,
+            user=user,
+            service_provider=service_provider,
+            service_type=service_type,
+            title=title,
+            vakgebied=vakgebied,
+            theme=theme,
+            start_date=start_date,
+            end_date=end_date,
+            amount_excl_vat=amount_excl_vat,
+            company_size=company_size,
+            training_kind=training_kind,
+            higher_rate_topic=higher_rate_topic,
+            filed_on=filed_on,
+        )
         return _perform(
             project,
             "submit",
-            user=data["user"],
+            user=user,
             arguments={
                 "number": _next_number(project.filed_on.year),
                 "confirmation_due_on": project.filed_on
