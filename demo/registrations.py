@@ -224,7 +224,7 @@ def _create(provider, plan, *, rng, today, declarant, staff):
     )
     events = [(Action.REQUEST, "", Status.REQUESTED, declarant, requested_at, "")]
     if plan.status != Status.REQUESTED:
-        registration.number = next_number(registration)
+        registration.number = next_number(registration=registration)
         registration.valid_from, registration.valid_until = valid_from, valid_until
         registration.decided_at = decided_at
         events.append((Action.APPROVE, Status.REQUESTED, Status.APPROVED, staff, decided_at, ""))

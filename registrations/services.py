@@ -168,7 +168,7 @@ def _format_number(service_type, number):
     return f"DV.{service_type}{number:06d}"
 
 
-def next_number(registration):
+def next_number(*, registration):
     """The provider's number for this service type, or the next free one.
 
     Takes a number from the counter (locked): call inside transaction.atomic().
@@ -241,7 +241,7 @@ def registration_approve(*, registration, user, on=None):
         valid_from = _start_of_validity(locked, today)
         years = STARTER_VALIDITY_YEARS if locked.is_starter else VALIDITY_YEARS
         return {
-            "number": next_number(locked),
+            "number": next_number(registration=locked),
             "valid_from": valid_from,
             "valid_until": validity_end(valid_from, years),
             "decided_at": timezone.now(),
