@@ -1,16 +1,19 @@
-"""Admin building blocks shared by every app: read-only inlines, object actions with a
-confirmation page, and a search box that understands KBO numbers in any notation."""
+"""Admin building blocks shared by every app: read-only inlines, decision pages derived
+from a model's declared transitions, and a search box that understands KBO numbers in
+any notation."""
 
 import re
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core import checks
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext
 
-from core import validators
+from core import transitions, validators
 from core.forms import add_service_errors
 
 # "BE 0123.456.789", "0123 456 789", "123456789": a term made of digits, dots and spaces.
@@ -58,21 +61,73 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class ObjectActionsMixin:
-    """Buttons on a read-only change page, each opening a confirmation page whose POST
-    calls a service: the agency's steps on a dossier, its decisions on a registration.
+class TransitionPage:
+    """How the admin presents one declared transition: the form on its confirmation page,
+    the text above it, and the message once the step is taken (may use %(...)s keys of
+    TransitionActionsMixin.transition_done_values())."""
 
-    `object_actions` maps a key to an action with `key`, `label`, `form_class`,
-    `intro`, `done`, `is_offered(obj)` and `url_name(opts)`. Taking an action needs
-    the change permission on the model; an action the object's status does not allow
-    (any more) sends the user back to the change page with the reason. The services
-    raise `transition_error` for such a refusal and ValidationError for bad input.
+    def __init__(self, form_class, intro, done):
+        self.form_class = form_class
+        self.intro = intro
+        self.done = done
+
+
+class TransitionAction:
+    """One declared transition as a button and a confirmation page (template context)."""
+
+    def __init__(self, declared, page, opts):
+        self.name = declared.name
+        self.label = declared.label
+        self.destructive = declared.destructive
+        self.form_class = page.form_class
+        self.intro = page.intro
+        self.done = page.done
+        self.url_name = f"{opts.app_label}_{opts.model_name}_{declared.name}"
+
+
+class TransitionActionsMixin:
+    """Decision buttons on a read-only change page, derived from the model's declared
+    transitions (core.transitions): one per transition with ``custom={"admin": True}``
+    that the object's status and conditions and the staff member's rights allow, each
+    opening a confirmation page whose POST calls the service (never the model method).
+
+    `transition_pages` maps every admin transition's name to a TransitionPage (its form
+    and texts; the label, and whether it is destructive, are the model's). Taking a step
+    needs the change permission on the model and the transition's own permission, if it
+    declares one (the four-eyes rule of bank-account changes). A step the object does
+    not allow (any more) sends the user back to the change page with the reason; the
+    service raises core.transitions.TransitionError for such a refusal and
+    ValidationError for bad input, which goes onto the form.
     """
 
-    object_actions = {}
-    transition_error = ValidationError
+    transition_pages = {}
     change_form_template = "admin/object_actions_change_form.html"
     object_action_template = "admin/object_action.html"
+
+    # --- The declared transitions ------------------------------------------------------
+
+    def transition_actions(self):
+        """The model's admin transitions, in the order the model declares them."""
+        return [
+            TransitionAction(item, self.transition_pages[item.name], self.opts)
+            for item in transitions.declared(self.model)
+            if item.in_admin
+        ]
+
+    def check(self, **kwargs):
+        errors = super().check(**kwargs)
+        in_admin = {item.name for item in transitions.declared(self.model) if item.in_admin}
+        if in_admin != set(self.transition_pages):
+            errors.append(
+                checks.Error(
+                    f"transition_pages of {type(self).__name__} must name exactly the "
+                    f"transitions of {self.model.__name__} declared for the admin.",
+                    hint=f"declared: {sorted(in_admin)}; pages: {sorted(self.transition_pages)}",
+                    obj=type(self),
+                    id="core.E001",
+                )
+            )
+        return errors
 
     def has_object_action_permission(self, request):
         opts = self.opts
@@ -85,25 +140,24 @@ class ObjectActionsMixin:
     def get_urls(self):
         urls = [
             path(
-                f"<path:object_id>/{action.key.replace('_', '-')}/",
+                f"<path:object_id>/{action.name.replace('_', '-')}/",
                 self.admin_site.admin_view(self.object_action_view),
-                {"action_key": action.key},
-                name=action.url_name(self.opts),
+                {"action_key": action.name},
+                name=action.url_name,
             )
-            for action in self.object_actions.values()
+            for action in self.transition_actions()
         ]
         return urls + super().get_urls()
 
     def offered_object_actions(self, request, obj):
+        """The buttons for `obj`: allowed by its status and by the staff member's rights."""
         if not self.has_object_action_permission(request):
             return []
         return [
-            {
-                "label": action.label,
-                "url": reverse(f"admin:{action.url_name(self.opts)}", args=[obj.pk]),
-            }
-            for action in self.object_actions.values()
-            if action.is_offered(obj)
+            {"label": action.label, "url": reverse(f"admin:{action.url_name}", args=[obj.pk])}
+            for action in self.transition_actions()
+            if transitions.refusal(obj, action.name) is None
+            and transitions.permission_refusal(obj, action.name, request.user) is None
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -115,27 +169,31 @@ class ObjectActionsMixin:
         return super().change_view(request, object_id, form_url, extra_context)
 
     def object_action_view(self, request, object_id, action_key):
-        """A confirmation page with a form for one action; POST calls the service."""
+        """A confirmation page with a form for one transition; POST calls the service."""
         if not self.has_object_action_permission(request):
             raise PermissionDenied
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        action = self.object_actions[action_key]
+        action = next(action for action in self.transition_actions() if action.name == action_key)
         change_url = reverse(
             f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
         )
-        if not action.is_offered(obj):
+        if transitions.refusal(obj, action.name) is not None:
             self.message_user(
                 request, self.object_action_not_allowed_message(action, obj), messages.ERROR
             )
+            return HttpResponseRedirect(change_url)
+        refused = transitions.permission_refusal(obj, action.name, request.user)
+        if refused is not None:
+            self.message_user(request, " ".join(refused.messages), messages.ERROR)
             return HttpResponseRedirect(change_url)
 
         form = self.get_object_action_form(request, action, obj)
         if request.method == "POST" and form.is_valid():
             try:
                 obj = self.perform_object_action(request, action, obj, form.cleaned_data)
-            except self.transition_error as error:
+            except transitions.TransitionError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
                 return HttpResponseRedirect(change_url)
             except ValidationError as error:
@@ -159,18 +217,29 @@ class ObjectActionsMixin:
     # --- Hooks -----------------------------------------------------------------------
 
     def get_object_action_form(self, request, action, obj):
-        """The action's form, bound to the POST."""
+        """The transition's form, bound to the POST."""
         return action.form_class(request.POST if request.method == "POST" else None)
 
     def perform_object_action(self, request, action, obj, data):
-        """Call the action's service; return the object as the service left it."""
+        """Call the transition's service; return the object as the service left it."""
         raise NotImplementedError
 
     def object_action_done(self, request, action, obj):
-        self.message_user(request, action.done, messages.SUCCESS)
+        # Also in the admin's own history ("Geschiedenis") of the object.
+        self.log_change(request, obj, str(action.label))
+        self.message_user(
+            request, action.done % self.transition_done_values(obj), messages.SUCCESS
+        )
+
+    def transition_done_values(self, obj):
+        """The values the success messages may name."""
+        return {}
 
     def object_action_not_allowed_message(self, action, obj):
-        raise NotImplementedError
+        return gettext(
+            "'%(action)s' kan niet bij status '%(status)s'. De pagina toont de stappen die nu "
+            "mogelijk zijn."
+        ) % {"action": action.label, "status": obj.current_status_label()}
 
     def object_action_subject(self, obj):
         """How the page title names the object."""

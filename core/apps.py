@@ -4,7 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 class CoreConfig(AppConfig):
     """Building blocks of every app (validators, form fields, locking, transitions, mail,
-    admin mixins); no models of its own."""
+    admin mixins); no tables of its own, only abstract models."""
 
     name = "core"
     verbose_name = _("Basis")
+
+    def ready(self):
+        from core import checks  # noqa: F401 - registers the system checks

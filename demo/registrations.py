@@ -205,10 +205,12 @@ def _create(provider, plan, *, rng, today, declarant, staff):
     name = DECLARANTS.get(provider.organisation.kbo_number) or (
         f"{provider.contact_first_name} {provider.contact_last_name}".strip() or "Demo Aanvrager"
     )
+    # The status is protected (core.transitions): the row is built in its final status,
+    # with the events of the steps that led there.
     registration = Registration(
         service_provider=provider,
         service_type=plan.service_type,
-        status=Status.REQUESTED,
+        status=plan.status,
         is_starter=plan.is_starter,
         audit_body=audit_body,
         audit_date=requested_at.date() - datetime.timedelta(days=rng.randrange(14, 60)),
@@ -222,14 +224,12 @@ def _create(provider, plan, *, rng, today, declarant, staff):
     )
     events = [(Action.REQUEST, "", Status.REQUESTED, declarant, requested_at, "")]
     if plan.status != Status.REQUESTED:
-        registration.status = Status.APPROVED
-        registration.number = next_number(registration)
+        registration.number = next_number(registration=registration)
         registration.valid_from, registration.valid_until = valid_from, valid_until
         registration.decided_at = decided_at
         events.append((Action.APPROVE, Status.REQUESTED, Status.APPROVED, staff, decided_at, ""))
     if plan.status == Status.SUSPENDED:
         suspended_at = _at(today - datetime.timedelta(days=12), 11)
-        registration.status = Status.SUSPENDED
         registration.reason = SUSPENSION_REASON
         registration.decided_at = suspended_at
         events.append(

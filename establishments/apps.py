@@ -7,8 +7,10 @@ class EstablishmentsConfig(AppConfig):
     verbose_name = _("Vestigingen")
 
     def ready(self):
-        from establishments.services import registered_office_sync
+        from establishments.receivers import organisation_saved_received
         from organisations.signals import organisation_saved
 
         # The registered office is the first establishment and follows the address.
-        organisation_saved.connect(registered_office_sync, dispatch_uid="registered_office_sync")
+        organisation_saved.connect(
+            organisation_saved_received, dispatch_uid="registered_office_sync"
+        )

@@ -115,13 +115,13 @@ def establishment_reactivate(*, establishment, expected_version=None, user=None)
         return _save(establishment, user)
 
 
-def registered_office_sync(*, organisation, user=None, **kwargs):
+def registered_office_sync(*, organisation, user=None):
     """Create or update the organisation's registered-office establishment.
 
-    Receives organisations.signals.organisation_saved, so every service that creates
-    or changes an organisation runs it in its transaction; the demo data calls it
-    too. An organisation created at sign-in has no address yet: then there is
-    nothing to follow and None is returned.
+    Runs on organisations.signals.organisation_saved (establishments.receivers), so
+    every service that creates or changes an organisation runs it in its
+    transaction; the demo data calls it too. An organisation created at sign-in has
+    no address yet: then there is nothing to follow and None is returned.
     """
     if not (organisation.postcode and organisation.municipality and organisation.street):
         return None

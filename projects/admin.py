@@ -3,9 +3,10 @@ dated configuration of rates and ceilings.
 
 Nothing of a dossier is edited here: its status and amounts change only through
 the services in projects.services. The change page shows the dossier with its
-events and payments, and a button per step the current status allows; each
-button opens a confirmation page with a small form whose POST calls the service
-with the staff member as the actor.
+events and payments, and a button per step that Project declares for the admin
+and its current status allows (core.admin.TransitionActionsMixin); each button
+opens a confirmation page with a small form (STEPS, keyed by the transition)
+whose POST calls the service with the staff member as the actor.
 
 Taking a step needs the change permission on dossiers; viewing needs the view
 permission. Rates and ceilings are edited like any model: a period that overlaps
@@ -21,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import KboSearchMixin, ObjectActionsMixin, ReadOnlyInline
+from core.admin import KboSearchMixin, ReadOnlyInline, TransitionActionsMixin, TransitionPage
 from projects import services
 from projects.models import AnnualCeiling, Payment, Project, ProjectEvent, SubsidyRate
 from projects.rates import euro
@@ -72,95 +73,57 @@ class StopForm(forms.Form):
     )
 
 
-class Step:
-    """One button on the change page: the statuses that allow it, its form and its service."""
-
-    # Every step changes the dossier for good: the admin's red confirmation button.
-    destructive = True
-
-    def __init__(self, key, label, from_statuses, form_class, intro, done):
-        self.key = key
-        self.label = label
-        self.from_statuses = from_statuses
-        self.form_class = form_class
-        self.intro = intro
-        self.done = done
-
-    def is_offered(self, project):
-        if project.status not in self.from_statuses:
-            return False
-        # A lapsed dossier (as the dates say) only takes a deposit made in time.
-        return self.key == "record_deposit" or not project.is_lapsed()
-
-    def url_name(self, opts):
-        return f"{opts.app_label}_{opts.model_name}_{self.key}"
-
-    def call(self, project, user, data):
-        function = getattr(services, f"project_{self.key}")
-        if self.key == "stop":
-            return function(project=project, user=user, reason=data["reason"], by_agency=True)
-        return function(project=project, user=user, **data)
-
-
-NOT_FINAL = set(Status) - Project.FINAL
+# The confirmation page of every transition Project declares for the admin. The
+# label is the model's, and so is "destructive" (every agency step changes the
+# dossier for good: the admin's red confirmation button).
 STEPS = {
-    step.key: step
-    for step in [
-        Step(
-            "record_deposit",
-            _("Eigen aandeel gestort registreren"),
-            {Status.CONFIRMED},
-            DepositForm,
-            _(
-                "De klant heeft zijn eigen aandeel op de kmo-portefeuille gestort. Een storting "
-                "binnen 30 dagen na de bevestiging telt, ook als u ze later registreert."
-            ),
-            _("Het eigen aandeel is geregistreerd."),
+    "record_deposit": TransitionPage(
+        DepositForm,
+        _(
+            "De klant heeft zijn eigen aandeel op de kmo-portefeuille gestort. Een storting "
+            "binnen 30 dagen na de bevestiging telt, ook als u ze later registreert."
         ),
-        Step(
-            "grant",
-            _("Subsidie toekennen"),
-            {Status.DEPOSITED},
-            RemarkForm,
-            _(
-                "De steun wordt aan de portefeuille van de klant toegevoegd. Daarna kan de klant "
-                "de betaling aan de dienstverlener opdragen."
-            ),
-            _("De subsidie is toegekend."),
+        _("Het eigen aandeel is geregistreerd."),
+    ),
+    "grant": TransitionPage(
+        RemarkForm,
+        _(
+            "De steun wordt aan de portefeuille van de klant toegevoegd. Daarna kan de klant "
+            "de betaling aan de dienstverlener opdragen."
         ),
-        Step(
-            "record_payment",
-            _("Betaling registreren"),
-            {Status.GRANTED, Status.PARTIALLY_PAID},
-            PaymentForm,
-            _(
-                "Een betaling aan de dienstverlener die de klant opdroeg. Samen mogen de "
-                "betalingen het bedrag exclusief btw (eigen aandeel plus steun) niet "
-                "overschrijden."
-            ),
-            _("De betaling is geregistreerd."),
+        _("De subsidie is toegekend."),
+    ),
+    "record_payment": TransitionPage(
+        PaymentForm,
+        _(
+            "Een betaling aan de dienstverlener die de klant opdroeg. Samen mogen de "
+            "betalingen het bedrag exclusief btw (eigen aandeel plus steun) niet "
+            "overschrijden."
         ),
-        Step(
-            "close",
-            _("Afsluiten"),
-            {Status.PAID},
-            RemarkForm,
-            _("Het dossier is volledig betaald en wordt afgesloten."),
-            _("Het dossier is afgesloten."),
+        _("De betaling is geregistreerd."),
+    ),
+    "close": TransitionPage(
+        RemarkForm,
+        _("Het dossier is volledig betaald en wordt afgesloten."),
+        _("Het dossier is afgesloten."),
+    ),
+    "stop": TransitionPage(
+        StopForm,
+        _(
+            "U zet dit dossier stop. Dat is definitief: de steun telt niet langer mee voor "
+            "het jaarplafond van de klant."
         ),
-        Step(
-            "stop",
-            _("Stopzetten"),
-            NOT_FINAL,
-            StopForm,
-            _(
-                "U zet dit dossier stop. Dat is definitief: de steun telt niet langer mee voor "
-                "het jaarplafond van de klant."
-            ),
-            _("Het dossier is stopgezet."),
-        ),
-    ]
+        _("Het dossier is stopgezet."),
+    ),
 }
+
+
+def _call_service(name, project, user, data):
+    """Run the service of step `name` with the form's cleaned data, as the agency."""
+    function = getattr(services, f"project_{name}")
+    if name == "stop":
+        return function(project=project, user=user, reason=data["reason"], by_agency=True)
+    return function(project=project, user=user, **data)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -199,11 +162,10 @@ class PaymentInline(ReadOnlyInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ObjectActionsMixin, KboSearchMixin, admin.ModelAdmin):
+class ProjectAdmin(TransitionActionsMixin, KboSearchMixin, admin.ModelAdmin):
     """The dossier queue and every dossier's agency steps."""
 
-    object_actions = STEPS
-    transition_error = services.TransitionError
+    transition_pages = STEPS
     object_action_template = "admin/projects/project/step.html"
 
     list_display = [
@@ -403,12 +365,12 @@ class ProjectAdmin(ObjectActionsMixin, KboSearchMixin, admin.ModelAdmin):
         initial = (
             {"paid_on": timezone.localdate()} if "paid_on" in action.form_class.base_fields else {}
         )
-        if action.key == "record_payment":
+        if action.name == "record_payment":
             initial["amount"] = obj.amount_outstanding
         return action.form_class(initial=initial)
 
     def perform_object_action(self, request, action, obj, data):
-        action.call(obj, request.user, data)
+        _call_service(action.name, obj, request.user, data)
         return obj
 
     def object_action_subject(self, obj):

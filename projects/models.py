@@ -6,8 +6,8 @@ the provider confirms or refuses it; the SME pays its own share into the wallet
 within 30 days of the confirmation, else the dossier lapses; the agency adds the
 subsidy and records the payments the SME orders to the provider's account.
 
-Every change of status is a function in projects.services; the state machine
-is Project.TRANSITIONS below. Rates and the annual ceiling are rows that staff
+Every change of status is a function in projects.services; the state machine is
+declared on Project (its @transition methods). Rates and the annual ceiling are rows that staff
 change in the admin (SubsidyRate, AnnualCeiling); projects.rates reads them.
 Amounts are Decimal euros with two decimals (cents-exact), never float.
 """
@@ -21,7 +21,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, FSMField, transition
 
+from core import transitions
+from core.models import TransitionEvent
 from organisations.models import Organisation
 from providers.models import ServiceProvider, Vakgebied
 from registrations.models import Registration, ServiceType
@@ -170,7 +173,7 @@ class SubsidyRate(DatedConfiguration):
                 name="subsidy_rate_period_ordered",
             ),
             models.CheckConstraint(
-                condition=models.Q(company_size__in=["small", "medium"]),
+                condition=models.Q(company_size__in=ELIGIBLE_COMPANY_SIZES),
                 name="subsidy_rate_company_size_valid",
             ),
             models.UniqueConstraint(
@@ -215,6 +218,47 @@ class AnnualCeiling(DatedConfiguration):
 
 
 # --- The dossier ---------------------------------------------------------------------
+
+
+class ProjectStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("ingediend")
+    CONFIRMED = "confirmed", _("bevestigd")
+    REFUSED = "refused", _("geweigerd door dienstverlener")
+    DEPOSITED = "deposited", _("eigen aandeel gestort")
+    GRANTED = "granted", _("subsidie toegekend")
+    PARTIALLY_PAID = "partially_paid", _("deels betaald")
+    PAID = "paid", _("betaald")
+    CLOSED = "closed", _("afgesloten")
+    STOPPED = "stopped", _("stopgezet")
+    LAPSED = "lapsed", _("vervallen")
+
+
+FINAL_STATUSES = {
+    ProjectStatus.REFUSED,
+    ProjectStatus.CLOSED,
+    ProjectStatus.STOPPED,
+    ProjectStatus.LAPSED,
+}
+# In the order of the statuses, so that a transition from all of them reads the same
+# every time.
+NOT_FINAL_STATUSES = [status for status in ProjectStatus if status not in FINAL_STATUSES]
+
+
+def _lapsed_message(project):
+    return _(
+        "Dit dossier is vervallen: het eigen aandeel werd niet gestort binnen %(days)d dagen "
+        "na de bevestiging (uiterlijk %(due)s)."
+    ) % {"days": DEPOSIT_TERM_DAYS, "due": date_format(project.deposit_due_on, "d/m/Y")}
+
+
+@transitions.rule(_lapsed_message, code="lapsed")
+def is_not_lapsed(project):
+    """A confirmed dossier past its deposit deadline is lapsed, whatever its column says:
+    it takes no step but the recording of a deposit made in time, and of the lapse."""
+    return not project.is_lapsed()
+
+
+NOT_LAPSED = [is_not_lapsed]
 
 
 class DaysBetween(models.Func):
@@ -312,10 +356,11 @@ class ProjectQuerySet(models.QuerySet):
         )
 
 
-class Project(models.Model):
+class Project(transitions.TransitionsMixin, models.Model):
     """A subsidy dossier (steundossier): one SME buying one service from one provider.
 
-    State machine (every transition is a function in projects.services):
+    The state machine is declared below (the methods under "Transitions"); every
+    step is taken through projects.services:
 
         submitted       -> confirmed | refused (by the provider) | stopped
         confirmed       -> deposited | lapsed (no deposit within 30 days) | stopped
@@ -329,31 +374,9 @@ class Project(models.Model):
     ProjectQuerySet.lapsed()); the daily command `lapse_projects` only records it.
     """
 
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("ingediend")
-        CONFIRMED = "confirmed", _("bevestigd")
-        REFUSED = "refused", _("geweigerd door dienstverlener")
-        DEPOSITED = "deposited", _("eigen aandeel gestort")
-        GRANTED = "granted", _("subsidie toegekend")
-        PARTIALLY_PAID = "partially_paid", _("deels betaald")
-        PAID = "paid", _("betaald")
-        CLOSED = "closed", _("afgesloten")
-        STOPPED = "stopped", _("stopgezet")
-        LAPSED = "lapsed", _("vervallen")
-
-    TRANSITIONS = {
-        Status.SUBMITTED: {Status.CONFIRMED, Status.REFUSED, Status.STOPPED},
-        Status.CONFIRMED: {Status.DEPOSITED, Status.LAPSED, Status.STOPPED},
-        Status.DEPOSITED: {Status.GRANTED, Status.STOPPED},
-        Status.GRANTED: {Status.PARTIALLY_PAID, Status.PAID, Status.STOPPED},
-        Status.PARTIALLY_PAID: {Status.PARTIALLY_PAID, Status.PAID, Status.STOPPED},
-        Status.PAID: {Status.CLOSED, Status.STOPPED},
-        Status.REFUSED: set(),
-        Status.CLOSED: set(),
-        Status.STOPPED: set(),
-        Status.LAPSED: set(),
-    }
-    FINAL = {Status.REFUSED, Status.CLOSED, Status.STOPPED, Status.LAPSED}
+    # Module level, so that Meta's constraints can name it too.
+    Status = ProjectStatus
+    FINAL = FINAL_STATUSES
     # Dossiers that no longer use any of the client's annual ceiling.
     NOT_COUNTING = {Status.REFUSED, Status.STOPPED, Status.LAPSED}
     # The SME may stop its own dossier until money has been paid to the provider;
@@ -446,8 +469,12 @@ class Project(models.Model):
         _("reeds betaald"), max_digits=12, decimal_places=2, default=ZERO, editable=False
     )
 
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.SUBMITTED,
+        protected=True,
     )
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -476,38 +503,30 @@ class Project(models.Model):
 
     objects = ProjectQuerySet.as_manager()
 
+    transition_refused = _(
+        "De stap '%(action)s' is niet mogelijk voor een dossier met status '%(status)s'."
+    )
+
     class Meta:
         verbose_name = _("steundossier")
         verbose_name_plural = _("steundossiers")
         ordering = ["-filed_on", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(
-                    status__in=[
-                        "submitted",
-                        "confirmed",
-                        "refused",
-                        "deposited",
-                        "granted",
-                        "partially_paid",
-                        "paid",
-                        "closed",
-                        "stopped",
-                        "lapsed",
-                    ]
-                ),
+                condition=models.Q(status__in=ProjectStatus.values),
                 name="project_status_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(service_type__in=["O", "A"]), name="project_service_type_valid"
+                condition=models.Q(service_type__in=ServiceType.values),
+                name="project_service_type_valid",
             ),
             # A large enterprise is refused; it never becomes a dossier.
             models.CheckConstraint(
-                condition=models.Q(company_size__in=["small", "medium"]),
+                condition=models.Q(company_size__in=ELIGIBLE_COMPANY_SIZES),
                 name="project_company_size_eligible",
             ),
             models.CheckConstraint(
-                condition=models.Q(training_kind="") | models.Q(service_type="O"),
+                condition=models.Q(training_kind="") | models.Q(service_type=ServiceType.TRAINING),
                 name="project_training_kind_only_for_training",
             ),
             models.CheckConstraint(
@@ -534,7 +553,7 @@ class Project(models.Model):
                 name="project_paid_within_amount",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="confirmed")
+                condition=~models.Q(status=ProjectStatus.CONFIRMED)
                 | models.Q(confirmed_at__isnull=False, deposit_due_on__isnull=False),
                 name="project_confirmed_has_deadline",
             ),
@@ -581,7 +600,7 @@ class Project(models.Model):
             # The daily lapse command and the derived lapse.
             models.Index(
                 fields=["deposit_due_on"],
-                condition=models.Q(status="confirmed"),
+                condition=models.Q(status=ProjectStatus.CONFIRMED),
                 name="project_deposit_due_idx",
             ),
         ]
@@ -596,27 +615,16 @@ class Project(models.Model):
         """The last day on which the application may be filed."""
         return self.start_date + datetime.timedelta(days=FILING_TERM_DAYS)
 
-    def find_registration(self):
-        """The provider's registration for the service type in force on the filing date."""
-        from registrations.selectors import listed_registrations
-
-        return (
-            listed_registrations(on=self.filed_on, service_types=[self.service_type])
-            .filter(service_provider_id=self.service_provider_id)
-            .order_by("-valid_from")
-            .first()
-        )
-
     def clean(self):
-        """The eligibility rules, each with a message for the SME next to the field.
+        """The eligibility rules that follow from the dossier's own fields, each with a
+        message for the SME next to the field.
 
-        Fills in what follows from the other fields (the provider's organisation and
-        registration), so that a ModelForm for the application can call full_clean().
+        Runs no query and changes nothing: the rules that need other rows (the
+        provider's vakgebieden, its registration on the filing day) and the fields
+        that follow from them are projects.services.project_build's.
         """
         super().clean()
         errors = {}
-        if self.filed_on is None:
-            self.filed_on = timezone.localdate()
         if self.company_size == CompanySize.LARGE:
             errors["company_size"] = _(
                 "Een grote onderneming komt niet in aanmerking voor de kmo-portefeuille: de "
@@ -627,7 +635,7 @@ class Project(models.Model):
             errors["amount_excl_vat"] = _("Het bedrag exclusief btw moet groter zijn dan € 0,00.")
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("De einddatum mag niet vóór de startdatum liggen.")
-        if self.start_date and self.filed_on > self.filing_deadline:
+        if self.start_date and self.filed_on and self.filed_on > self.filing_deadline:
             errors["start_date"] = _(
                 "Een steunaanvraag moet ten laatste %(days)d kalenderdagen na de startdatum "
                 "ingediend worden. Voor een dienstverlening die startte op %(start)s kon dat tot "
@@ -651,41 +659,129 @@ class Project(models.Model):
                 "Het verhoogde steunpercentage voor energie-efficiëntie geldt alleen voor een "
                 "opleiding."
             )
-        if self.service_provider_id is not None:
-            provider = self.service_provider
-            self.provider_organisation_id = provider.organisation_id
-            if self.client_id is not None and self.client_id == provider.organisation_id:
-                errors["service_provider"] = _(
-                    "Een onderneming kan geen steun aanvragen voor de diensten van haar eigen "
-                    "dienstverlener: kies een andere geregistreerde dienstverlener."
-                )
-            if (
-                self.vakgebied_id is not None
-                and not provider.vakgebieden.filter(pk=self.vakgebied_id).exists()
-            ):
-                errors["vakgebied"] = _(
-                    "Kies een vakgebied uit de selectie van de dienstverlener %(provider)s."
-                ) % {"provider": provider.name}
-            if self.service_type in ServiceType.values and self.pk is None:
-                registration = self.find_registration()
-                if registration is None:
-                    errors["service_type"] = _(
-                        "%(provider)s is op %(date)s niet geregistreerd voor %(type)s in de "
-                        "kmo-portefeuille: kies een ander type of een andere dienstverlener."
-                    ) % {
-                        "provider": provider.name,
-                        "date": date_format(self.filed_on, "d/m/Y"),
-                        "type": ServiceType(self.service_type).label,
-                    }
-                else:
-                    self.registration = registration
+        if self.client_id is not None and self.client_id == self.provider_organisation_id:
+            errors["service_provider"] = _(
+                "Een onderneming kan geen steun aanvragen voor de diensten van haar eigen "
+                "dienstverlener: kies een andere geregistreerde dienstverlener."
+            )
         if errors:
             raise ValidationError(errors)
 
+    # --- Transitions ------------------------------------------------------------------
+    # Each only sets the dossier's own fields; projects.services takes them through
+    # core.transitions.perform (lock, checks, event, e-mail). No step but the deposit
+    # and the lapse itself is taken on a lapsed dossier (NOT_LAPSED).
+
+    @transition(
+        field=status,
+        source=Status.SUBMITTED,
+        target=Status.SUBMITTED,
+        conditions=[transitions.is_new],
+        custom={"label": _("Indienen")},
+    )
+    def submit(self, *, number, confirmation_due_on):
+        """The SME files its application: a number, and the provider's (informative) term."""
+        self.number = number
+        self.confirmation_due_on = confirmation_due_on
+
+    @transition(
+        field=status,
+        source=Status.SUBMITTED,
+        target=Status.CONFIRMED,
+        conditions=NOT_LAPSED,
+        custom={"label": _("Bevestigen")},
+    )
+    def confirm(self, *, at):
+        """The provider confirms: the SME has DEPOSIT_TERM_DAYS to pay its own share."""
+        self.confirmed_at = at
+        self.deposit_due_on = timezone.localdate(at) + datetime.timedelta(days=DEPOSIT_TERM_DAYS)
+
+    @transition(
+        field=status,
+        source=Status.SUBMITTED,
+        target=Status.REFUSED,
+        conditions=NOT_LAPSED,
+        custom={"label": _("Weigeren"), "destructive": True},
+    )
+    def refuse(self, *, reason, remark, at):
+        self.refused_at = at
+        self.refusal_reason, self.refusal_remark = reason, remark
+
+    @transition(
+        field=status,
+        source=Status.CONFIRMED,
+        target=Status.DEPOSITED,
+        custom={
+            "label": _("Eigen aandeel gestort registreren"),
+            "admin": True,
+            "destructive": True,
+        },
+    )
+    def record_deposit(self, *, paid_on):
+        """Also on a dossier lapsed by its dates: a deposit made in time counts."""
+        self.deposit_paid_on = paid_on
+
+    @transition(
+        field=status,
+        source=Status.DEPOSITED,
+        target=Status.GRANTED,
+        conditions=NOT_LAPSED,
+        custom={"label": _("Subsidie toekennen"), "admin": True, "destructive": True},
+    )
+    def grant(self, *, at):
+        self.granted_at = at
+
+    @transition(
+        field=status,
+        source=[Status.GRANTED, Status.PARTIALLY_PAID],
+        target=RETURN_VALUE(Status.PARTIALLY_PAID, Status.PAID),
+        conditions=NOT_LAPSED,
+        custom={"label": _("Betaling registreren"), "admin": True, "destructive": True},
+    )
+    def record_payment(self, *, amount, paid_on):
+        """Deels betaald, or betaald once the payments reach the whole amount."""
+        self.amount_paid += amount
+        if self.amount_paid < self.amount_excl_vat:
+            return self.Status.PARTIALLY_PAID
+        self.paid_on = paid_on
+        return self.Status.PAID
+
+    @transition(
+        field=status,
+        source=Status.PAID,
+        target=Status.CLOSED,
+        conditions=NOT_LAPSED,
+        custom={"label": _("Afsluiten"), "admin": True, "destructive": True},
+    )
+    def close(self, *, at):
+        self.closed_at = at
+
+    @transition(
+        field=status,
+        source=NOT_FINAL_STATUSES,
+        target=Status.STOPPED,
+        conditions=NOT_LAPSED,
+        custom={"label": _("Stopzetten"), "admin": True, "destructive": True},
+    )
+    def stop(self, *, reason, at):
+        """By the SME (its own, until a payment is made: see the service) or the agency."""
+        self.stopped_at = at
+        self.stop_reason = reason
+
+    @transition(
+        field=status,
+        source=Status.CONFIRMED,
+        target=Status.LAPSED,
+        custom={"label": _("Verval registreren")},
+    )
+    def lapse(self, *, at):
+        """The daily command records what the dates already say."""
+        self.lapsed_at = at
+
     # --- Status, as people see it ---------------------------------------------------
 
-    def can_become(self, status):
-        return status in self.TRANSITIONS[self.Status(self.status)]
+    def current_status_label(self):
+        return self.get_effective_status_display()
 
     @property
     def is_final(self):
@@ -766,7 +862,7 @@ class ProjectEventQuerySet(models.QuerySet):
         return self.filter(project__client=organisation)
 
 
-class ProjectEvent(models.Model):
+class ProjectEvent(TransitionEvent):
     """One step in a dossier's life: who, when, from which status to which, and why."""
 
     class Action(models.TextChoices):
@@ -783,30 +879,11 @@ class ProjectEvent(models.Model):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="events", verbose_name=_("dossier")
     )
-    action = models.CharField(_("handeling"), max_length=20, choices=Action.choices)
-    from_status = models.CharField(
-        _("vorige status"), max_length=20, choices=Project.Status.choices, blank=True
-    )
-    to_status = models.CharField(_("nieuwe status"), max_length=20, choices=Project.Status.choices)
-    # None for what the portal does by itself (the daily lapse command).
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("door"),
-    )
-    at = models.DateTimeField(_("op"), default=timezone.now)
-    reason = models.TextField(_("reden"), blank=True)
-    remark = models.TextField(_("opmerking"), blank=True)
+    action = TransitionEvent.action_field(Action.choices)
+    from_status = TransitionEvent.from_status_field(ProjectStatus.choices)
+    to_status = TransitionEvent.to_status_field(ProjectStatus.choices)
 
     objects = ProjectEventQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("gebeurtenis")
-        verbose_name_plural = _("gebeurtenissen")
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.project}: {self.get_action_display()}"

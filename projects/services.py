@@ -1,11 +1,12 @@
 """Every change to a subsidy dossier: the SME's application and stop, the
 provider's confirmation or refusal, and the agency's steps.
 
-Each transition is one function: it locks the dossier, checks the state machine
-(Project.TRANSITIONS), writes the dossier and a ProjectEvent (who, when, from,
-to, why) in one transaction, and e-mails the other party once the transaction
-has committed (projects.emails). Views, the admin and the lapse command never
-save a dossier themselves.
+Each step is declared on the model (Project's @transition methods) and taken here
+through core.transitions.perform: it locks the dossier, refuses a step the status
+does not allow, writes the dossier and a ProjectEvent (who, when, from, to, why) in
+one transaction, and e-mails the other party once the transaction has committed
+(projects.emails). Views, the admin and the lapse command never save a dossier
+themselves.
 """
 
 import datetime
@@ -15,25 +16,27 @@ import smtplib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core import transitions
+from core.transitions import TransitionError
 from organisations.models import Organisation
 from projects import emails
 from projects.models import (
     DEPOSIT_TERM_DAYS,
     Payment,
     Project,
-    ProjectEvent,
     ProjectNumberCounter,
+    is_not_lapsed,
 )
 from projects.rates import ZERO, euro, subsidy_quote, to_cents
+from registrations.models import ServiceType
+from registrations.selectors import listed_registrations
 
 LOGGER = logging.getLogger(__name__)
 Status = Project.Status
-Action = ProjectEvent.Action
 
 # Filled in by project_build, checked by the database constraints at save.
 COMPUTED_FIELDS = [
@@ -55,86 +58,16 @@ def confirmation_term_days():
     return getattr(settings, "PROJECT_CONFIRMATION_DAYS", 30)
 
 
-class TransitionError(ValidationError):
-    """The dossier is not in a status that allows this step."""
-
-
-def _lock(project):
-    return Project.objects.select_for_update().get(pk=project.pk)
-
-
-def _forbidden(project, action):
-    return TransitionError(
-        _("De stap '%(action)s' is niet mogelijk voor een dossier met status '%(status)s'.")
-        % {"status": project.get_effective_status_display(), "action": Action(action).label},
-        code="transition",
-    )
-
-
-def _lapsed_error(project):
-    return TransitionError(
-        _(
-            "Dit dossier is vervallen: het eigen aandeel werd niet gestort binnen %(days)d dagen "
-            "na de bevestiging (uiterlijk %(due)s)."
-        )
-        % {"days": DEPOSIT_TERM_DAYS, "due": date_format(project.deposit_due_on, "d/m/Y")},
-        code="lapsed",
-    )
-
-
-def _record(project, *, action, from_status, user, reason="", remark="", audience=None):
-    event = ProjectEvent.objects.create(
-        project=project,
-        action=action,
-        from_status=from_status,
-        to_status=project.status,
+def _perform(project, name, *, user, reason="", remark="", audience=None, **options):
+    return transitions.perform(
+        instance=project,
+        name=name,
         actor=user,
         reason=reason,
         remark=remark,
+        notify=lambda event: emails.project_event_send(event, audience=audience),
+        **options,
     )
-    transaction.on_commit(lambda: emails.project_event_send(event, audience=audience))
-    return event
-
-
-def _transition(
-    project,
-    *,
-    action,
-    to_status,
-    user,
-    reason="",
-    remark="",
-    allow_lapsed=False,
-    audience=None,
-    **changes,
-):
-    """Move `project` to `to_status`, record the event and e-mail the other party.
-
-    Call inside transaction.atomic(): the dossier row is locked first, so two
-    people acting at once are serialised and the second sees the first's status.
-    A confirmed dossier past its deposit deadline is lapsed, whatever its column says.
-    """
-    locked = _lock(project)
-    if not allow_lapsed and locked.is_lapsed():
-        raise _lapsed_error(locked)
-    if not locked.can_become(to_status):
-        raise _forbidden(locked, action)
-    from_status = locked.status
-    locked.status = to_status
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    locked.save()
-    _record(
-        locked,
-        action=action,
-        from_status=from_status,
-        user=user,
-        reason=reason,
-        remark=remark,
-        audience=audience,
-    )
-    project.refresh_from_db()
-    return project
 
 
 def _require(value, field, message):
@@ -144,6 +77,16 @@ def _require(value, field, message):
 
 
 # --- The SME ------------------------------------------------------------------------
+
+
+def _registration_in_force(*, service_provider, service_type, on):
+    """The provider's registration for `service_type` in force on `on`, or None."""
+    return (
+        listed_registrations(on=on, service_types=[service_type])
+        .filter(service_provider_id=service_provider.pk)
+        .order_by("-valid_from")
+        .first()
+    )
 
 
 def project_build(
@@ -166,13 +109,18 @@ def project_build(
     """An unsaved, validated dossier with its subsidy computed: what the SME would file.
 
     Writes nothing, so the application form can show the subsidy before the SME
-    submits. Raises ValidationError keyed by field with the Dutch message
-    (14-day rule, large enterprise, vakgebied, registration, annual ceiling, ...).
+    submits. Fills in what follows from the choice of provider (its organisation,
+    its registration in force on the filing day) and checks what needs other rows
+    (the provider's vakgebieden, that registration) besides Project.clean()'s rules.
+    Raises ValidationError keyed by field with the Dutch message (14-day rule, large
+    enterprise, vakgebied, registration, annual ceiling, ...), all at once.
     """
+    filed_on = filed_on or timezone.localdate()
     project = Project(
         client=client,
         filed_by=user,
         service_provider=service_provider,
+        provider_organisation_id=service_provider.organisation_id,
         service_type=service_type,
         title=title,
         training_kind=training_kind or "",
@@ -183,9 +131,38 @@ def project_build(
         end_date=end_date,
         amount_excl_vat=amount_excl_vat,
         company_size=company_size,
-        filed_on=filed_on or timezone.localdate(),
+        filed_on=filed_on,
     )
-    project.full_clean(exclude=COMPUTED_FIELDS)
+    errors = {}
+    if vakgebied is not None and not service_provider.vakgebieden.filter(pk=vakgebied.pk).exists():
+        errors["vakgebied"] = [
+            _("Kies een vakgebied uit de selectie van de dienstverlener %(provider)s.")
+            % {"provider": service_provider.name}
+        ]
+    if service_type in ServiceType.values:
+        registration = _registration_in_force(
+            service_provider=service_provider, service_type=service_type, on=filed_on
+        )
+        if registration is not None:
+            project.registration = registration
+        else:
+            errors["service_type"] = [
+                _(
+                    "%(provider)s is op %(date)s niet geregistreerd voor %(type)s in de "
+                    "kmo-portefeuille: kies een ander type of een andere dienstverlener."
+                )
+                % {
+                    "provider": service_provider.name,
+                    "date": date_format(filed_on, "d/m/Y"),
+                    "type": ServiceType(service_type).label,
+                }
+            ]
+    try:
+        project.full_clean(exclude=COMPUTED_FIELDS)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
     quote = subsidy_quote(
         client=client,
         company_size=company_size,
@@ -209,33 +186,65 @@ def _next_number(year):
     return f"KMO-{year}-{counter.last_number:06d}"
 
 
-def project_submit(**data):
-    """File the SME's application (same arguments as project_build).
+def project_submit(
+    *,
+    client,
+    user,
+    service_provider,
+    service_type,
+    title,
+    vakgebied,
+    theme,
+    start_date,
+    end_date,
+    amount_excl_vat,
+    company_size,
+    training_kind="",
+    higher_rate_topic="",
+    filed_on=None,
+):
+    """File the SME's application (the arguments of project_build).
 
     The client's row is locked while the annual ceiling is counted, so two
     applications filed at the same moment cannot both use the last euros.
     The provider is told by e-mail.
     """
-    client = data["client"]
     with transaction.atomic():
         Organisation.objects.select_for_update().get(pk=client.pk)
-        project = project_build(**data)
-        project.number = _next_number(project.filed_on.year)
-        project.confirmation_due_on = project.filed_on + datetime.timedelta(
-            days=confirmation_term_days()
+        project = project_build(
+            client=client,
+            user=user,
+            service_provider=service_provider,
+            service_type=service_type,
+            title=title,
+            vakgebied=vakgebied,
+            theme=theme,
+            start_date=start_date,
+            end_date=end_date,
+            amount_excl_vat=amount_excl_vat,
+            company_size=company_size,
+            training_kind=training_kind,
+            higher_rate_topic=higher_rate_topic,
+            filed_on=filed_on,
         )
-        project.status = Status.SUBMITTED
-        project.save()
-        _record(project, action=Action.SUBMIT, from_status="", user=data["user"])
-    return project
+        return _perform(
+            project,
+            "submit",
+            user=user,
+            arguments={
+                "number": _next_number(project.filed_on.year),
+                "confirmation_due_on": project.filed_on
+                + datetime.timedelta(days=confirmation_term_days()),
+            },
+        )
 
 
 def project_stop(*, project, user, reason, by_agency=False):
     """Stop a dossier, with a reason: the SME (its own, until a payment is made) or staff
     (any dossier that is not final). The subsidy no longer counts toward the ceiling."""
     reason = _require(reason, "reason", _("Geef een reden op voor de stopzetting."))
-    with transaction.atomic():
-        locked = _lock(project)
+
+    def sme_may_stop(locked):
         if not by_agency and locked.status not in Project.SME_STOPPABLE:
             raise TransitionError(
                 _(
@@ -245,19 +254,18 @@ def project_stop(*, project, user, reason, by_agency=False):
                 % {"status": locked.get_effective_status_display()},
                 code="transition",
             )
-        project = _transition(
-            project,
-            action=Action.STOP,
-            to_status=Status.STOPPED,
-            user=user,
-            reason=reason,
-            remark=_("door het agentschap") if by_agency else _("door de klant"),
-            # The SME's own stop goes to the provider; the agency's to both parties.
-            audience=emails.BOTH if by_agency else emails.TO_PROVIDER,
-            stopped_at=timezone.now(),
-            stop_reason=reason,
-        )
-    return project
+
+    return _perform(
+        project,
+        "stop",
+        user=user,
+        reason=reason,
+        remark=_("door het agentschap") if by_agency else _("door de klant"),
+        # The SME's own stop goes to the provider; the agency's to both parties.
+        audience=emails.BOTH if by_agency else emails.TO_PROVIDER,
+        arguments={"reason": reason, "at": timezone.now()},
+        prepare=sme_may_stop,
+    )
 
 
 # --- The provider ---------------------------------------------------------------------
@@ -265,35 +273,23 @@ def project_stop(*, project, user, reason, by_agency=False):
 
 def project_confirm(*, project, user, remark=""):
     """The provider confirms the application: the SME has 30 days to pay its own share."""
-    now = timezone.now()
-    with transaction.atomic():
-        return _transition(
-            project,
-            action=Action.CONFIRM,
-            to_status=Status.CONFIRMED,
-            user=user,
-            remark=remark.strip(),
-            confirmed_at=now,
-            deposit_due_on=timezone.localdate(now) + datetime.timedelta(days=DEPOSIT_TERM_DAYS),
-        )
+    return _perform(
+        project, "confirm", user=user, remark=remark.strip(), arguments={"at": timezone.now()}
+    )
 
 
 def project_refuse(*, project, user, reason, remark=""):
     """The provider refuses the application, with a reason from the list and a remark."""
     if reason not in Project.RefusalReason.values:
         raise ValidationError({"reason": _("Kies een reden uit de lijst.")})
-    with transaction.atomic():
-        return _transition(
-            project,
-            action=Action.REFUSE,
-            to_status=Status.REFUSED,
-            user=user,
-            reason=Project.RefusalReason(reason).label,
-            remark=remark.strip(),
-            refused_at=timezone.now(),
-            refusal_reason=reason,
-            refusal_remark=remark.strip(),
-        )
+    return _perform(
+        project,
+        "refuse",
+        user=user,
+        reason=Project.RefusalReason(reason).label,
+        remark=remark.strip(),
+        arguments={"reason": reason, "remark": remark.strip(), "at": timezone.now()},
+    )
 
 
 # --- The agency -----------------------------------------------------------------------
@@ -305,46 +301,37 @@ def project_record_deposit(*, project, user, paid_on):
     A deposit made within the term counts even when it is recorded later (the
     bank statement arrives after the deadline); one made after it does not.
     """
-    with transaction.atomic():
-        locked = _lock(project)
-        if locked.status == Status.CONFIRMED:
-            if paid_on > timezone.localdate():
-                raise ValidationError(
-                    {"paid_on": _("De datum van de storting mag niet in de toekomst liggen.")}
-                )
-            if paid_on < timezone.localdate(locked.confirmed_at):
-                raise ValidationError(
-                    {
-                        "paid_on": _(
-                            "De storting kan niet vóór de bevestiging van %(date)s liggen."
-                        )
-                        % {"date": date_format(timezone.localtime(locked.confirmed_at), "d/m/Y")}
-                    }
-                )
-            if paid_on > locked.deposit_due_on:
-                raise _lapsed_error(locked)
-        return _transition(
-            project,
-            action=Action.RECORD_DEPOSIT,
-            to_status=Status.DEPOSITED,
-            user=user,
-            remark=_("gestort op %(date)s") % {"date": date_format(paid_on, "d/m/Y")},
-            allow_lapsed=True,
-            deposit_paid_on=paid_on,
-        )
+
+    def paid_in_time(locked):
+        if paid_on > timezone.localdate():
+            raise ValidationError(
+                {"paid_on": _("De datum van de storting mag niet in de toekomst liggen.")}
+            )
+        if paid_on < timezone.localdate(locked.confirmed_at):
+            raise ValidationError(
+                {
+                    "paid_on": _("De storting kan niet vóór de bevestiging van %(date)s liggen.")
+                    % {"date": date_format(timezone.localtime(locked.confirmed_at), "d/m/Y")}
+                }
+            )
+        if paid_on > locked.deposit_due_on:
+            raise TransitionError(is_not_lapsed.refusal_message(locked), code="lapsed")
+
+    return _perform(
+        project,
+        "record_deposit",
+        user=user,
+        remark=_("gestort op %(date)s") % {"date": date_format(paid_on, "d/m/Y")},
+        arguments={"paid_on": paid_on},
+        prepare=paid_in_time,
+    )
 
 
 def project_grant(*, project, user, remark=""):
     """Staff add the subsidy to the SME's wallet: the SME can now order payments."""
-    with transaction.atomic():
-        return _transition(
-            project,
-            action=Action.GRANT,
-            to_status=Status.GRANTED,
-            user=user,
-            remark=remark.strip(),
-            granted_at=timezone.now(),
-        )
+    return _perform(
+        project, "grant", user=user, remark=remark.strip(), arguments={"at": timezone.now()}
+    )
 
 
 def project_record_payment(*, project, user, amount, paid_on):
@@ -359,10 +346,8 @@ def project_record_payment(*, project, user, amount, paid_on):
         raise ValidationError({"amount": _("Het bedrag moet groter zijn dan € 0,00.")})
     if paid_on > timezone.localdate():
         raise ValidationError({"paid_on": _("De betaaldatum mag niet in de toekomst liggen.")})
-    with transaction.atomic():
-        locked = _lock(project)
-        if locked.status not in (Status.GRANTED, Status.PARTIALLY_PAID):
-            raise _forbidden(locked, Action.RECORD_PAYMENT)
+
+    def within_outstanding(locked):
         outstanding = locked.amount_outstanding
         if amount > outstanding:
             raise ValidationError(
@@ -374,34 +359,28 @@ def project_record_payment(*, project, user, amount, paid_on):
                     % {"outstanding": euro(outstanding), "total": euro(locked.amount_excl_vat)}
                 }
             )
-        payment = Payment(project=locked, amount=amount, paid_on=paid_on, recorded_by=user)
-        payment.full_clean()
-        payment.save()
-        fully_paid = amount == outstanding
-        Project.objects.filter(pk=locked.pk).update(amount_paid=F("amount_paid") + amount)
-        _transition(
+
+    with transaction.atomic():
+        project = _perform(
             project,
-            action=Action.RECORD_PAYMENT,
-            to_status=Status.PAID if fully_paid else Status.PARTIALLY_PAID,
+            "record_payment",
             user=user,
             remark=_("%(amount)s betaald op %(date)s")
             % {"amount": euro(amount), "date": date_format(paid_on, "d/m/Y")},
-            **({"paid_on": paid_on} if fully_paid else {}),
+            arguments={"amount": amount, "paid_on": paid_on},
+            prepare=within_outstanding,
         )
+        payment = Payment(project=project, amount=amount, paid_on=paid_on, recorded_by=user)
+        payment.full_clean()
+        payment.save()
     return payment
 
 
 def project_close(*, project, user, remark=""):
     """Staff close a fully paid dossier."""
-    with transaction.atomic():
-        return _transition(
-            project,
-            action=Action.CLOSE,
-            to_status=Status.CLOSED,
-            user=user,
-            remark=remark.strip(),
-            closed_at=timezone.now(),
-        )
+    return _perform(
+        project, "close", user=user, remark=remark.strip(), arguments={"at": timezone.now()}
+    )
 
 
 def project_lapse(*, project, user=None, on=None):
@@ -413,22 +392,21 @@ def project_lapse(*, project, user=None, on=None):
     """
     on = on or timezone.localdate()
     with transaction.atomic():
-        locked = _lock(project)
-        if locked.status != Status.CONFIRMED or not locked.is_lapsed(on):
+        locked = transitions.lock(project)
+        if transitions.refusal(locked, "lapse") is not None or not locked.is_lapsed(on):
             return False
-        _transition(
-            project,
-            action=Action.LAPSE,
-            to_status=Status.LAPSED,
+        _perform(
+            locked,
+            "lapse",
             user=user,
             reason=_(
                 "Het eigen aandeel werd niet gestort binnen %(days)d dagen na de bevestiging "
                 "(uiterlijk %(due)s)."
             )
             % {"days": DEPOSIT_TERM_DAYS, "due": date_format(locked.deposit_due_on, "d/m/Y")},
-            allow_lapsed=True,
-            lapsed_at=timezone.now(),
+            arguments={"at": timezone.now()},
         )
+    project.refresh_from_db()
     return True
 
 

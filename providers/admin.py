@@ -2,22 +2,27 @@
 
 History (who changed what, with a diff between versions) comes from
 django-simple-history's admin. Bank accounts are never edited here: staff verify
-or reject the pending requests in the queue of "Wijzigingen rekeningnummer".
+or reject a pending request on its own reviewed decision page (the transitions
+BankAccountChange declares for the admin), from the queue of "Wijzigingen
+rekeningnummer".
 """
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db import models
-from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import KboSearchMixin
+from core.admin import KboSearchMixin, ReadOnlyInline, TransitionActionsMixin, TransitionPage
 from organisations.models import Organisation
 from organisations.services import organisation_update
-from providers.models import BankAccountChange, ServiceProvider, Vakgebied
+from providers.models import (
+    BankAccountChange,
+    BankAccountChangeEvent,
+    ServiceProvider,
+    Vakgebied,
+)
 from providers.services import bank_account_change_reject, bank_account_change_verify
 
 
@@ -149,12 +154,38 @@ class ServiceProviderAdmin(KboSearchMixin, SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
+class VerifyBankAccountChangeForm(forms.Form):
+    """Nothing to fill in: the page shows the account that becomes the active one."""
+
+
 class RejectBankAccountChangeForm(forms.Form):
     reason = forms.CharField(
         label=_("Reden van de weigering"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("De dienstverlener krijgt deze reden per e-mail."),
     )
+
+
+# The confirmation page of every transition BankAccountChange declares for the admin.
+DECISIONS = {
+    "verify": TransitionPage(
+        VerifyBankAccountChangeForm,
+        _(
+            "U keurt dit nieuwe rekeningnummer goed: vanaf nu wordt de dienstverlener op deze "
+            "rekening betaald. Controleer eerst dat de rekening op naam van de onderneming "
+            "staat."
+        ),
+        _("Het rekeningnummer is goedgekeurd en actief voor betalingen."),
+    ),
+    "reject": TransitionPage(
+        RejectBankAccountChangeForm,
+        _(
+            "U weigert dit nieuwe rekeningnummer. Het rekeningnummer dat actief is voor "
+            "betalingen blijft ongewijzigd."
+        ),
+        _("Het rekeningnummer is geweigerd."),
+    ),
+}
 
 
 class BankAccountChangeQueueFilter(admin.SimpleListFilter):
@@ -184,13 +215,29 @@ class BankAccountChangeQueueFilter(admin.SimpleListFilter):
         return queryset.filter(status=value)
 
 
+class BankAccountChangeEventInline(ReadOnlyInline):
+    """Who asked, who decided, when and why."""
+
+    model = BankAccountChangeEvent
+    fields = ["at", "action", "from_status", "to_status", "actor", "reason"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
 @admin.register(BankAccountChange)
-class BankAccountChangeAdmin(SimpleHistoryAdmin):
+class BankAccountChangeAdmin(TransitionActionsMixin, SimpleHistoryAdmin):
     """The queue of bank-account changes waiting for verification.
 
-    Opens on the pending ones. Staff verify or reject with the actions; the
-    services refuse a decision by the person who asked for the change.
+    Opens on the pending ones. Each change is verified or rejected on its own
+    decision page; nobody decides on a change they asked for themselves (the
+    transitions' four-eyes permission), and view-only staff see no buttons.
     """
+
+    transition_pages = DECISIONS
+    object_action_template = "admin/providers/bankaccountchange/decision.html"
+    actions = None
 
     list_display = [
         "service_provider",
@@ -225,7 +272,7 @@ class BankAccountChangeAdmin(SimpleHistoryAdmin):
         "reason",
     ]
     readonly_fields = fields
-    actions = ["verify_selected", "reject_selected"]
+    inlines = [BankAccountChangeEventInline]
 
     def has_add_permission(self, request):
         return False
@@ -235,11 +282,6 @@ class BankAccountChangeAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def has_verify_permission(self, request):
-        return request.user.is_staff and request.user.has_perm(
-            "providers.change_bankaccountchange"
-        )
 
     @admin.display(description=_("onderneming"))
     def organisation(self, obj):
@@ -253,72 +295,23 @@ class BankAccountChangeAdmin(SimpleHistoryAdmin):
     def new_account(self, obj):
         return obj.new_iban
 
-    def _decide(self, request, queryset, decide, done_message):
-        done = 0
-        for change in queryset:
-            try:
-                decide(change)
-            except ValidationError as error:
-                self.message_user(
-                    request, f"{change}: {' '.join(error.messages)}", level=messages.ERROR
-                )
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message(done), level=messages.SUCCESS)
+    # --- The decisions -------------------------------------------------------------
 
-    @admin.action(
-        description=_("Geselecteerde rekeningnummers goedkeuren"), permissions=["verify"]
-    )
-    def verify_selected(self, request, queryset):
-        self._decide(
-            request,
-            queryset,
-            lambda change: bank_account_change_verify(change=change, decided_by=request.user),
-            lambda count: (
-                ngettext(
-                    "%(count)d rekeningnummer goedgekeurd.",
-                    "%(count)d rekeningnummers goedgekeurd.",
-                    count,
-                )
-                % {"count": count}
-            ),
+    def perform_object_action(self, request, action, obj, data):
+        if action.name == "verify":
+            return bank_account_change_verify(change=obj, decided_by=request.user)
+        return bank_account_change_reject(
+            change=obj, decided_by=request.user, reason=data["reason"]
         )
 
-    @admin.action(description=_("Geselecteerde rekeningnummers weigeren"), permissions=["verify"])
-    def reject_selected(self, request, queryset):
-        form = RejectBankAccountChangeForm(request.POST if "reason" in request.POST else None)
-        if form.is_valid():
-            reason = form.cleaned_data["reason"]
-            self._decide(
-                request,
-                queryset,
-                lambda change: bank_account_change_reject(
-                    change=change, decided_by=request.user, reason=reason
-                ),
-                lambda count: (
-                    ngettext(
-                        "%(count)d rekeningnummer geweigerd.",
-                        "%(count)d rekeningnummers geweigerd.",
-                        count,
-                    )
-                    % {"count": count}
-                ),
-            )
-            return None
-        # An intermediate page asks the reason, as the delete action asks for confirmation.
-        return TemplateResponse(
-            request,
-            "admin/providers/bankaccountchange/reject.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Rekeningnummers weigeren"),
-                "opts": self.model._meta,
-                "changes": queryset,
-                "form": form,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
-        )
+    def get_object_action_context(self, action, obj):
+        return {"change": obj}
+
+    def object_action_not_allowed_message(self, action, obj):
+        return gettext(
+            "'%(action)s' kan niet bij een aanvraag met status '%(status)s'. De pagina toont de "
+            "beslissingen die nu mogelijk zijn."
+        ) % {"action": action.label, "status": obj.get_status_display()}
 
 
 @admin.register(Vakgebied)

@@ -3,9 +3,11 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from core import validators
+from core import transitions, validators
+from core.models import TransitionEvent
 from organisations.models import Address, LegalForm, Organisation
 
 DESCRIPTION_MAX_LENGTH = 1000
@@ -39,6 +41,11 @@ class ServiceProviderQuerySet(models.QuerySet):
         return self.filter(organisation=organisation)
 
 
+class ServiceProviderType(models.TextChoices):
+    REGISTERED_OFFICE = "MZ", _("Maatschappelijke zetel")
+    PROVIDER = "DV", _("Dienstverlener")
+
+
 class ServiceProvider(Address):
     """A service provider (dienstverlener) announced by an organisation.
 
@@ -47,9 +54,8 @@ class ServiceProvider(Address):
     en stap 2" of seed 000.
     """
 
-    class Type(models.TextChoices):
-        REGISTERED_OFFICE = "MZ", _("Maatschappelijke zetel")
-        PROVIDER = "DV", _("Dienstverlener")
+    # Module level, so that Meta's constraints can name it too.
+    Type = ServiceProviderType
 
     organisation = models.ForeignKey(
         Organisation,
@@ -100,11 +106,12 @@ class ServiceProvider(Address):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation"],
-                condition=models.Q(type="MZ"),
+                condition=models.Q(type=ServiceProviderType.REGISTERED_OFFICE),
                 name="service_provider_one_registered_office",
             ),
             models.CheckConstraint(
-                condition=models.Q(type__in=["MZ", "DV"]), name="service_provider_type_valid"
+                condition=models.Q(type__in=ServiceProviderType.values),
+                name="service_provider_type_valid",
             ),
         ]
 
@@ -128,28 +135,45 @@ class BankAccountChangeQuerySet(models.QuerySet):
         return self.filter(status=BankAccountChange.Status.PENDING)
 
 
-class BankAccountChange(models.Model):
+class BankAccountChangeStatus(models.TextChoices):
+    PENDING = "pending", _("in behandeling")
+    VERIFIED = "verified", _("geverifieerd")
+    REJECTED = "rejected", _("geweigerd")
+    SUPERSEDED = "superseded", _("vervangen door een nieuwere aanvraag")
+
+
+@transitions.rule(
+    _("Alleen medewerkers van het agentschap kunnen een rekeningnummer goedkeuren."),
+    code="bank_account_change_not_staff",
+)
+def is_agency_staff(change, user):
+    return user is not None and user.is_staff
+
+
+@transitions.rule(
+    _("Wie de wijziging aanvroeg, kan ze niet zelf goedkeuren of weigeren."),
+    code="bank_account_change_four_eyes",
+)
+def is_not_the_requester(change, user):
+    """The four-eyes rule: whoever asked for the new account cannot decide on it."""
+    return user is not None and user.pk != change.requested_by_id
+
+
+MAY_DECIDE = transitions.all_of(is_agency_staff, is_not_the_requester)
+
+
+class BankAccountChange(transitions.TransitionsMixin, models.Model):
     """A request to pay a service provider on another bank account.
 
     Bank accounts are where fraud happens: the new account only becomes the one
     "actief voor betalingen" (ServiceProvider.iban/bic) once agency staff verify
-    it, and never by the person who asked. A small state machine:
-    pending -> verified | rejected | superseded (by a newer request).
+    it, and never by the person who asked. A small state machine, declared below:
+    pending -> verified | rejected | superseded (by a newer request); every status
+    but pending is final.
     """
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("in behandeling")
-        VERIFIED = "verified", _("geverifieerd")
-        REJECTED = "rejected", _("geweigerd")
-        SUPERSEDED = "superseded", _("vervangen door een nieuwere aanvraag")
-
-    # Every status but pending is final.
-    TRANSITIONS = {
-        Status.PENDING: {Status.VERIFIED, Status.REJECTED, Status.SUPERSEDED},
-        Status.VERIFIED: set(),
-        Status.REJECTED: set(),
-        Status.SUPERSEDED: set(),
-    }
+    # Module level, so that Meta's constraints can name it too.
+    Status = BankAccountChangeStatus
 
     service_provider = models.ForeignKey(
         ServiceProvider,
@@ -161,8 +185,12 @@ class BankAccountChange(models.Model):
     old_bic = models.CharField(_("vorige BIC"), max_length=11, blank=True)
     new_iban = models.CharField(_("nieuw IBAN"), max_length=34)
     new_bic = models.CharField(_("nieuwe BIC"), max_length=11, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.PENDING,
+        protected=True,
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -185,6 +213,10 @@ class BankAccountChange(models.Model):
     objects = BankAccountChangeQuerySet.as_manager()
     history = HistoricalRecords()
 
+    transition_refused = _(
+        "Deze aanvraag is al afgehandeld (%(status)s) en kan niet meer gewijzigd worden."
+    )
+
     class Meta:
         verbose_name = _("wijziging rekeningnummer")
         verbose_name_plural = _("wijzigingen rekeningnummer")
@@ -192,11 +224,11 @@ class BankAccountChange(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["service_provider"],
-                condition=models.Q(status="pending"),
+                condition=models.Q(status=BankAccountChangeStatus.PENDING),
                 name="bank_account_change_one_pending",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["pending", "verified", "rejected", "superseded"]),
+                condition=models.Q(status__in=BankAccountChangeStatus.values),
                 name="bank_account_change_status_valid",
             ),
             # The four-eyes rule, also for changes made outside the services.
@@ -206,7 +238,9 @@ class BankAccountChange(models.Model):
                 name="bank_account_change_not_decided_by_requester",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status__in=["verified", "rejected"])
+                condition=~models.Q(
+                    status__in=[BankAccountChangeStatus.VERIFIED, BankAccountChangeStatus.REJECTED]
+                )
                 | models.Q(decided_by__isnull=False, decided_at__isnull=False),
                 name="bank_account_change_decision_recorded",
             ),
@@ -227,5 +261,77 @@ class BankAccountChange(models.Model):
     def is_pending(self):
         return self.status == self.Status.PENDING
 
-    def can_become(self, status):
-        return status in self.TRANSITIONS[self.Status(self.status)]
+    # --- Transitions ------------------------------------------------------------------
+    # Each only sets the change's own fields; providers.services takes them through
+    # core.transitions.perform (lock, checks, event, e-mail, history).
+
+    @transition(
+        field=status,
+        source=Status.PENDING,
+        target=Status.PENDING,
+        conditions=[transitions.is_new],
+        custom={"label": _("Aanvragen")},
+    )
+    def request(self):
+        """The provider asks to be paid on the new account."""
+
+    @transition(
+        field=status,
+        source=Status.PENDING,
+        target=Status.VERIFIED,
+        permission=MAY_DECIDE,
+        custom={"label": _("Goedkeuren"), "admin": True},
+    )
+    def verify(self, *, decided_by, decided_at):
+        """The new account becomes the active one (the service updates the provider)."""
+        self.decided_by, self.decided_at = decided_by, decided_at
+
+    @transition(
+        field=status,
+        source=Status.PENDING,
+        target=Status.REJECTED,
+        permission=MAY_DECIDE,
+        custom={"label": _("Weigeren"), "admin": True, "destructive": True},
+    )
+    def reject(self, *, decided_by, decided_at, reason):
+        self.decided_by, self.decided_at = decided_by, decided_at
+        self.reason = reason
+
+    @transition(
+        field=status,
+        source=Status.PENDING,
+        target=Status.SUPERSEDED,
+        custom={"label": _("Vervangen")},
+    )
+    def supersede(self):
+        """A newer request of the same provider takes this one's place."""
+
+
+class BankAccountChangeEventQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        return self.filter(change__service_provider__organisation=organisation)
+
+
+class BankAccountChangeEvent(TransitionEvent):
+    """One step of a bank-account change: who asked, who decided, when and why."""
+
+    class Action(models.TextChoices):
+        REQUEST = "request", _("aangevraagd")
+        VERIFY = "verify", _("goedgekeurd")
+        REJECT = "reject", _("geweigerd")
+        SUPERSEDE = "supersede", _("vervangen door een nieuwere aanvraag")
+
+    change = models.ForeignKey(
+        BankAccountChange,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("wijziging rekeningnummer"),
+    )
+    action = TransitionEvent.action_field(Action.choices)
+    from_status = TransitionEvent.from_status_field(BankAccountChangeStatus.choices)
+    to_status = TransitionEvent.to_status_field(BankAccountChangeStatus.choices)
+
+    objects = BankAccountChangeEventQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.change}: {self.get_action_display()}"

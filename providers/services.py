@@ -2,7 +2,9 @@
 
 Every service runs in one transaction, validates with full_clean() and records
 who acted in the history (django-simple-history): views and the admin never
-save these models themselves.
+save these models themselves. A bank-account change moves through the steps
+declared on BankAccountChange, taken with core.transitions.perform (which also
+writes its BankAccountChangeEvent).
 """
 
 from django.core.exceptions import ValidationError
@@ -10,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import validators
+from core import transitions, validators
 from core.locking import ConflictError, conflict_for, version_claim
 from organisations.models import ADDRESS_FIELDS
 from organisations.services import organisation_update
@@ -160,29 +162,6 @@ def service_provider_save(
 # --- Bank account changes ----------------------------------------------------
 
 
-def _transition(change, status):
-    if not change.can_become(status):
-        raise ValidationError(
-            _("Deze aanvraag is al afgehandeld (%(status)s) en kan niet meer gewijzigd worden."),
-            code="bank_account_change_closed",
-            params={"status": change.get_status_display()},
-        )
-    change.status = status
-
-
-def _check_decider(change, decided_by):
-    if decided_by is None or not decided_by.is_staff:
-        raise ValidationError(
-            _("Alleen medewerkers van het agentschap kunnen een rekeningnummer goedkeuren."),
-            code="bank_account_change_not_staff",
-        )
-    if decided_by.pk == change.requested_by_id:
-        raise ValidationError(
-            _("Wie de wijziging aanvroeg, kan ze niet zelf goedkeuren of weigeren."),
-            code="bank_account_change_four_eyes",
-        )
-
-
 def bank_account_change_request(*, service_provider, iban, bic, requested_by):
     """Ask to be paid on another account; it stays pending until staff verify it.
 
@@ -213,10 +192,8 @@ def bank_account_change_request(*, service_provider, iban, bic, requested_by):
                 {"iban": _("Dit rekeningnummer is al actief voor betalingen.")},
                 code="bank_account_unchanged",
             )
-        for older in provider.bank_account_changes.pending().select_for_update():
-            _transition(older, BankAccountChange.Status.SUPERSEDED)
-            older._history_user = requested_by
-            older.save()
+        for older in provider.bank_account_changes.pending():
+            transitions.perform(instance=older, name="supersede", actor=requested_by)
         change = BankAccountChange(
             service_provider=provider,
             old_iban=provider.iban,
@@ -225,37 +202,34 @@ def bank_account_change_request(*, service_provider, iban, bic, requested_by):
             new_bic=bic,
             requested_by=requested_by,
         )
-        change.full_clean()
-        change._history_user = requested_by
-        change.save()
-        transaction.on_commit(lambda: emails.bank_account_change_requested_send(change))
+        transitions.perform(
+            instance=change,
+            name="request",
+            actor=requested_by,
+            notify=lambda event: emails.bank_account_change_requested_send(event.change),
+        )
     return change
 
 
 def bank_account_change_verify(*, change, decided_by):
-    """Staff confirm the new account: from now on it is "actief voor betalingen"."""
-    with transaction.atomic():
-        change = (
-            BankAccountChange.objects.select_for_update()
-            .select_related("service_provider__organisation")
-            .get(pk=change.pk)
-        )
-        _check_decider(change, decided_by)
-        _transition(change, BankAccountChange.Status.VERIFIED)
-        change.decided_by = decided_by
-        change.decided_at = timezone.now()
-        change.full_clean()
-        change._history_user = decided_by
-        change.save()
+    """Staff confirm the new account: from now on it is "actief voor betalingen".
 
+    Never by the person who asked (BankAccountChange.verify's permission).
+    """
+    with transaction.atomic():
+        change = transitions.perform(
+            instance=change,
+            name="verify",
+            actor=decided_by,
+            arguments={"decided_by": decided_by, "decided_at": timezone.now()},
+            notify=lambda event: emails.bank_account_change_decided_send(event.change),
+        )
         provider = ServiceProvider.objects.select_for_update().get(pk=change.service_provider_id)
         provider.iban, provider.bic = change.new_iban, change.new_bic
         # Someone editing "Mijn gegevens" right now must see this change, not undo it.
         provider.version += 1
         provider._history_user = decided_by
         provider.save()
-        change.service_provider = provider
-        transaction.on_commit(lambda: emails.bank_account_change_decided_send(change))
     return change
 
 
@@ -266,19 +240,11 @@ def bank_account_change_reject(*, change, decided_by, reason):
         raise ValidationError(
             {"reason": _("Geef een reden op voor de weigering.")}, code="required"
         )
-    with transaction.atomic():
-        change = (
-            BankAccountChange.objects.select_for_update()
-            .select_related("service_provider__organisation")
-            .get(pk=change.pk)
-        )
-        _check_decider(change, decided_by)
-        _transition(change, BankAccountChange.Status.REJECTED)
-        change.decided_by = decided_by
-        change.decided_at = timezone.now()
-        change.reason = reason
-        change.full_clean()
-        change._history_user = decided_by
-        change.save()
-        transaction.on_commit(lambda: emails.bank_account_change_decided_send(change))
-    return change
+    return transitions.perform(
+        instance=change,
+        name="reject",
+        actor=decided_by,
+        reason=reason,
+        arguments={"decided_by": decided_by, "decided_at": timezone.now(), "reason": reason},
+        notify=lambda event: emails.bank_account_change_decided_send(event.change),
+    )

@@ -3,15 +3,16 @@
 Nothing of a registration is edited here: its status, number and validity
 change only through the services in registrations.services. The change page
 shows the request (audit evidence, quality labels, declaration on honour, the
-events) with a button per decision that the current status allows; each
-button opens a confirmation page with a small form.
+events) with a button per decision that Registration declares for the admin and
+its current status allows (core.admin.TransitionActionsMixin); each button opens
+a confirmation page with a small form (DECISIONS, keyed by the transition).
 
 Deciding needs the change permission on registrations; viewing needs the view
 permission (or the change permission).
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
@@ -22,7 +23,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import KboSearchMixin, ObjectActionsMixin, ReadOnlyInline
+from core.admin import KboSearchMixin, ReadOnlyInline, TransitionActionsMixin, TransitionPage
 from core.dates import add_months
 from registrations import services
 from registrations.models import (
@@ -78,129 +79,75 @@ class RenewForm(forms.Form):
         return day
 
 
-class Decision:
-    """One button on the change page: which statuses allow it, its form and its service."""
-
-    # Decisions that take something away get the admin's red confirmation button.
-    destructive_keys = {"refuse", "suspend", "withdraw", "exclude"}
-
-    def __init__(self, key, label, from_statuses, form_class, intro, done):
-        self.key = key
-        self.destructive = key in self.destructive_keys
-        self.label = label
-        self.from_statuses = from_statuses
-        self.form_class = form_class
-        self.intro = intro
-        self.done = done
-
-    def is_offered(self, registration):
-        if registration.status not in self.from_statuses:
-            return False
-        if self.key == "renew":
-            return (
-                registration.is_starter
-                and registration.renewed_at is None
-                and not registration.has_expired()
-            )
-        return True
-
-    def url_name(self, opts):
-        return f"{opts.app_label}_{opts.model_name}_{self.key}"
-
-
+# The confirmation page of every transition Registration declares for the admin.
+# The label and whether a decision is destructive are the model's; the form and the
+# texts are how the admin asks for it, so they live here.
 DECISIONS = {
-    decision.key: decision
-    for decision in [
-        Decision(
-            "approve",
-            _("Goedkeuren"),
-            {Status.REQUESTED},
-            ApproveForm,
-            _(
-                "U keurt deze aanvraag goed. De dienstverlener krijgt het registratienummer en "
-                "de geldigheid hieronder, verschijnt in de zoekmodule zodra de registratie "
-                "ingaat en krijgt een e-mail."
-            ),
-            _(
-                "De registratie is goedgekeurd: %(number)s, geldig van %(from)s tot en met "
-                "%(until)s."
-            ),
+    "approve": TransitionPage(
+        ApproveForm,
+        _(
+            "U keurt deze aanvraag goed. De dienstverlener krijgt het registratienummer en "
+            "de geldigheid hieronder, verschijnt in de zoekmodule zodra de registratie "
+            "ingaat en krijgt een e-mail."
         ),
-        Decision(
-            "refuse",
-            _("Weigeren"),
-            {Status.REQUESTED},
-            ReasonForm,
-            _("U weigert deze aanvraag. De dienstverlener krijgt de reden te zien."),
-            _("De aanvraag is geweigerd."),
+        _("De registratie is goedgekeurd: %(number)s, geldig van %(from)s tot en met %(until)s."),
+    ),
+    "refuse": TransitionPage(
+        ReasonForm,
+        _("U weigert deze aanvraag. De dienstverlener krijgt de reden te zien."),
+        _("De aanvraag is geweigerd."),
+    ),
+    "suspend": TransitionPage(
+        ReasonForm,
+        _(
+            "U schorst deze registratie. Zolang de schorsing duurt, verschijnt de "
+            "dienstverlener niet in de zoekmodule. De geldigheid loopt door."
         ),
-        Decision(
-            "suspend",
-            _("Schorsen"),
-            {Status.APPROVED},
-            ReasonForm,
-            _(
-                "U schorst deze registratie. Zolang de schorsing duurt, verschijnt de "
-                "dienstverlener niet in de zoekmodule. De geldigheid loopt door."
-            ),
-            _("De registratie is geschorst."),
+        _("De registratie is geschorst."),
+    ),
+    "lift_suspension": TransitionPage(
+        OptionalReasonForm,
+        _(
+            "U heft de schorsing op. De registratie geldt opnieuw, met haar oorspronkelijke "
+            "einddatum."
         ),
-        Decision(
-            "lift_suspension",
-            _("Schorsing opheffen"),
-            {Status.SUSPENDED},
-            OptionalReasonForm,
-            _(
-                "U heft de schorsing op. De registratie geldt opnieuw, met haar oorspronkelijke "
-                "einddatum."
-            ),
-            _("De schorsing is opgeheven."),
+        _("De schorsing is opgeheven."),
+    ),
+    "withdraw": TransitionPage(
+        ReasonForm,
+        _(
+            "U trekt deze registratie in. Dat is definitief: de dienstverlener moet een "
+            "nieuwe registratie aanvragen."
         ),
-        Decision(
-            "withdraw",
-            _("Intrekken"),
-            {Status.APPROVED, Status.SUSPENDED},
-            ReasonForm,
-            _(
-                "U trekt deze registratie in. Dat is definitief: de dienstverlener moet een "
-                "nieuwe registratie aanvragen."
-            ),
-            _("De registratie is ingetrokken."),
+        _("De registratie is ingetrokken."),
+    ),
+    "exclude": TransitionPage(
+        ReasonForm,
+        _("U sluit de dienstverlener uit voor dit type dienstverlening. Dat is definitief."),
+        _("De dienstverlener is uitgesloten."),
+    ),
+    "renew": TransitionPage(
+        RenewForm,
+        _(
+            "Deze starter heeft de opvolgingsaudit doorstaan: de registratie wordt één keer "
+            "met drie jaar verlengd."
         ),
-        Decision(
-            "exclude",
-            _("Uitsluiten"),
-            {Status.REQUESTED, Status.APPROVED, Status.SUSPENDED},
-            ReasonForm,
-            _("U sluit de dienstverlener uit voor dit type dienstverlening. Dat is definitief."),
-            _("De dienstverlener is uitgesloten."),
-        ),
-        Decision(
-            "renew",
-            _("Verlengen na opvolgingsaudit"),
-            {Status.APPROVED},
-            RenewForm,
-            _(
-                "Deze starter heeft de opvolgingsaudit doorstaan: de registratie wordt één keer "
-                "met drie jaar verlengd."
-            ),
-            _("De registratie is verlengd tot en met %(until)s."),
-        ),
-    ]
+        _("De registratie is verlengd tot en met %(until)s."),
+    ),
 }
 
 
-def _call_service(decision, registration, user, data):
-    """Run the service function of `decision` with the form's cleaned data."""
-    if decision.key == "approve":
+def _call_service(name, registration, user, data):
+    """Run the service of decision `name` with the form's cleaned data."""
+    if name == "approve":
         return services.registration_approve(registration=registration, user=user)
-    if decision.key == "renew":
+    if name == "renew":
         return services.registration_renew(
             registration=registration,
             user=user,
             follow_up_audit_date=data["follow_up_audit_date"],
         )
-    function = getattr(services, f"registration_{decision.key}")
+    function = getattr(services, f"registration_{name}")
     return function(registration=registration, user=user, reason=data["reason"])
 
 
@@ -299,11 +246,10 @@ class ExpiryReminderInline(ReadOnlyInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ObjectActionsMixin, KboSearchMixin, admin.ModelAdmin):
+class RegistrationAdmin(TransitionActionsMixin, KboSearchMixin, admin.ModelAdmin):
     """The work queue of registration requests and every registration's decisions."""
 
-    object_actions = DECISIONS
-    transition_error = services.TransitionError
+    transition_pages = DECISIONS
     object_action_template = "admin/registrations/registration/decision.html"
 
     list_display = [
@@ -484,17 +430,19 @@ class RegistrationAdmin(ObjectActionsMixin, KboSearchMixin, admin.ModelAdmin):
         return action.form_class(data, **form_kwargs)
 
     def perform_object_action(self, request, action, obj, data):
-        return _call_service(action, obj, request.user, data)
+        return _call_service(action.name, obj, request.user, data)
 
-    def object_action_done(self, request, action, obj):
-        # Also in the admin's own history ("Geschiedenis") of the registration.
-        self.log_change(request, obj, str(action.label))
-        self.message_user(request, self._done_message(action, obj), messages.SUCCESS)
+    def transition_done_values(self, obj):
+        return {
+            "number": obj.number,
+            "from": obj.valid_from.strftime("%d/%m/%Y") if obj.valid_from else "",
+            "until": obj.valid_until.strftime("%d/%m/%Y") if obj.valid_until else "",
+        }
 
     def get_object_action_context(self, action, obj):
         preview = (
             services.registration_approval_preview(registration=obj)
-            if action.key == "approve"
+            if action.name == "approve"
             else None
         )
         return {"registration": obj, "preview": preview}
@@ -504,15 +452,3 @@ class RegistrationAdmin(ObjectActionsMixin, KboSearchMixin, admin.ModelAdmin):
             "'%(action)s' kan niet bij een registratie met status '%(status)s'. De pagina "
             "toont de beslissingen die nu mogelijk zijn."
         ) % {"action": action.label, "status": obj.get_status_display()}
-
-    @staticmethod
-    def _done_message(decision, registration):
-        return decision.done % {
-            "number": registration.number,
-            "from": registration.valid_from.strftime("%d/%m/%Y")
-            if registration.valid_from
-            else "",
-            "until": (
-                registration.valid_until.strftime("%d/%m/%Y") if registration.valid_until else ""
-            ),
-        }

@@ -14,7 +14,10 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 
+from core import transitions
+from core.models import TransitionEvent
 from providers.models import ServiceProvider
 
 # The text of the "verklaring op eer", shown on the request form and copied
@@ -60,6 +63,35 @@ class ServiceType(models.TextChoices):
     ADVICE = "A", _("advies")
 
 
+class RegistrationStatus(models.TextChoices):
+    REQUESTED = "requested", _("aangevraagd")
+    APPROVED = "approved", _("goedgekeurd")
+    REFUSED = "refused", _("geweigerd")
+    CANCELLED = "cancelled", _("aanvraag ingetrokken")
+    SUSPENDED = "suspended", _("geschorst")
+    WITHDRAWN = "withdrawn", _("ingetrokken door het agentschap")
+    EXCLUDED = "excluded", _("uitgesloten")
+
+
+# --- Conditions of the transitions ----------------------------------------------------------
+
+
+@transitions.rule(
+    _("Alleen een startersregistratie kan één keer verlengd worden na de opvolgingsaudit."),
+    code="renewal",
+)
+def is_starter_not_yet_renewed(registration):
+    return registration.is_starter and registration.renewed_at is None
+
+
+@transitions.rule(
+    _("Alleen een goedgekeurde registratie die nog niet verlopen is, kan verlengd worden."),
+    code="renewal",
+)
+def has_not_expired(registration):
+    return not registration.has_expired()
+
+
 class RegistrationQuerySet(models.QuerySet):
     def for_organisation(self, organisation):
         return self.filter(service_provider__organisation=organisation)
@@ -75,37 +107,22 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(status=Registration.Status.REQUESTED)
 
 
-class Registration(models.Model):
+class Registration(transitions.TransitionsMixin, models.Model):
     """A request for, and then the registration of, one service provider for one service type.
 
-    State machine (every transition is a function in registrations.services):
+    The state machine is declared below (the methods under "Transitions"); every step
+    is taken through registrations.services:
 
         requested -> approved | refused | cancelled (by the provider) | excluded
-        approved  -> suspended | withdrawn | excluded
+        approved  -> suspended | withdrawn | excluded | approved (a starter's renewal)
         suspended -> approved (suspension lifted) | withdrawn | excluded
 
     refused, cancelled, withdrawn and excluded are final. "Verlopen" (expired)
     is not a status: it is an approved registration whose valid_until has passed.
     """
 
-    class Status(models.TextChoices):
-        REQUESTED = "requested", _("aangevraagd")
-        APPROVED = "approved", _("goedgekeurd")
-        REFUSED = "refused", _("geweigerd")
-        CANCELLED = "cancelled", _("aanvraag ingetrokken")
-        SUSPENDED = "suspended", _("geschorst")
-        WITHDRAWN = "withdrawn", _("ingetrokken door het agentschap")
-        EXCLUDED = "excluded", _("uitgesloten")
-
-    TRANSITIONS = {
-        Status.REQUESTED: {Status.APPROVED, Status.REFUSED, Status.CANCELLED, Status.EXCLUDED},
-        Status.APPROVED: {Status.SUSPENDED, Status.WITHDRAWN, Status.EXCLUDED},
-        Status.SUSPENDED: {Status.APPROVED, Status.WITHDRAWN, Status.EXCLUDED},
-        Status.REFUSED: set(),
-        Status.CANCELLED: set(),
-        Status.WITHDRAWN: set(),
-        Status.EXCLUDED: set(),
-    }
+    # Module level, so that Meta's constraints can name it too.
+    Status = RegistrationStatus
 
     service_provider = models.ForeignKey(
         ServiceProvider,
@@ -119,8 +136,12 @@ class Registration(models.Model):
     # Assigned at approval; a provider keeps its number for a service type when it
     # is registered again, so several registrations can share one number.
     number = models.CharField(_("registratienummer"), max_length=10, blank=True, db_index=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.REQUESTED,
+        protected=True,
     )
     is_starter = models.BooleanField(
         _("starter"),
@@ -161,6 +182,12 @@ class Registration(models.Model):
 
     objects = RegistrationQuerySet.as_manager()
 
+    transition_refused = _(
+        "Deze stap (%(action)s) is niet mogelijk voor een registratie met status '%(status)s'."
+    )
+    # The uploaded file is checked by the request form; a transition never touches it.
+    transition_clean_exclude = ("audit_report",)
+
     class Meta:
         verbose_name = _("registratie")
         verbose_name_plural = _("registraties")
@@ -168,30 +195,22 @@ class Registration(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["service_provider", "service_type"],
-                condition=models.Q(status="requested"),
+                condition=models.Q(status=RegistrationStatus.REQUESTED),
                 name="registration_one_pending_request_per_type",
             ),
             models.CheckConstraint(
-                condition=models.Q(service_type__in=["O", "A"]),
+                condition=models.Q(service_type__in=ServiceType.values),
                 name="registration_service_type_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(
-                    status__in=[
-                        "requested",
-                        "approved",
-                        "refused",
-                        "cancelled",
-                        "suspended",
-                        "withdrawn",
-                        "excluded",
-                    ]
-                ),
+                condition=models.Q(status__in=RegistrationStatus.values),
                 name="registration_status_valid",
             ),
             # Approved or suspended means: number and validity assigned.
             models.CheckConstraint(
-                condition=~models.Q(status__in=["approved", "suspended"])
+                condition=~models.Q(
+                    status__in=[RegistrationStatus.APPROVED, RegistrationStatus.SUSPENDED]
+                )
                 | (
                     ~models.Q(number="")
                     & models.Q(valid_from__isnull=False, valid_until__isnull=False)
@@ -217,7 +236,7 @@ class Registration(models.Model):
             models.Index(
                 fields=["service_provider"],
                 include=["valid_from", "valid_until", "service_type"],
-                condition=models.Q(status="approved"),
+                condition=models.Q(status=RegistrationStatus.APPROVED),
                 name="registration_listed_idx",
             ),
         ]
@@ -226,8 +245,102 @@ class Registration(models.Model):
         label = self.number or self.get_status_display()
         return f"{self.service_provider} — {self.get_service_type_display()} ({label})"
 
-    def can_become(self, status):
-        return status in self.TRANSITIONS[self.Status(self.status)]
+    # --- Transitions ------------------------------------------------------------------
+    # Each only sets the registration's own fields; registrations.services takes them
+    # through core.transitions.perform (lock, checks, event, e-mail). `reason` is what
+    # the provider is shown: the reason of the decision that holds now.
+
+    @transition(
+        field=status,
+        source=Status.REQUESTED,
+        target=Status.REQUESTED,
+        conditions=[transitions.is_new],
+        custom={"label": _("Aanvragen")},
+    )
+    def request(self):
+        """The provider files its request, with the evidence and the declaration on honour."""
+
+    @transition(
+        field=status,
+        source=Status.REQUESTED,
+        target=Status.APPROVED,
+        custom={"label": _("Goedkeuren"), "admin": True},
+    )
+    def approve(self, *, number, valid_from, valid_until, decided_at):
+        self.number = number
+        self.valid_from, self.valid_until = valid_from, valid_until
+        self.decided_at = decided_at
+        self.reason = ""
+
+    @transition(
+        field=status,
+        source=Status.REQUESTED,
+        target=Status.REFUSED,
+        custom={"label": _("Weigeren"), "admin": True, "destructive": True},
+    )
+    def refuse(self, *, reason, decided_at):
+        self.reason, self.decided_at = reason, decided_at
+
+    @transition(
+        field=status,
+        source=Status.REQUESTED,
+        target=Status.CANCELLED,
+        custom={"label": _("Aanvraag intrekken")},
+    )
+    def cancel(self):
+        """The provider withdraws its own request; its remark is only in the event."""
+
+    @transition(
+        field=status,
+        source=Status.APPROVED,
+        target=Status.SUSPENDED,
+        custom={"label": _("Schorsen"), "admin": True, "destructive": True},
+    )
+    def suspend(self, *, reason, decided_at):
+        self.reason, self.decided_at = reason, decided_at
+
+    @transition(
+        field=status,
+        source=Status.SUSPENDED,
+        target=Status.APPROVED,
+        custom={"label": _("Schorsing opheffen"), "admin": True},
+    )
+    def lift_suspension(self, *, decided_at):
+        """The registration counts again, with its original validity."""
+        self.decided_at = decided_at
+        self.reason = ""
+
+    @transition(
+        field=status,
+        source=[Status.APPROVED, Status.SUSPENDED],
+        target=Status.WITHDRAWN,
+        custom={"label": _("Intrekken"), "admin": True, "destructive": True},
+    )
+    def withdraw(self, *, reason, decided_at):
+        self.reason, self.decided_at = reason, decided_at
+
+    @transition(
+        field=status,
+        source=[Status.REQUESTED, Status.APPROVED, Status.SUSPENDED],
+        target=Status.EXCLUDED,
+        custom={"label": _("Uitsluiten"), "admin": True, "destructive": True},
+    )
+    def exclude(self, *, reason, decided_at):
+        self.reason, self.decided_at = reason, decided_at
+
+    @transition(
+        field=status,
+        source=Status.APPROVED,
+        target=Status.APPROVED,
+        conditions=[is_starter_not_yet_renewed, has_not_expired],
+        custom={"label": _("Verlengen na opvolgingsaudit"), "admin": True},
+    )
+    def renew(self, *, follow_up_audit_date, valid_until):
+        """A starter passed its follow-up audit: once, before its registration expires."""
+        self.renewed_at = follow_up_audit_date
+        self.valid_until = valid_until
+
+    # --- Status, as people see it -----------------------------------------------------
 
     def is_in_force(self, on=None):
         on = on or timezone.localdate()
@@ -272,7 +385,7 @@ class RegistrationEventQuerySet(models.QuerySet):
         return self.filter(registration__service_provider__organisation=organisation)
 
 
-class RegistrationEvent(models.Model):
+class RegistrationEvent(TransitionEvent):
     """One step in a registration's life: who, when, from which status to which, and why."""
 
     class Action(models.TextChoices):
@@ -292,30 +405,11 @@ class RegistrationEvent(models.Model):
         related_name="events",
         verbose_name=_("registratie"),
     )
-    action = models.CharField(_("handeling"), max_length=20, choices=Action.choices)
-    from_status = models.CharField(
-        _("vorige status"), max_length=20, choices=Registration.Status.choices, blank=True
-    )
-    to_status = models.CharField(
-        _("nieuwe status"), max_length=20, choices=Registration.Status.choices
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("door"),
-    )
-    at = models.DateTimeField(_("op"), default=timezone.now)
-    reason = models.TextField(_("reden"), blank=True)
+    action = TransitionEvent.action_field(Action.choices)
+    from_status = TransitionEvent.from_status_field(RegistrationStatus.choices)
+    to_status = TransitionEvent.to_status_field(RegistrationStatus.choices)
 
     objects = RegistrationEventQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("gebeurtenis")
-        verbose_name_plural = _("gebeurtenissen")
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.registration}: {self.get_action_display()}"

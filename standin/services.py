@@ -86,9 +86,28 @@ def local_administrator_appoint(*, organisation, person, appointed_by):
 
 
 @transaction.atomic
-def person_create(*, actor, organisation, **data):
+def person_create(
+    *,
+    actor,
+    organisation,
+    national_number,
+    first_name,
+    last_name,
+    birth_date=None,
+    sex="",
+    phone="",
+    email="",
+):
     """Add a person to the stand-in's register (step 2 of "Voeg gebruiker toe")."""
-    person = Person(**data)
+    person = Person(
+        national_number=national_number,
+        first_name=first_name,
+        last_name=last_name,
+        birth_date=birth_date,
+        sex=sex,
+        phone=phone,
+        email=email,
+    )
     person.full_clean()
     person.save()
     _log(organisation=organisation, person=person, actor=actor, action=Action.PERSON_ADDED)
@@ -99,9 +118,19 @@ def person_create(*, actor, organisation, **data):
 
 
 @transaction.atomic
-def work_relationship_create(*, actor, person, organisation, **data):
+def work_relationship_create(
+    *, actor, person, organisation, category, begin_date, end_date, email, phone=""
+):
     """Koppel gebruiker aan organisatie."""
-    relationship = WorkRelationship(person=person, organisation=organisation, **data)
+    relationship = WorkRelationship(
+        person=person,
+        organisation=organisation,
+        category=category,
+        begin_date=begin_date,
+        end_date=end_date,
+        phone=phone,
+        email=email,
+    )
     relationship.full_clean()
     relationship.save()
     _log(
@@ -115,18 +144,45 @@ def work_relationship_create(*, actor, person, organisation, **data):
 
 
 @transaction.atomic
-def person_add_to_organisation(*, actor, organisation, person=None, person_data=None, **data):
+def person_add_to_organisation(
+    *,
+    actor,
+    organisation,
+    category,
+    begin_date,
+    end_date,
+    email,
+    phone="",
+    person=None,
+    person_data=None,
+):
     """The "Voeg gebruiker toe" wizard in one go: a new or known person plus the
-    work relationship, so that nobody is left half-added."""
+    work relationship, so that nobody is left half-added.
+
+    `person_data` (the arguments of person_create) describes a new person when
+    `person` is None.
+    """
     if person is None:
         person = person_create(actor=actor, organisation=organisation, **person_data)
-    return work_relationship_create(actor=actor, person=person, organisation=organisation, **data)
+    return work_relationship_create(
+        actor=actor,
+        person=person,
+        organisation=organisation,
+        category=category,
+        begin_date=begin_date,
+        end_date=end_date,
+        email=email,
+        phone=phone,
+    )
 
 
 @transaction.atomic
-def work_relationship_update(*, actor, work_relationship, **data):
-    for field, value in data.items():
-        setattr(work_relationship, field, value)
+def work_relationship_update(
+    *, actor, work_relationship, category, begin_date, end_date, email, phone=""
+):
+    work_relationship.category = category
+    work_relationship.begin_date, work_relationship.end_date = begin_date, end_date
+    work_relationship.phone, work_relationship.email = phone, email
     work_relationship.full_clean()
     work_relationship.save()
     _log(
@@ -198,9 +254,25 @@ def _right_details(right):
 
 
 @transaction.atomic
-def user_right_grant(*, actor, work_relationship, **data):
+def user_right_grant(
+    *,
+    actor,
+    work_relationship,
+    right,
+    begin_date,
+    end_date,
+    profile_provider=False,
+    profile_sme=False,
+):
     """Ken gebruikersrecht toe."""
-    right = UserRight(work_relationship=work_relationship, **data)
+    right = UserRight(
+        work_relationship=work_relationship,
+        right=right,
+        begin_date=begin_date,
+        end_date=end_date,
+        profile_provider=profile_provider,
+        profile_sme=profile_sme,
+    )
     right.full_clean()
     right.save()
     _log(
@@ -214,9 +286,19 @@ def user_right_grant(*, actor, work_relationship, **data):
 
 
 @transaction.atomic
-def user_right_update(*, actor, user_right, **data):
-    for field, value in data.items():
-        setattr(user_right, field, value)
+def user_right_update(
+    *,
+    actor,
+    user_right,
+    right,
+    begin_date,
+    end_date,
+    profile_provider=False,
+    profile_sme=False,
+):
+    user_right.right = right
+    user_right.begin_date, user_right.end_date = begin_date, end_date
+    user_right.profile_provider, user_right.profile_sme = profile_provider, profile_sme
     user_right.full_clean()
     user_right.save()
     _log(

@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, FormView
 
 from core.forms import add_service_errors
+from core.transitions import TransitionError
 from projects import presenters
 from projects.selectors import project_with_history
-from projects.services import TransitionError
 
 
 class DossierMixin:

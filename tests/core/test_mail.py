@@ -246,19 +246,20 @@ def provider():
 def test_the_bank_account_mails_go_through_core_mail(
     provider, deliver, django_capture_on_commit_callbacks
 ):
-    change = BankAccountChange(
-        service_provider=provider,
-        old_iban="BE68539007547034",
-        new_iban="BE71096123456769",
-        requested_by=UserFactory(),
-        requested_at=timezone.now(),
-        status=BankAccountChange.Status.PENDING,
+    requested = {
+        "service_provider": provider,
+        "old_iban": "BE68539007547034",
+        "new_iban": "BE71096123456769",
+        "requested_by": UserFactory(),
+        "requested_at": timezone.now(),
+    }
+    pending = BankAccountChange(**requested, status=BankAccountChange.Status.PENDING)
+    verified = BankAccountChange(
+        **requested, status=BankAccountChange.Status.VERIFIED, decided_at=timezone.now()
     )
     with django_capture_on_commit_callbacks(execute=True):
-        provider_emails.bank_account_change_requested_send(change)
-        change.status = BankAccountChange.Status.VERIFIED
-        change.decided_at = timezone.now()
-        provider_emails.bank_account_change_decided_send(change)
+        provider_emails.bank_account_change_requested_send(pending)
+        provider_emails.bank_account_change_decided_send(verified)
 
     addresses = ["advies@acme.example", "zetel@acme.example"]
     assert delivered(deliver) == [

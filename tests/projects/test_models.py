@@ -1,5 +1,7 @@
-"""The eligibility rules of an application (Project.clean), the constraints, and what the
-dossier derives from its dates (lapse, deadlines) in Python and in the database."""
+"""The eligibility rules of an application that follow from its own fields (Project.clean,
+through project_build), the constraints, and what the dossier derives from its dates (lapse,
+deadlines) in Python and in the database. The rules that need other rows (vakgebied,
+registration) are project_build's own: see test_services.py."""
 
 import datetime
 from decimal import Decimal
@@ -11,7 +13,6 @@ from django.utils import timezone
 
 from projects.models import Project
 from projects.services import project_build
-from providers.models import Vakgebied
 from tests.factories import ProjectFactory, UserFactory
 from tests.projects.domain_support import application, registered_provider, sme
 
@@ -97,39 +98,6 @@ def test_it_refuses_a_large_enterprise_with_the_reason(provider, client_org, an)
     assert "kleine en middelgrote ondernemingen" in errors["company_size"][0]
 
 
-def test_it_refuses_a_vakgebied_outside_the_providers_selection(provider, client_org, an):
-    errors = errors_of(provider, client_org, an, vakgebied=Vakgebied.objects.get(name="Talen"))
-    assert errors["vakgebied"] == [
-        "Kies een vakgebied uit de selectie van de dienstverlener Vormingscentrum Schelde."
-    ]
-
-
-def test_it_refuses_a_service_type_the_provider_is_not_registered_for(client_org, an):
-    provider = registered_provider(service_types=["O"], name="Opleider")
-    errors = errors_of(provider, client_org, an)
-    assert errors["service_type"][0].startswith("Opleider is op ")
-    assert "niet geregistreerd voor advies" in errors["service_type"][0]
-
-
-def test_it_refuses_a_provider_whose_registration_has_not_started_on_the_filing_day(
-    client_org, an
-):
-    provider = registered_provider(valid_from=TODAY() + datetime.timedelta(days=1))
-    assert "service_type" in errors_of(provider, client_org, an)
-
-
-def test_it_refuses_a_provider_whose_registration_is_suspended(client_org, an):
-    provider = registered_provider()
-    provider.registrations.filter(service_type="A").update(status="suspended")
-    assert "service_type" in errors_of(provider, client_org, an)
-
-
-def test_it_keeps_the_registration_in_force_on_the_filing_day(provider, client_org, an):
-    project = project_build(**application(client=client_org, provider=provider, user=an))
-    assert project.registration.number == f"DV.A{provider.pk:06d}"
-    assert project.provider_organisation == provider.organisation
-
-
 def test_a_training_needs_its_kind(provider, client_org, an):
     errors = errors_of(provider, client_org, an, service_type="O")
     assert errors["training_kind"] == [
@@ -154,6 +122,38 @@ def test_an_enterprise_cannot_file_for_its_own_provider(provider, an):
 
 def test_the_theme_must_be_one_of_the_eight(provider, client_org, an):
     assert "theme" in errors_of(provider, client_org, an, theme="Energie")
+
+
+def test_clean_runs_no_query_and_changes_nothing(
+    provider, client_org, an, django_assert_num_queries
+):
+    project = project_build(**application(client=client_org, provider=provider, user=an))
+    fields = {field.attname: getattr(project, field.attname) for field in Project._meta.fields}
+
+    with django_assert_num_queries(0):
+        project.clean()
+
+    assert {field.attname: getattr(project, field.attname) for field in Project._meta.fields} == (
+        fields
+    )
+
+
+def test_clean_refuses_without_a_query_when_the_client_owns_the_provider(
+    provider, an, django_assert_num_queries
+):
+    project = Project(
+        client_id=provider.organisation_id,
+        service_provider_id=provider.pk,
+        provider_organisation_id=provider.organisation_id,
+        company_size="large",
+        service_type="A",
+        filed_on=TODAY(),
+    )
+
+    with django_assert_num_queries(0), pytest.raises(ValidationError) as caught:
+        project.clean()
+
+    assert set(caught.value.message_dict) == {"company_size", "service_provider"}
 
 
 def test_the_database_refuses_a_large_enterprise():

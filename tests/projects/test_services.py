@@ -9,10 +9,11 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core import transitions
+from core.transitions import TransitionError
 from projects import services
 from projects.models import Payment, Project, ProjectEvent
 from projects.services import (
-    TransitionError,
     project_build,
     project_close,
     project_confirm,
@@ -22,6 +23,7 @@ from projects.services import (
     project_refuse,
     project_stop,
 )
+from providers.models import Vakgebied
 from tests.factories import UserFactory
 from tests.projects.domain_support import (
     application,
@@ -131,6 +133,59 @@ def test_a_refused_application_writes_nothing(provider, client_org, an):
         submit(client=client_org, provider=provider, user=an, company_size="large")
     assert Project.objects.count() == 0
     assert ProjectEvent.objects.count() == 0
+
+
+# --- Filing: the rules that need other rows (project_build, not Project.clean) ---------
+
+
+def errors_of(provider, client_org, an, **overrides):
+    with pytest.raises(ValidationError) as caught:
+        project_build(**application(client=client_org, provider=provider, user=an, **overrides))
+    return caught.value.message_dict
+
+
+def test_it_refuses_a_vakgebied_outside_the_providers_selection(provider, client_org, an):
+    errors = errors_of(provider, client_org, an, vakgebied=Vakgebied.objects.get(name="Talen"))
+    assert errors["vakgebied"] == [
+        "Kies een vakgebied uit de selectie van de dienstverlener Vormingscentrum Schelde."
+    ]
+
+
+def test_it_refuses_a_service_type_the_provider_is_not_registered_for(client_org, an):
+    provider = registered_provider(service_types=["O"], name="Opleider")
+    errors = errors_of(provider, client_org, an)
+    assert errors["service_type"][0].startswith("Opleider is op ")
+    assert "niet geregistreerd voor advies" in errors["service_type"][0]
+
+
+def test_it_refuses_a_provider_whose_registration_has_not_started_on_the_filing_day(
+    client_org, an
+):
+    provider = registered_provider(valid_from=TODAY() + datetime.timedelta(days=1))
+    assert "service_type" in errors_of(provider, client_org, an)
+
+
+def test_it_refuses_a_provider_whose_registration_is_suspended(client_org, an):
+    provider = registered_provider()
+    provider.registrations.filter(service_type="A").update(status="suspended")
+    assert "service_type" in errors_of(provider, client_org, an)
+
+
+def test_it_keeps_the_registration_in_force_on_the_filing_day(provider, client_org, an):
+    project = project_build(**application(client=client_org, provider=provider, user=an))
+    assert project.registration.number == f"DV.A{provider.pk:06d}"
+    assert project.provider_organisation == provider.organisation
+
+
+def test_the_rules_of_both_kinds_are_reported_at_once(provider, client_org, an):
+    errors = errors_of(
+        provider,
+        client_org,
+        an,
+        company_size="large",
+        vakgebied=Vakgebied.objects.get(name="Talen"),
+    )
+    assert {"company_size", "vakgebied"} <= set(errors)
 
 
 # --- The annual ceiling --------------------------------------------------------------------
@@ -319,14 +374,21 @@ def test_every_step_is_allowed_from_its_statuses_only(status, step, sam):
 
 
 def test_the_state_machine_matches_the_steps():
-    # Every edge of Project.TRANSITIONS is reached by a step (lapse: see test_lapse.py).
+    # Every edge of Project's declared transitions is reached by a step (lapse: see
+    # test_lapse.py; filing creates the row and is no edge between two statuses).
     reached = {(start, to) for _, starts, to in STEPS.values() for start in starts}
     reached |= {
         (Status.CONFIRMED, Status.LAPSED),
         (Status.GRANTED, Status.PAID),
         (Status.PARTIALLY_PAID, Status.PAID),
     }
-    edges = {(start, to) for start, targets in Project.TRANSITIONS.items() for to in targets}
+    edges = {
+        (start, to)
+        for declared in transitions.declared(Project)
+        if declared.name != "submit"
+        for start in declared.sources
+        for to in declared.targets
+    }
     assert edges == reached
 
 

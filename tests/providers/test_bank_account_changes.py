@@ -3,8 +3,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core import transitions
 from core.validators import derive_bic
-from providers.models import BankAccountChange
+from providers.models import BankAccountChange, BankAccountChangeEvent
 from providers.services import (
     bank_account_change_reject,
     bank_account_change_request,
@@ -182,16 +183,59 @@ def test_a_closed_request_cannot_be_decided_again(request_change, sam, tina, fin
     assert "al afgehandeld" in str(error.value)
 
 
+def reachable(change):
+    """The statuses the declared transitions lead to from `change`'s status (filing aside)."""
+    return {
+        target
+        for declared in transitions.declared(BankAccountChange)
+        if declared.name != "request" and change.status in declared.sources
+        for target in declared.targets
+    }
+
+
 def test_only_pending_may_move_and_only_to_a_final_status():
     pending = BankAccountChange(status=Status.PENDING)
-    assert {s for s in Status if pending.can_become(s)} == {
+    assert {s for s in Status if s in reachable(pending)} == {
         Status.VERIFIED,
         Status.REJECTED,
         Status.SUPERSEDED,
     }
     for final in (Status.VERIFIED, Status.REJECTED, Status.SUPERSEDED):
         closed = BankAccountChange(status=final)
-        assert not any(closed.can_become(s) for s in Status)
+        assert not any(s in reachable(closed) for s in Status)
+
+
+def test_the_declared_transitions_are_the_state_machine():
+    declared = transitions.declared(BankAccountChange)
+    assert {item.name: (set(item.sources), set(item.targets)) for item in declared} == {
+        "request": ({Status.PENDING}, {Status.PENDING}),
+        "verify": ({Status.PENDING}, {Status.VERIFIED}),
+        "reject": ({Status.PENDING}, {Status.REJECTED}),
+        "supersede": ({Status.PENDING}, {Status.SUPERSEDED}),
+    }
+    assert [item.name for item in declared if item.in_admin] == ["verify", "reject"]
+
+
+def test_every_step_is_an_event_with_who_and_why(request_change, sam, alice):
+    first = request_change()
+    second = request_change(iban="BE35310123456737")
+    bank_account_change_reject(change=second, decided_by=sam, reason="Bewijs ontbreekt")
+
+    assert list(first.events.values_list("action", "from_status", "to_status", "actor")) == [
+        ("request", "", Status.PENDING, alice.pk),
+        ("supersede", Status.PENDING, Status.SUPERSEDED, alice.pk),
+    ]
+    assert list(
+        second.events.values_list("action", "from_status", "to_status", "actor", "reason")
+    ) == [
+        ("request", "", Status.PENDING, alice.pk, ""),
+        ("reject", Status.PENDING, Status.REJECTED, sam.pk, "Bewijs ontbreekt"),
+    ]
+    assert list(
+        BankAccountChangeEvent.objects.for_organisation(
+            first.service_provider.organisation
+        ).values_list("action", flat=True)
+    ) == ["request", "supersede", "request", "reject"]
 
 
 def test_the_database_allows_one_pending_change_per_provider(request_change, provider, alice):

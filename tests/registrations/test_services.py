@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from core.transitions import TransitionError
 from registrations import services
 from registrations.models import (
     DECLARATION_TEXT,
@@ -136,7 +137,7 @@ def test_a_forbidden_transition_is_refused_and_changes_nothing(
     before = Registration.objects.filter(pk=registration.pk).values().get()
     call, _reached = ACTIONS[action]
 
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.TransitionError):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(TransitionError):
         call(registration=registration, user=sam)
 
     assert Registration.objects.filter(pk=registration.pk).values().get() == before
@@ -148,7 +149,7 @@ def test_a_forbidden_transition_is_refused_and_changes_nothing(
 def test_the_forbidden_transition_says_which_status_stands_in_the_way(sam):
     registration = in_status(Status.REFUSED)
 
-    with pytest.raises(services.TransitionError) as error:
+    with pytest.raises(TransitionError) as error:
         services.registration_approve(registration=registration, user=sam)
 
     assert error.value.messages == [
@@ -274,7 +275,7 @@ def test_a_starter_is_renewed_only_once(provider, sam):
     )
     valid_until = Registration.objects.get(pk=starter.pk).valid_until
 
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(TransitionError):
         services.registration_renew(
             registration=starter, user=sam, follow_up_audit_date=timezone.localdate()
         )
@@ -289,7 +290,7 @@ def test_only_a_starter_is_renewed_after_a_follow_up_audit(provider, sam):
         registration=RegistrationFactory(service_provider=provider), user=sam
     )
 
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(TransitionError):
         services.registration_renew(
             registration=registration, user=sam, follow_up_audit_date=timezone.localdate()
         )
@@ -299,7 +300,7 @@ def test_only_a_starter_is_renewed_after_a_follow_up_audit(provider, sam):
 def test_a_starter_that_is_not_approved_is_not_renewed(sam, status):
     starter = in_status(status, is_starter=True)
 
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(TransitionError):
         services.registration_renew(
             registration=starter, user=sam, follow_up_audit_date=timezone.localdate()
         )
@@ -317,7 +318,7 @@ def test_an_expired_starter_is_not_renewed(sam):
         valid_until=today - DAY,
     )
 
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(TransitionError):
         services.registration_renew(registration=starter, user=sam, follow_up_audit_date=today)
 
 

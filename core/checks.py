@@ -1,0 +1,42 @@
+"""System checks of the declared state machines (core.transitions)."""
+
+from django.apps import apps
+from django.core import checks
+
+from core import transitions
+
+
+@checks.register(checks.Tags.models)
+def check_transition_models(app_configs=None, **kwargs):
+    """Every model with declared transitions has a protected status and an event model
+    whose actions are exactly its transitions, so that no step goes unrecorded."""
+    errors = []
+    for model in apps.get_models():
+        if not issubclass(model, transitions.TransitionsMixin):
+            continue
+        if app_configs is not None and model._meta.app_config not in app_configs:
+            continue
+        field = transitions.status_field(model)
+        if not field.protected:
+            errors.append(
+                checks.Error(
+                    f"{model._meta.label}.{field.name} must be an FSMField with protected=True.",
+                    obj=model,
+                    id="core.E002",
+                )
+            )
+        names = {item.name for item in transitions.declared(model)}
+        actions = {
+            value for value, _label in model.event_model()._meta.get_field("action").choices
+        }
+        if names != actions:
+            errors.append(
+                checks.Error(
+                    f"The actions of {model.event_model()._meta.label} must be the transitions "
+                    f"of {model._meta.label}.",
+                    hint=f"transitions: {sorted(names)}; actions: {sorted(actions)}",
+                    obj=model,
+                    id="core.E003",
+                )
+            )
+    return errors

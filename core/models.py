@@ -1,0 +1,57 @@
+"""Abstract models shared by the apps; core has no tables of its own."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+ACTION_MAX_LENGTH = 20
+STATUS_MAX_LENGTH = 20
+
+
+class TransitionEvent(models.Model):
+    """One step in the life of something with a status: who, when, from which status to
+    which, and why. Written by core.transitions.perform(), never edited.
+
+    A concrete event model adds the foreign key to its subject (``related_name="events"``)
+    and gives `action`, `from_status` and `to_status` their choices with
+    action_field() and status_field(): the actions are the names of the subject's
+    transitions, with the label the e-mails and histories show.
+    """
+
+    action = models.CharField(_("handeling"), max_length=ACTION_MAX_LENGTH)
+    # Empty for the step that filed the row.
+    from_status = models.CharField(_("vorige status"), max_length=STATUS_MAX_LENGTH, blank=True)
+    to_status = models.CharField(_("nieuwe status"), max_length=STATUS_MAX_LENGTH)
+    # None for what the portal does by itself (the daily lapse command).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("door"),
+    )
+    at = models.DateTimeField(_("op"), default=timezone.now)
+    reason = models.TextField(_("reden"), blank=True)
+    remark = models.TextField(_("opmerking"), blank=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("gebeurtenis")
+        verbose_name_plural = _("gebeurtenissen")
+        ordering = ["at", "pk"]
+
+    @staticmethod
+    def action_field(choices):
+        return models.CharField(_("handeling"), max_length=ACTION_MAX_LENGTH, choices=choices)
+
+    @staticmethod
+    def from_status_field(choices):
+        return models.CharField(
+            _("vorige status"), max_length=STATUS_MAX_LENGTH, choices=choices, blank=True
+        )
+
+    @staticmethod
+    def to_status_field(choices):
+        return models.CharField(_("nieuwe status"), max_length=STATUS_MAX_LENGTH, choices=choices)
