@@ -1,19 +1,8 @@
-"""Subsidy dossiers (steundossiers, 2.4 "Overzicht projecten") and the dated
-configuration that decides how much subsidy a dossier gets.
-
-An SME (the client) files an application naming a registered service provider;
-the provider confirms or refuses it; the SME pays its own share into the wallet
-within 30 days of the confirmation, else the dossier lapses; the agency adds the
-subsidy and records the payments the SME orders to the provider's account.
-
-Every change of status is a function in projects.services; the state machine is
-declared on Project (its @transition methods). Rates and the annual ceiling are rows that staff
-change in the admin (SubsidyRate, AnnualCeiling); projects.rates reads them.
-Amounts are Decimal euros with two decimals (cents-exact), never float.
+"""The subsidy dossier (steundossier): its status, declared transitions and the rules
+that follow from its dates (lapse, deadlines), and the dossier numbers.
 """
 
 import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,200 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, transition
 
 from core import transitions
-from core.models import TransitionEvent
 from organisations.models import Organisation
+from projects.models.choices import (
+    DEPOSIT_TERM_DAYS,
+    ELIGIBLE_COMPANY_SIZES,
+    FILING_TERM_DAYS,
+    ZERO,
+    CompanySize,
+    HigherRateTopic,
+    Theme,
+    TrainingKind,
+)
 from providers.models import ServiceProvider, Vakgebied
 from registrations.models import Registration, ServiceType
-
-# Filed at most this many calendar days after the services start (day 14 is in time).
-FILING_TERM_DAYS = 14
-# The SME pays its own share at most this many days after the provider's confirmation.
-DEPOSIT_TERM_DAYS = 30
-ZERO = Decimal("0.00")
-
-
-class CompanySize(models.TextChoices):
-    """The enterprise's size under the European SME definition.
-
-    "Large" is a choice so that the application form can refuse it with the
-    reason; no dossier is ever stored with it (see the check constraint).
-    """
-
-    SMALL = "small", _("kleine onderneming")
-    MEDIUM = "medium", _("middelgrote onderneming")
-    LARGE = "large", _("grote onderneming")
-
-
-ELIGIBLE_COMPANY_SIZES = [CompanySize.SMALL, CompanySize.MEDIUM]
-
-
-class Theme(models.TextChoices):
-    """VLAIO's eight future-oriented themes (since 2023); not the 19 vakgebieden."""
-
-    STRATEGY = "strategy", _("Bedrijfsstrategie")
-    PROFESSIONAL_SKILLS = "professional_skills", _("Beroepsspecifieke competenties")
-    DIGITALISATION = "digitalisation", _("Digitalisering")
-    SUSTAINABILITY = "sustainability", _("Duurzaamheid")
-    FINANCIAL_LITERACY = "financial_literacy", _("Financiële geletterdheid")
-    INNOVATION = "innovation", _("Innovatie")
-    INTERNATIONALISATION = "internationalisation", _("Internationalisering")
-    PEOPLE_MANAGEMENT = "people_management", _("Personeelsmanagement")
-
-
-class HigherRateTopic(models.TextChoices):
-    """Topics that get the higher subsidy percentage.
-
-    They are narrower than a theme (cybersecurity is one part of
-    digitalisation), so they are a separate answer on the application and the
-    rate table only says "higher rate: yes/no". Energy efficiency counts for
-    training only (VLAIO, reform of 1 February 2026).
-    """
-
-    ENERGY_EFFICIENCY = "energy_efficiency", _("energie-efficiëntie")
-    CYBERSECURITY = "cybersecurity", _("cybersecurity")
-
-
-class TrainingKind(models.TextChoices):
-    CLASSROOM = "classroom", _("klassikaal")
-    DISTANCE = "distance", _("afstandsleren")
-    INTERNAL = "internal", _("intern")
-
-
-# --- Dated configuration -------------------------------------------------------------
-
-
-class DatedConfiguration(models.Model):
-    """A value that applies from `valid_from` up to and including `valid_until`
-    (open-ended when empty). Rows for the same key may not overlap."""
-
-    valid_from = models.DateField(_("geldig vanaf"))
-    valid_until = models.DateField(
-        _("geldig tot en met"),
-        null=True,
-        blank=True,
-        help_text=_("Leeg laten zolang de waarde geldt."),
-    )
-
-    # Field names that, with the period, identify one value (e.g. company size).
-    key_fields = ()
-
-    class Meta:
-        abstract = True
-
-    def overlapping(self):
-        same_key = {name: getattr(self, name) for name in self.key_fields}
-        rows = type(self).objects.filter(**same_key).exclude(pk=self.pk)
-        if self.valid_until is not None:
-            rows = rows.filter(valid_from__lte=self.valid_until)
-        return rows.filter(
-            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=self.valid_from)
-        )
-
-    def clean(self):
-        super().clean()
-        if self.valid_from is None:
-            return
-        if self.valid_until is not None and self.valid_until < self.valid_from:
-            raise ValidationError(
-                {"valid_until": _("De einddatum mag niet vóór de begindatum liggen.")}
-            )
-        if any(getattr(self, name) in (None, "") for name in self.key_fields):
-            return
-        other = self.overlapping().order_by("valid_from").first()
-        if other is not None:
-            raise ValidationError(
-                _(
-                    "Deze periode overlapt met %(other)s. Sluit die periode eerst af (geldig "
-                    "tot en met) of kies andere data."
-                )
-                % {"other": other}
-            )
-
-    @staticmethod
-    def period_display(valid_from, valid_until):
-        start = date_format(valid_from, "d/m/Y")
-        if valid_until is None:
-            return _("vanaf %(start)s") % {"start": start}
-        return f"{start} – {date_format(valid_until, 'd/m/Y')}"
-
-
-class SubsidyRate(DatedConfiguration):
-    """The subsidy percentage for a company size, with or without the higher rate."""
-
-    company_size = models.CharField(
-        _("grootte van de onderneming"),
-        max_length=10,
-        choices=[(size.value, size.label) for size in ELIGIBLE_COMPANY_SIZES],
-    )
-    higher_rate = models.BooleanField(
-        _("verhoogd percentage"),
-        default=False,
-        help_text=_("Voor opleiding of advies over cybersecurity of energie-efficiëntie."),
-    )
-    percentage = models.DecimalField(_("steunpercentage"), max_digits=5, decimal_places=2)
-
-    key_fields = ("company_size", "higher_rate")
-
-    class Meta:
-        verbose_name = _("steunpercentage")
-        verbose_name_plural = _("steunpercentages")
-        ordering = ["-valid_from", "company_size", "higher_rate"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(percentage__gt=0, percentage__lte=100),
-                name="subsidy_rate_percentage_range",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(valid_until__isnull=True)
-                | models.Q(valid_until__gte=models.F("valid_from")),
-                name="subsidy_rate_period_ordered",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(company_size__in=ELIGIBLE_COMPANY_SIZES),
-                name="subsidy_rate_company_size_valid",
-            ),
-            models.UniqueConstraint(
-                fields=["company_size", "higher_rate", "valid_from"],
-                name="subsidy_rate_unique_start",
-            ),
-        ]
-
-    def __str__(self):
-        kind = _("verhoogd") if self.higher_rate else _("gewoon")
-        return (
-            f"{self.get_company_size_display()}, {kind}: {self.percentage} % "
-            f"({self.period_display(self.valid_from, self.valid_until)})"
-        )
-
-
-class AnnualCeiling(DatedConfiguration):
-    """The most subsidy one enterprise can get in one calendar year."""
-
-    amount = models.DecimalField(
-        _("steunplafond per kalenderjaar"), max_digits=12, decimal_places=2
-    )
-
-    class Meta:
-        verbose_name = _("jaarlijks steunplafond")
-        verbose_name_plural = _("jaarlijkse steunplafonds")
-        ordering = ["-valid_from"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(amount__gt=0), name="annual_ceiling_amount_positive"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(valid_until__isnull=True)
-                | models.Q(valid_until__gte=models.F("valid_from")),
-                name="annual_ceiling_period_ordered",
-            ),
-            models.UniqueConstraint(fields=["valid_from"], name="annual_ceiling_unique_start"),
-        ]
-
-    def __str__(self):
-        return f"€ {self.amount} ({self.period_display(self.valid_from, self.valid_until)})"
-
-
-# --- The dossier ---------------------------------------------------------------------
 
 
 class ProjectStatus(models.TextChoices):
@@ -852,82 +660,3 @@ class ProjectNumberCounter(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.last_number}"
-
-
-class ProjectEventQuerySet(models.QuerySet):
-    def for_organisation(self, organisation):
-        return self.filter(project__provider_organisation=organisation)
-
-    def for_client(self, organisation):
-        return self.filter(project__client=organisation)
-
-
-class ProjectEvent(TransitionEvent):
-    """One step in a dossier's life: who, when, from which status to which, and why."""
-
-    class Action(models.TextChoices):
-        SUBMIT = "submit", _("ingediend")
-        CONFIRM = "confirm", _("bevestigd door de dienstverlener")
-        REFUSE = "refuse", _("geweigerd door de dienstverlener")
-        RECORD_DEPOSIT = "record_deposit", _("eigen aandeel gestort")
-        GRANT = "grant", _("subsidie toegekend")
-        RECORD_PAYMENT = "record_payment", _("betaling geregistreerd")
-        CLOSE = "close", _("afgesloten")
-        STOP = "stop", _("stopgezet")
-        LAPSE = "lapse", _("vervallen")
-
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="events", verbose_name=_("dossier")
-    )
-    action = TransitionEvent.action_field(Action.choices)
-    from_status = TransitionEvent.from_status_field(ProjectStatus.choices)
-    to_status = TransitionEvent.to_status_field(ProjectStatus.choices)
-
-    objects = ProjectEventQuerySet.as_manager()
-
-    def __str__(self):
-        return f"{self.project}: {self.get_action_display()}"
-
-
-class PaymentQuerySet(models.QuerySet):
-    def for_organisation(self, organisation):
-        return self.filter(project__provider_organisation=organisation)
-
-    def for_client(self, organisation):
-        return self.filter(project__client=organisation)
-
-
-class Payment(models.Model):
-    """A payment to the provider that the SME ordered from its wallet, recorded by staff.
-
-    The payments of a dossier add up to at most its amount excluding VAT (own
-    share plus subsidy): that is what the provider is paid.
-    """
-
-    project = models.ForeignKey(
-        Project, on_delete=models.PROTECT, related_name="payments", verbose_name=_("dossier")
-    )
-    amount = models.DecimalField(_("bedrag"), max_digits=12, decimal_places=2)
-    paid_on = models.DateField(_("betaald op"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("geregistreerd door"),
-    )
-    recorded_at = models.DateTimeField(_("geregistreerd op"), default=timezone.now)
-
-    objects = PaymentQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("betaling")
-        verbose_name_plural = _("betalingen")
-        ordering = ["paid_on", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(amount__gt=0), name="payment_amount_positive"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.project}: € {self.amount} ({date_format(self.paid_on, 'd/m/Y')})"
