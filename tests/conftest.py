@@ -5,6 +5,32 @@ from pathlib import Path
 
 import pytest
 
+# --- The people of the suite ------------------------------------------------------
+# Alice works for a provider; Sam and Tina work for the agency (VLAIO). A module
+# gives Alice her organisation, or Sam more rights, by overriding the fixture with
+# one that takes it (`def alice(alice, organisation): ...`).
+
+
+@pytest.fixture
+def alice(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="alice", first_name="Alice", last_name="Peeters")
+
+
+@pytest.fixture
+def sam(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="sam", first_name="Sam", last_name="VLAIO", is_staff=True)
+
+
+@pytest.fixture
+def tina(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="tina", first_name="Tina", last_name="VLAIO", is_staff=True)
+
 
 @pytest.fixture(autouse=True)
 def _empty_default_cache():

@@ -200,3 +200,10 @@ class ProjectFactory(DjangoModelFactory):
     def offers_vakgebied(project, create, extracted, **kwargs):
         if create and project.vakgebied_id:
             project.service_provider.vakgebieden.add(project.vakgebied)
+
+
+def make_superuser(user):
+    """Give `user` every right in the admin (a test's staff member who administers)."""
+    user.is_superuser = True
+    user.save(update_fields=["is_superuser"])
+    return user

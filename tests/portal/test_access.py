@@ -35,8 +35,9 @@ def org_b():
 
 
 @pytest.fixture
-def alice(org_a):
-    return MembershipFactory(organisation=org_a, user__first_name="Alice").user
+def alice(alice, org_a):
+    MembershipFactory(user=alice, organisation=org_a)
+    return alice
 
 
 @pytest.fixture

@@ -156,9 +156,10 @@ def org_a():
 
 
 @pytest.fixture
-def alice(org_a):
+def alice(alice, org_a):
     """Provider for organisation A."""
-    return MembershipFactory(organisation=org_a).user
+    MembershipFactory(user=alice, organisation=org_a)
+    return alice
 
 
 @pytest.fixture

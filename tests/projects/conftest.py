@@ -33,10 +33,10 @@ def client_organisation(db):
 
 
 @pytest.fixture
-def alice(provider_organisation):
-    user = UserFactory(username="alice", first_name="Alice", last_name="Peeters")
-    MembershipFactory(user=user, organisation=provider_organisation)
-    return user
+def alice(alice, provider_organisation):
+    """Alice works for Vormingscentrum Schelde."""
+    MembershipFactory(user=alice, organisation=provider_organisation)
+    return alice
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import Payment, Project, ProjectEvent, SubsidyRate
-from tests.factories import OrganisationFactory, UserFactory
-from tests.projects.domain_support import project_in, staff
+from tests.factories import OrganisationFactory, UserFactory, make_superuser
+from tests.projects.domain_support import project_in
 
 pytestmark = pytest.mark.django_db
 Status = Project.Status
@@ -23,9 +23,9 @@ TODAY = timezone.localdate
 
 
 @pytest.fixture
-def sam(client):
-    sam = staff()
-    client.force_login(sam)
+def sam(sam, client):
+    """Sam administers the portal (every right in the admin) and is signed in."""
+    client.force_login(make_superuser(sam))
     return sam
 
 

@@ -30,7 +30,6 @@ from tests.projects.domain_support import (
     project_in,
     registered_provider,
     sme,
-    staff,
     submit,
 )
 
@@ -61,11 +60,6 @@ def an():
 @pytest.fixture
 def sofie():
     return UserFactory(username="sofie", first_name="Sofie", last_name="Maes")
-
-
-@pytest.fixture
-def sam():
-    return staff()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ agency staff. Charlie's organisation must never see Acme's data."""
 import pytest
 
 from providers.models import ServiceProvider, Vakgebied
-from tests.factories import OrganisationFactory, ServiceProviderFactory, UserFactory
+from tests.factories import OrganisationFactory, ServiceProviderFactory
 
 VALID_IBAN = "BE71096123456769"  # Belfius, GKCCBEBB
 OTHER_IBAN = "BE48001123456727"  # BNP Paribas Fortis, GEBABEBB
@@ -13,21 +13,6 @@ OTHER_IBAN = "BE48001123456727"  # BNP Paribas Fortis, GEBABEBB
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory(name="Acme", email="zetel@acme.example")
-
-
-@pytest.fixture
-def alice(db):
-    return UserFactory(username="alice", first_name="Alice", last_name="Peeters")
-
-
-@pytest.fixture
-def sam(db):
-    return UserFactory(username="sam", first_name="Sam", last_name="VLAIO", is_staff=True)
-
-
-@pytest.fixture
-def tina(db):
-    return UserFactory(username="tina", first_name="Tina", last_name="VLAIO", is_staff=True)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from tests.factories import (
     RegistrationFactory,
     ServiceProviderFactory,
     UserFactory,
+    make_superuser,
     pdf_bytes,
 )
 
@@ -33,10 +34,9 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def sam(db):
-    return UserFactory(
-        username="sam", first_name="Sam", last_name="VLAIO", is_staff=True, is_superuser=True
-    )
+def sam(sam):
+    """Sam administers the portal: every right in the admin."""
+    return make_superuser(sam)
 
 
 @pytest.fixture

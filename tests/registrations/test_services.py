@@ -24,7 +24,6 @@ from tests.factories import (
     OrganisationFactory,
     RegistrationFactory,
     ServiceProviderFactory,
-    UserFactory,
     pdf_bytes,
 )
 
@@ -38,16 +37,6 @@ DAY = datetime.timedelta(days=1)
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def alice(db):
-    return UserFactory(username="alice", first_name="Alice", last_name="Peeters")
-
-
-@pytest.fixture
-def sam(db):
-    return UserFactory(username="sam", first_name="Sam", last_name="VLAIO", is_staff=True)
 
 
 @pytest.fixture

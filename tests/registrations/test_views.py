@@ -32,7 +32,6 @@ from tests.factories import (
     OrganisationFactory,
     RegistrationFactory,
     ServiceProviderFactory,
-    UserFactory,
     pdf_bytes,
 )
 from tests.registrations.test_uploads import EXE_BYTES
@@ -81,8 +80,8 @@ def provider(organisation):
 
 
 @pytest.fixture
-def alice(organisation):
-    alice = UserFactory(username="alice", first_name="Alice", last_name="Peeters")
+def alice(alice, organisation):
+    """Alice works for Acme."""
     MembershipFactory(user=alice, organisation=organisation)
     return alice
 
@@ -98,11 +97,6 @@ def bob_client(client):
     bob = MembershipFactory().user
     client.force_login(bob)
     return client
-
-
-@pytest.fixture
-def sam():
-    return UserFactory(username="sam", first_name="Sam", last_name="VLAIO", is_staff=True)
 
 
 @pytest.fixture
