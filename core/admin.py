@@ -12,6 +12,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core import transitions, validators
 from core.forms import add_service_errors
@@ -248,3 +249,33 @@ class TransitionActionsMixin:
     def get_object_action_context(self, action, obj):
         """Extra context for the confirmation page, e.g. what the object will look like."""
         return {}
+
+
+class WorkQueueFilter(admin.SimpleListFilter):
+    """A status filter that opens on the status waiting for staff (`default`), so that
+    the change list is a work queue; "Alle" shows every row. Set `statuses` (a
+    TextChoices) and `default`."""
+
+    title = _("status")
+    parameter_name = "status"
+    statuses = None
+    default = None
+    everything = "all"
+
+    def lookups(self, request, model_admin):
+        return [*self.statuses.choices, (self.everything, _("Alle"))]
+
+    def choices(self, changelist):
+        current = self.value() or self.default
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": current == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or self.default
+        if value == self.everything:
+            return queryset
+        return queryset.filter(**{self.parameter_name: value})

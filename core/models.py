@@ -42,6 +42,14 @@ class TransitionEvent(models.Model):
         verbose_name_plural = _("gebeurtenissen")
         ordering = ["at", "pk"]
 
+    def __str__(self):
+        subject = next(
+            field.name
+            for field in self._meta.concrete_fields
+            if field.is_relation and field.remote_field.related_name == "events"
+        )
+        return f"{getattr(self, subject)}: {self.get_action_display()}"
+
     @staticmethod
     def action_field(choices):
         return models.CharField(_("handeling"), max_length=ACTION_MAX_LENGTH, choices=choices)

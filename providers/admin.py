@@ -14,7 +14,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import KboSearchMixin, ReadOnlyInline, TransitionActionsMixin, TransitionPage
+from core.admin import (
+    KboSearchMixin,
+    ReadOnlyInline,
+    TransitionActionsMixin,
+    TransitionPage,
+    WorkQueueFilter,
+)
 from organisations.models import Organisation
 from organisations.services import organisation_update
 from providers.models import (
@@ -188,31 +194,11 @@ DECISIONS = {
 }
 
 
-class BankAccountChangeQueueFilter(admin.SimpleListFilter):
+class BankAccountChangeQueueFilter(WorkQueueFilter):
     """Status filter that opens on the pending changes: the admin page is a work queue."""
 
-    title = _("status")
-    parameter_name = "status"
+    statuses = BankAccountChange.Status
     default = BankAccountChange.Status.PENDING
-    everything = "all"
-
-    def lookups(self, request, model_admin):
-        return [*BankAccountChange.Status.choices, (self.everything, _("Alle"))]
-
-    def choices(self, changelist):
-        current = self.value() or self.default
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": current == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value() or self.default
-        if value == self.everything:
-            return queryset
-        return queryset.filter(status=value)
 
 
 class BankAccountChangeEventInline(ReadOnlyInline):

@@ -332,6 +332,3 @@ class BankAccountChangeEvent(TransitionEvent):
     to_status = TransitionEvent.to_status_field(BankAccountChangeStatus.choices)
 
     objects = BankAccountChangeEventQuerySet.as_manager()
-
-    def __str__(self):
-        return f"{self.change}: {self.get_action_display()}"

@@ -23,7 +23,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import KboSearchMixin, ReadOnlyInline, TransitionActionsMixin, TransitionPage
+from core.admin import (
+    KboSearchMixin,
+    ReadOnlyInline,
+    TransitionActionsMixin,
+    TransitionPage,
+    WorkQueueFilter,
+)
 from core.dates import add_months
 from registrations import services
 from registrations.models import (
@@ -151,31 +157,11 @@ def _call_service(name, registration, user, data):
     return function(registration=registration, user=user, reason=data["reason"])
 
 
-class RegistrationQueueFilter(admin.SimpleListFilter):
+class RegistrationQueueFilter(WorkQueueFilter):
     """Status filter that opens on the pending requests: the admin page is a work queue."""
 
-    title = _("status")
-    parameter_name = "status"
+    statuses = Status
     default = Status.REQUESTED
-    everything = "all"
-
-    def lookups(self, request, model_admin):
-        return [*Status.choices, (self.everything, _("Alle"))]
-
-    def choices(self, changelist):
-        current = self.value() or self.default
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": current == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value() or self.default
-        if value == self.everything:
-            return queryset
-        return queryset.filter(status=value)
 
 
 class ExpiringFilter(admin.SimpleListFilter):

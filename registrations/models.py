@@ -411,9 +411,6 @@ class RegistrationEvent(TransitionEvent):
 
     objects = RegistrationEventQuerySet.as_manager()
 
-    def __str__(self):
-        return f"{self.registration}: {self.get_action_display()}"
-
 
 class RegistrationNumberCounter(models.Model):
     """The last registration number handed out per service type (locked while assigning)."""

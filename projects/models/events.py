@@ -37,6 +37,3 @@ class ProjectEvent(TransitionEvent):
     to_status = TransitionEvent.to_status_field(ProjectStatus.choices)
 
     objects = ProjectEventQuerySet.as_manager()
-
-    def __str__(self):
-        return f"{self.project}: {self.get_action_display()}"
