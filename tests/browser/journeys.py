@@ -13,7 +13,11 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import expect
 
+from demo.identities import DEMO_ORGANISATIONS
+from establishments.services import registered_office_sync
+from providers.models import ServiceProvider
 from standin.models import SignInMethod
+from tests.factories import OrganisationFactory, ServiceProviderFactory
 
 PORTAL_HOST = "127.0.0.1"
 STANDIN_HOST = "localhost"
@@ -175,3 +179,33 @@ def idm_remove_right(page, right):
     expect(page.get_by_role("heading", name="Verwijder gebruikersrecht")).to_be_visible()
     page.get_by_role("button", name="Verwijder").click()
     expect(page.get_by_text("Het gebruikersrecht is verwijderd.")).to_be_visible()
+
+
+SCHELDE_KBO, SCHELDE_NAME = DEMO_ORGANISATIONS[0]
+SCHELDE_ADDRESS = {
+    "postcode": "2000",
+    "municipality": "Antwerpen",
+    "street": "Kribbestraat",
+    "house_number": "12",
+}
+SCHELDE_EMAIL = "info@vormingscentrum-schelde.example"
+
+
+def schelde_office(**fields):
+    """Vormingscentrum Schelde (the demo people's organisation) with its registered
+    office as service provider (MZ); `fields` add to or change the provider's."""
+    organisation = OrganisationFactory(
+        kbo_number=SCHELDE_KBO, name=SCHELDE_NAME, email=SCHELDE_EMAIL, **SCHELDE_ADDRESS
+    )
+    registered_office_sync(organisation=organisation)
+    return ServiceProviderFactory(
+        **{
+            "organisation": organisation,
+            "type": ServiceProvider.Type.REGISTERED_OFFICE,
+            "name": SCHELDE_NAME,
+            "kbo_number": SCHELDE_KBO,
+            "email": SCHELDE_EMAIL,
+            **SCHELDE_ADDRESS,
+            **fields,
+        }
+    )

@@ -11,16 +11,12 @@ import pytest
 from playwright.sync_api import expect
 
 from demo.identities import DEMO_ORGANISATIONS
-from establishments.services import registered_office_sync
-from providers.models import ServiceProvider
-from standin import demo
 from tests.browser.journeys import (
-    connect_portal_to_standin,
     field,
+    schelde_office,
     sign_in_at_standin,
     sign_in_to_portal,
 )
-from tests.factories import OrganisationFactory, ServiceProviderFactory
 
 # Postcodes and vakgebieden come from data migrations, which transactional tests flush.
 pytestmark = [
@@ -38,35 +34,9 @@ PRESENTATION = "Wij geven taalopleidingen op maat voor kmo's in de Scheldestreek
 
 
 @pytest.fixture
-def sites(live_server, settings, standin_application):
-    demo.load()
-    return connect_portal_to_standin(
-        live_server=live_server, settings=settings, standin_application=standin_application
-    )
-
-
-@pytest.fixture
 def schelde(db):
     """Vormingscentrum Schelde with its registered office (MZ) as service provider."""
-    organisation = OrganisationFactory(
-        kbo_number=SCHELDE_KBO,
-        name=SCHELDE_NAME,
-        postcode="2000",
-        municipality="Antwerpen",
-        street="Kribbestraat",
-        house_number="12",
-        email="info@vormingscentrum-schelde.example",
-    )
-    registered_office_sync(organisation=organisation)
-    return ServiceProviderFactory(
-        organisation=organisation,
-        type=ServiceProvider.Type.REGISTERED_OFFICE,
-        name=SCHELDE_NAME,
-        postcode="2000",
-        municipality="Antwerpen",
-        street="Kribbestraat",
-        house_number="12",
-        email="info@vormingscentrum-schelde.example",
+    return schelde_office(
         iban=ACTIVE_IBAN,
         bic="GEBABEBB",
     )

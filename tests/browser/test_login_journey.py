@@ -15,13 +15,11 @@ from playwright.sync_api import expect
 from core import validators
 from core.dates import add_years
 from demo.identities import DEMO_ORGANISATIONS
-from standin import demo
 from standin import validators as national_numbers
 from standin.models import today
 from tests.browser.journeys import (
     NewPerson,
     WorkRelationshipDetails,
-    connect_portal_to_standin,
     idm_add_person,
     idm_grant_right,
     idm_open_organisation,
@@ -43,14 +41,6 @@ NO_ACCESS_STEPS = [
     "Stap 2: wie is de lokale beheerder?",
     "Stap 3: toekenning van het gebruikersrecht.",
 ]
-
-
-@pytest.fixture
-def sites(live_server, settings, standin_application):
-    demo.load()
-    return connect_portal_to_standin(
-        live_server=live_server, settings=settings, standin_application=standin_application
-    )
 
 
 @pytest.fixture

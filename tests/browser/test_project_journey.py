@@ -24,16 +24,18 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from demo.identities import DEMO_ORGANISATIONS, DEMO_SME
-from establishments.services import registered_office_sync
 from projects.models import Project
 from projects.services import project_submit
-from providers.models import ServiceProvider, Vakgebied
-from standin import demo
-from tests.browser.journeys import connect_portal_to_standin, field, iso, sign_in_to_portal
+from providers.models import Vakgebied
+from tests.browser.journeys import (
+    field,
+    iso,
+    schelde_office,
+    sign_in_to_portal,
+)
 from tests.factories import (
     OrganisationFactory,
     RegistrationFactory,
-    ServiceProviderFactory,
     UserFactory,
 )
 
@@ -51,43 +53,10 @@ TITLE = "Frans voor de winkel"
 STAFF_PASSWORD = "medewerker-wachtwoord"
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def sites(live_server, settings, standin_application):
-    demo.load()
-    return connect_portal_to_standin(
-        live_server=live_server, settings=settings, standin_application=standin_application
-    )
-
-
 @pytest.fixture
 def schelde(db):
     """Vormingscentrum Schelde (MZ), registered for opleiding, active in Talen and HRM."""
-    organisation = OrganisationFactory(
-        kbo_number=SCHELDE_KBO,
-        name=SCHELDE_NAME,
-        postcode="2000",
-        municipality="Antwerpen",
-        street="Kribbestraat",
-        house_number="12",
-        email="info@vormingscentrum-schelde.example",
-    )
-    registered_office_sync(organisation=organisation)
-    provider = ServiceProviderFactory(
-        organisation=organisation,
-        type=ServiceProvider.Type.REGISTERED_OFFICE,
-        name=SCHELDE_NAME,
-        kbo_number=SCHELDE_KBO,
-        postcode="2000",
-        municipality="Antwerpen",
-        street="Kribbestraat",
-        house_number="12",
-        email="info@vormingscentrum-schelde.example",
-    )
+    provider = schelde_office()
     provider.vakgebieden.set(Vakgebied.objects.filter(name__in=[VAKGEBIED, "HRM"]))
     RegistrationFactory(
         approved=True,

@@ -18,14 +18,16 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from demo.identities import DEMO_ORGANISATIONS
-from establishments.services import registered_office_sync
-from providers.models import ServiceProvider
 from registrations.models import Registration, ServiceType
 from registrations.selectors import listed_service_providers
 from registrations.services import validity_end
-from standin import demo
-from tests.browser.journeys import connect_portal_to_standin, field, iso, sign_in_to_portal
-from tests.factories import OrganisationFactory, ServiceProviderFactory, UserFactory, pdf_bytes
+from tests.browser.journeys import (
+    field,
+    iso,
+    schelde_office,
+    sign_in_to_portal,
+)
+from tests.factories import UserFactory, pdf_bytes
 from tests.registrations.test_uploads import EXE_BYTES
 
 pytestmark = [
@@ -40,43 +42,10 @@ REFUSAL = "Het auditrapport gaat over advies, niet over opleidingen."
 STAFF_PASSWORD = "medewerker-wachtwoord"
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def sites(live_server, settings, standin_application):
-    demo.load()
-    return connect_portal_to_standin(
-        live_server=live_server, settings=settings, standin_application=standin_application
-    )
-
-
 @pytest.fixture
 def schelde(db):
     """Vormingscentrum Schelde with its registered office (MZ) as service provider."""
-    organisation = OrganisationFactory(
-        kbo_number=SCHELDE_KBO,
-        name=SCHELDE_NAME,
-        postcode="2000",
-        municipality="Antwerpen",
-        street="Kribbestraat",
-        house_number="12",
-        email="info@vormingscentrum-schelde.example",
-    )
-    registered_office_sync(organisation=organisation)
-    return ServiceProviderFactory(
-        organisation=organisation,
-        type=ServiceProvider.Type.REGISTERED_OFFICE,
-        name=SCHELDE_NAME,
-        kbo_number=SCHELDE_KBO,
-        postcode="2000",
-        municipality="Antwerpen",
-        street="Kribbestraat",
-        house_number="12",
-        email="info@vormingscentrum-schelde.example",
-    )
+    return schelde_office()
 
 
 @pytest.fixture
