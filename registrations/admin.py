@@ -15,10 +15,9 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -31,8 +30,10 @@ from core.admin import (
     WorkQueueFilter,
 )
 from core.dates import add_months
+from core.downloads import pdf_attachment
 from registrations import services
 from registrations.models import (
+    AUDIT_REPORT_DEFAULT_NAME,
     ExpiryReminder,
     QualityLabel,
     Registration,
@@ -372,7 +373,7 @@ class RegistrationAdmin(TransitionActionsMixin, KboSearchMixin, admin.ModelAdmin
             reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_audit_report", args=[obj.pk]
             ),
-            gettext("%(name)s downloaden") % {"name": obj.audit_report_name},
+            gettext("%(name)s downloaden") % {"name": obj.audit_report_filename},
         )
 
     # --- Extra pages: the audit report and the decisions ------------------------------
@@ -399,16 +400,9 @@ class RegistrationAdmin(TransitionActionsMixin, KboSearchMixin, admin.ModelAdmin
             handle = registration.audit_report.open("rb")
         except FileNotFoundError:
             raise Http404 from None
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=registration.audit_report_name or "auditrapport.pdf",
-            content_type="application/pdf",
+        return pdf_attachment(
+            handle, filename=registration.audit_report_name, default=AUDIT_REPORT_DEFAULT_NAME
         )
-        # Never let a browser guess another type for an uploaded file.
-        response["X-Content-Type-Options"] = "nosniff"
-        patch_cache_control(response, private=True, no_store=True)
-        return response
 
     def get_object_action_form(self, request, action, obj):
         form_kwargs = {"registration": obj} if action.form_class is RenewForm else {}

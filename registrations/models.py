@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from core import transitions
+from core.downloads import pdf_download_name
 from core.models import TransitionEvent
 from providers.models import ServiceProvider
 
@@ -51,6 +52,10 @@ def private_storage():
     # A callable, so that migrations refer to this function instead of a
     # serialised storage with an absolute path in it.
     return _private_storage
+
+
+# The download name of an audit report whose uploaded name leaves nothing usable.
+AUDIT_REPORT_DEFAULT_NAME = "auditrapport.pdf"
 
 
 def audit_report_path(instance, filename):
@@ -357,6 +362,12 @@ class Registration(transitions.TransitionsMixin, models.Model):
     @property
     def audit_report_extension(self):
         return Path(self.audit_report_name).suffix.lower()
+
+    @property
+    def audit_report_filename(self):
+        """The name the audit report is shown and downloaded under: always a plain `.pdf`
+        name, also for requests stored before uploaded names were made safe."""
+        return pdf_download_name(self.audit_report_name, default=AUDIT_REPORT_DEFAULT_NAME)
 
 
 class QualityLabel(models.Model):

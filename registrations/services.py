@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import transitions
+from core.downloads import pdf_download_name
 from core.locking import user_display
 from registrations import emails
 from registrations.models import (
+    AUDIT_REPORT_DEFAULT_NAME,
     DECLARATION_TEXT,
     QualityLabel,
     Registration,
@@ -120,7 +122,9 @@ def registration_request(
             is_starter=is_starter,
             audit_body=audit_body,
             audit_date=audit_date,
-            audit_report_name=audit_report.name[-200:],
+            audit_report_name=pdf_download_name(
+                audit_report.name, default=AUDIT_REPORT_DEFAULT_NAME
+            ),
             declaration_text=str(DECLARATION_TEXT),
             declared_by=user,
             declared_by_name=user_display(user),

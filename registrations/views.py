@@ -10,12 +10,13 @@ registrations.services; the views only translate their errors into messages.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
+from core.downloads import pdf_attachment
 from core.forms import add_service_errors
 from core.locking import user_display
 from portal.access import ProviderAccessMixin
@@ -28,6 +29,7 @@ from registrations.forms import (
     RegistrationRequestForm,
 )
 from registrations.models import (
+    AUDIT_REPORT_DEFAULT_NAME,
     DECLARATION_TEXT,
     Registration,
     RegistrationEvent,
@@ -303,13 +305,6 @@ class RegistrationCancelView(RegistrationScopedMixin, DetailView):
         return redirect("registrations:detail", pk=self.object.pk)
 
 
-PRIVATE_FILE_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Cache-Control": "private, no-store",
-    "Content-Security-Policy": "default-src 'none'; sandbox",
-}
-
-
 class AuditReportDownloadView(RegistrationScopedMixin, DetailView):
     """The uploaded audit report, only to its own organisation (staff use the admin)."""
 
@@ -319,15 +314,9 @@ class AuditReportDownloadView(RegistrationScopedMixin, DetailView):
             handle = registration.audit_report.open("rb")
         except (FileNotFoundError, ValueError) as error:
             raise Http404 from error
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=registration.audit_report_name or "auditrapport.pdf",
-            content_type="application/pdf",
+        return pdf_attachment(
+            handle, filename=registration.audit_report_name, default=AUDIT_REPORT_DEFAULT_NAME
         )
-        for header, value in PRIVATE_FILE_HEADERS.items():
-            response[header] = value
-        return response
 
 
 class CertificateView(RegistrationScopedMixin, DetailView):
@@ -338,11 +327,7 @@ class CertificateView(RegistrationScopedMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         registration = self.get_object()
-        response = HttpResponse(
-            registration_certificate_pdf(registration), content_type="application/pdf"
+        return pdf_attachment(
+            registration_certificate_pdf(registration),
+            filename=f"attest-van-registratie-{registration.number}.pdf",
         )
-        filename = f"attest-van-registratie-{registration.number}.pdf"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        for header, value in PRIVATE_FILE_HEADERS.items():
-            response[header] = value
-        return response
