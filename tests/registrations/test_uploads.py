@@ -1,14 +1,19 @@
-"""The audit report upload: a real PDF by content, not too large."""
+"""The audit report upload: a real PDF by content, not too large, nothing active in it."""
 
+import datetime
 import io
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
+from pypdf.actions import JavaScript
 
-from registrations.uploads import megabytes, validate_pdf_upload
-from tests.factories import pdf_bytes
+from registrations import uploads
+from registrations.certificate import registration_certificate_pdf
+from registrations.uploads import active_content, megabytes, validate_pdf_upload
+from tests.factories import RegistrationFactory, pdf_bytes
+from tests.security import test_uploaded_files as files
 
 # The start of a Windows executable: what a renamed .exe begins with.
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
@@ -94,3 +99,129 @@ def test_the_limit_can_be_given_explicitly():
 )
 def test_sizes_are_shown_in_megabytes_rounded_up(size, shown):
     assert megabytes(size) == shown
+
+
+# --- Active content ---------------------------------------------------------------------
+
+
+def reader(content):
+    return PdfReader(io.BytesIO(content))
+
+
+def handmade_pdf(*bodies, root=1):
+    """A PDF written byte by byte: object i+1 is bodies[i], with a correct xref table.
+
+    For what pypdf's writer will not write: escaped names, objects nothing refers to.
+    """
+    parts = [b"%PDF-1.7\n"]
+    offsets = []
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(sum(len(part) for part in parts))
+        parts.append(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref_at = sum(len(part) for part in parts)
+    parts.append(b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1))
+    parts.extend(b"%010d 00000 n \n" % offset for offset in offsets)
+    parts.append(
+        b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(bodies) + 1, root, xref_at)
+    )
+    return b"".join(parts)
+
+
+PAGE_TREE = (
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+)
+
+
+def test_a_plain_pdf_has_no_active_content():
+    assert active_content(reader(pdf_bytes())) == []
+
+
+def test_the_portal_s_own_certificate_has_no_active_content(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    registration = RegistrationFactory(
+        approved=True,
+        number="DV.A000123",
+        valid_from=datetime.date(2025, 3, 1),
+        valid_until=datetime.date(2030, 2, 28),
+    )
+
+    assert active_content(reader(registration_certificate_pdf(registration))) == []
+
+
+@pytest.mark.parametrize(
+    ("build", "kind"),
+    [
+        (files.pdf_with_document_javascript, "javascript"),
+        (files.pdf_with_javascript_on_page_open, "javascript"),
+        (lambda: files.pdf_with_a_link(files.launch_action()), "launch"),
+        (lambda: files.pdf_with_an_open_action(files.launch_action()), "launch"),
+        (files.pdf_with_an_embedded_file, "embedded_file"),
+        (files.pdf_with_a_file_attachment_annotation, "embedded_file"),
+        (files.pdf_with_an_xfa_form, "xfa"),
+    ],
+)
+def test_each_kind_of_active_content_is_named(build, kind):
+    assert active_content(reader(build())) == [kind]
+
+
+def test_a_javascript_action_under_an_escaped_name_is_found():
+    content = handmade_pdf(
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+        *PAGE_TREE,
+        b"<< /S /J#61va#53cript /J#53 (app.alert\\(1\\)) >>",
+    )
+
+    assert active_content(reader(content)) == ["javascript"]
+
+
+def test_an_object_nothing_refers_to_is_looked_at_too():
+    content = handmade_pdf(
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        *PAGE_TREE,
+        b"<< /Type /Action /S /Launch /F (cmd.exe) >>",
+    )
+
+    assert active_content(reader(content)) == ["launch"]
+
+
+def test_references_that_loop_end_the_look_all_the_same():
+    content = handmade_pdf(
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+        *PAGE_TREE,
+        b"<< /S /GoTo /D [3 0 R /Fit] /Next 5 0 R >>",
+        b"<< /S /GoTo /D [3 0 R /Fit] /Next 4 0 R >>",
+    )
+
+    assert active_content(reader(content)) == []
+
+
+def test_every_finding_is_reported_next_to_the_upload():
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_open_action(JavaScript("app.alert(1);"))
+    writer.add_attachment("bijlage.txt", b"x")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+
+    error = refusal(upload(buffer.getvalue()))
+
+    assert [item.code for item in error.error_list] == ["javascript", "embedded_file"]
+    assert "bevat JavaScript" in error.messages[0]
+    assert "ingesloten bestanden" in error.messages[1]
+
+
+def test_a_pdf_with_more_objects_than_a_report_has_is_refused(monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_PDF_OBJECTS", 3)
+
+    error = refusal(upload(handmade_pdf(b"<< /Type /Catalog /Pages 2 0 R >>", *PAGE_TREE, b"1")))
+
+    assert error.code == "too_complex"
+    assert "te veel onderdelen" in error.messages[0]
+
+
+def test_a_pdf_that_takes_too_long_to_read_is_refused(monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_SCAN_SECONDS", -1)
+
+    assert refusal(upload(pdf_bytes())).code == "too_complex"
