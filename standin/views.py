@@ -157,16 +157,23 @@ class StandinAuthorizationView(AuthorizationView):
     (which is the portal's own OIDC login: that would loop).
 
     Adds what ACM does on top of OIDC: max_age forces a new sign-in, and a
-    login_hint chooses the organisation of the token.
+    login_hint chooses the organisation of the token. With prompt=none, where a
+    sign-in would be asked, the client gets login_required instead.
     """
 
     login_url = SIGN_IN_URL
 
     def get(self, request, *args, **kwargs):
         person = person_for_user(request.user)
+        too_old = person is not None and self._sign_in_too_old(request)
+        if (person is None or too_old) and "none" in request.GET.get("prompt", "").split():
+            # OIDC Core §3.1.2.6: prompt=none shows no page. DOT's answer to a visitor
+            # nobody signed in (also someone signed in at the portal but not here):
+            # login_required, with the state, to the client's registered redirect URI.
+            return self.handle_no_permission()
         if person is None:
             return redirect_to_login(request.get_full_path(), self.get_login_url())
-        if self._sign_in_too_old(request):
+        if too_old:
             return redirect_to_login(
                 _without_parameter(request.get_full_path(), "max_age"), self.get_login_url()
             )
