@@ -9,6 +9,7 @@ defaults are safe: DEBUG is off unless the development command turns it on.
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_fsm",
     "django_ratelimit",
+    "csp",
     "core",
     "organisations",
     "portal",
@@ -63,11 +65,16 @@ if BENCHMARKS_ENABLED:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every page (django-csp, plus the OP's origin).
+    "portal.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the session lifetime's logout: Permissions-Policy, and no-store for a
+    # response to someone who was signed in.
+    "portal.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: it logs out and leaves a message.
     "portal.middleware.SessionLifetimeMiddleware",
@@ -225,6 +232,68 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Security: cookies (ASVS V3.4) ------------------------------------------------
+# Behind TLS the session and CSRF cookies carry the __Host- prefix: browsers accept such
+# a cookie only with Secure, Path=/ and no Domain, so no other host (a sibling
+# subdomain, a man in the middle on plain HTTP) can set or overwrite it. The portal
+# never sets a Domain (SESSION_COOKIE_DOMAIN, CSRF_COOKIE_DOMAIN) nor another path.
+# Without TLS (development) the names stay Django's: a __Host- cookie needs Secure.
+# Cookies are per host name either way, which keeps the stand-in's session (localhost)
+# apart from the portal's (127.0.0.1) in development.
+if HTTPS:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- Security: response headers (ASVS V14.4, V8.2.1) ----------------------------------
+# Content-Security-Policy on every response (django-csp; templates have no inline
+# script or style, and JavaScript is a static file). Inline scripts would need
+# nonce="{{ request.csp_nonce }}". form-action also gets the OP's origin (the
+# sign-out form ends at the OP's logout): portal.middleware.ContentSecurityPolicyMiddleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        # Bootstrap's form controls draw their icons from data: SVGs.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Permissions-Policy: browser features the portal never uses, off for it and anything
+# it could embed (portal.middleware.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY_DISABLED = [
+    "accelerometer",
+    "autoplay",
+    "bluetooth",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
+# "Cache-Control: no-store" (and Pragma, Expires) on every response to a signed-in user
+# and on every response under these paths, signed in or not: the sign-in at the OP and
+# its callback, the admin (its login page), the stand-in. Public pages stay cacheable.
+NO_STORE_PATH_PREFIXES = ["/oidc/", "/admin/", "/standin/"]
 
 # Sessions end after an idle time and after an absolute lifetime, whichever
 # comes first (enforced by portal.middleware.SessionLifetimeMiddleware).

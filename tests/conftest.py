@@ -123,12 +123,27 @@ def browser(django_db_setup):
 
 @pytest.fixture
 def page(browser, live_server_static_files):
-    """A fresh browser context (no cookies) per test, asking for Dutch."""
+    """A fresh browser context (no cookies) per test, asking for Dutch.
+
+    The pages' Content-Security-Policy is enforced, not bypassed: the axe scan runs
+    through Playwright's evaluate (the DevTools protocol), which a CSP does not govern.
+    Anything the policy refuses on the way (a script, a style, a form's redirect) is
+    reported in the console, and fails the journey.
+    """
     context = browser.new_context(locale="nl-BE")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    if refused:
+        pytest.fail("refused by the Content-Security-Policy:\n" + "\n".join(refused))
 
 
 @pytest.fixture
