@@ -6,6 +6,7 @@ laptop and production comes from the environment (or a `.env` file next to
 defaults are safe: DEBUG is off unless the development command turns it on.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django_fsm",
     "django_ratelimit",
     "csp",
+    "axes",
     "core",
     "organisations",
     "portal",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns django_ratelimit's Ratelimited into RATELIMIT_VIEW's 429 page.
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Turns a locked-out admin login into AXES_LOCKOUT_CALLABLE's 429 page (last).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -117,6 +121,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out admin login before any backend checks a password.
+    "portal.lockout.AdminLockoutBackend",
     "portal.oidc.claims.PortalOIDCBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -196,6 +202,12 @@ RATELIMIT_IP_META_KEY = "portal.ratelimit.client_ip"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 # The public search (search page and provider pages together), per IP address.
 DIRECTORY_RATE_LIMIT = env("DIRECTORY_RATE_LIMIT", default="60/m")
+# Signing in through the OP, per IP address: the start (/oidc/authenticate/) and the
+# callback (/oidc/callback/) each. A person needs one of each per sign-in; an office
+# behind one address signs in a few times a minute at most.
+SIGN_IN_RATE_LIMIT = env("SIGN_IN_RATE_LIMIT", default="30/m")
+# The stand-in's sign-in (development only: standin.views), per IP address.
+STANDIN_SIGN_IN_RATE_LIMIT = env("STANDIN_SIGN_IN_RATE_LIMIT", default="30/m")
 # django-ratelimit's check knows only the django-redis and memcached backends by
 # name. Django's own Redis backend increments atomically (Redis INCR): only the
 # "not officially supported" warning is silenced for it. The database cache
@@ -295,6 +307,27 @@ PERMISSIONS_POLICY_DISABLED = [
 # its callback, the admin (its login page), the stand-in. Public pages stay cacheable.
 NO_STORE_PATH_PREFIXES = ["/oidc/", "/admin/", "/standin/"]
 
+# --- Brute force: the admin's password login (django-axes; portal/lockout.py) --------
+# Counted in the database (shared by every app server, independent of Redis). After
+# ADMIN_LOGIN_FAILURE_LIMIT failures within ADMIN_LOGIN_LOCKOUT_MINUTES, that username
+# (from any address) and that address (for any username) cannot log in to the admin
+# until the failures are that old: at most 5 guesses per account per 15 minutes, 20 an
+# hour (ASVS V2.2.1 asks for at most 100). Failed attempts while locked out do not
+# extend the lockout. A superuser unlocks at once (see portal/lockout.py).
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ADMIN_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "portal.lockout.AdminLoginHandler"
+AXES_LOCKOUT_CALLABLE = "portal.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "portal.lockout.client_ip"
+# No log of successful logins (nothing deletes it), and no username, address or browser
+# in axes' log lines.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent"]
+
 # Sessions end after an idle time and after an absolute lifetime, whichever
 # comes first (enforced by portal.middleware.SessionLifetimeMiddleware).
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
@@ -374,4 +407,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # django-axes: its warnings (failures, lockouts; no username or address) only.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

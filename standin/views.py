@@ -6,6 +6,7 @@ import json
 import time
 from urllib.parse import parse_qsl, urlencode, urlparse, urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.views import redirect_to_login
@@ -14,9 +15,11 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView, View
+from django_ratelimit.decorators import ratelimit
 from oauth2_provider.models import get_application_model
 from oauth2_provider.views import AuthorizationView
 
@@ -136,6 +139,17 @@ class SignInChoiceView(TemplateView):
         )
 
 
+def sign_in_rate(group, request):
+    """STANDIN_SIGN_IN_RATE_LIMIT, read at every request so that tests can change it."""
+    return settings.STANDIN_SIGN_IN_RATE_LIMIT
+
+
+# Signing in, per IP address, like ACM would: beyond the limit the portal's 429 page
+# (RATELIMIT_VIEW). Only the POST signs anyone in.
+@method_decorator(
+    ratelimit(group="standin-sign-in", key="ip", rate=sign_in_rate, method="POST", block=True),
+    name="post",
+)
 class SignInCheckView(ClientFormActionMixin, FormView):
     """The simulated identity check: the person is chosen instead of proven.
 
