@@ -13,6 +13,8 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from portal.cache import cache_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -179,15 +181,25 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Changing the bank account needs a sign-in at most this many seconds old (ID token auth_time).
 BANK_ACCOUNT_REAUTH_SECONDS = env.int("BANK_ACCOUNT_REAUTH_SECONDS", default=900)
 
-# --- Cache -----------------------------------------------------------------
+# --- Cache: an optimisation the portal works without (portal/cache.py) ----------
+# Every redis:// URL gets portal.cache.DegradingRedisCache: when Redis is down or hangs,
+# reads miss and writes are dropped, with one warning in the log, and the pages work.
+# Seconds a cache call may wait for Redis (connect and answer): on a LAN Redis answers
+# in well under a millisecond, so this bounds what a hanging Redis costs a request.
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.25)
 CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    "default": cache_config(
+        env.str("CACHE_URL", default="locmemcache://"), socket_timeout=CACHE_SOCKET_TIMEOUT
+    ),
     # Rate-limit counters must be shared by every worker process, or each would
     # count on its own: production uses Redis (.env.example). The default is the
     # database cache, shared without any set-up beyond `createcachetable` (run by
     # `make migrate` and by the test runner), so limits also hold on a laptop and
     # under gunicorn. Not locmem, which is per process.
-    "ratelimit": env.cache("RATELIMIT_CACHE_URL", default="dbcache://portal_ratelimit_cache"),
+    "ratelimit": cache_config(
+        env.str("RATELIMIT_CACHE_URL", default="dbcache://portal_ratelimit_cache"),
+        socket_timeout=CACHE_SOCKET_TIMEOUT,
+    ),
 }
 
 # Seconds a rendered public search stays in the "default" cache (0: off). Every change
@@ -208,13 +220,18 @@ DIRECTORY_RATE_LIMIT = env("DIRECTORY_RATE_LIMIT", default="60/m")
 SIGN_IN_RATE_LIMIT = env("SIGN_IN_RATE_LIMIT", default="30/m")
 # The stand-in's sign-in (development only: standin.views), per IP address.
 STANDIN_SIGN_IN_RATE_LIMIT = env("STANDIN_SIGN_IN_RATE_LIMIT", default="30/m")
+# Fail open: when the counters' cache is unreachable, requests are not limited
+# (portal/cache.py says why). Refusing them all would take the search and the sign-in
+# down with Redis; the admin's password lockout does not depend on it (portal/lockout.py).
+RATELIMIT_FAIL_OPEN = True
 # django-ratelimit's check knows only the django-redis and memcached backends by
-# name. Django's own Redis backend increments atomically (Redis INCR): only the
-# "not officially supported" warning is silenced for it. The database cache
-# increments by read-then-write, so two simultaneous requests may count once:
-# acceptable for a development or single-host default, and silenced for it only.
+# name. Django's own Redis backend (under portal.cache.DegradingRedisCache) increments
+# atomically (Redis INCR): only the "not officially supported" warning is silenced
+# for it. The database cache increments by read-then-write, so two simultaneous
+# requests may count once: acceptable for a development or single-host default, and
+# silenced for it only.
 SILENCED_SYSTEM_CHECKS = {
-    "django.core.cache.backends.redis.RedisCache": ["django_ratelimit.W001"],
+    "portal.cache.DegradingRedisCache": ["django_ratelimit.W001"],
     "django.core.cache.backends.db.DatabaseCache": [
         "django_ratelimit.E003",
         "django_ratelimit.W001",
