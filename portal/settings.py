@@ -301,7 +301,6 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY_DISABLED = [
     "accelerometer",
     "autoplay",
-    "bluetooth",
     "camera",
     "display-capture",
     "encrypted-media",
