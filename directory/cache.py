@@ -35,6 +35,10 @@ import, `manage.py rebuild_search_index` bumps it.
 The cache must be shared by the workers: with the per-process LocMemCache (the
 development default) a change made through one worker reaches the others only
 when their entries expire. The deploy check below warns about that.
+
+When Redis is down (portal.cache degrades it to misses and no-ops) every search is
+rendered and nothing is stored. A version bump lost during the outage is, like a write
+without signals, out of date for at most DIRECTORY_CACHE_SECONDS once Redis is back.
 """
 
 import hashlib
@@ -110,6 +114,10 @@ def cached_page(query_string, render):
     key = page_key(query_string)
     found = _cache().get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY) or listing_version()
+    if version is None:
+        # The cache is unavailable (portal.cache): without a version no entry can be
+        # trusted or stored, and the search is rendered as if the cache were off.
+        return render()[0]
     entry = found.get(key)
     if entry is not None and entry[0] == version:
         return entry[1]

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 
 
 @checks.register(checks.Tags.security, deploy=True)
@@ -20,3 +21,73 @@ def check_standin_disabled(app_configs=None, **kwargs):
             id="portal.E001",
         )
     ]
+
+
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+# Words that mark a key as a placeholder or a development key (compared in lower case).
+PLACEHOLDER_MARKERS = (
+    "change-me",
+    "changeme",
+    "change_me",
+    "insecure",
+    "placeholder",
+    "do-not-use",
+    "not-secret",
+    "secret-key",
+    "example",
+)
+GENERATE_KEY = "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
+
+def _secret_key_problem(key):
+    """Why `key` is not a production secret key, or None."""
+    if not isinstance(key, str) or not key:
+        return "is empty"
+    lowered = key.lower()
+    marker = next((marker for marker in PLACEHOLDER_MARKERS if marker in lowered), None)
+    if marker:
+        return f'contains "{marker}": it is a placeholder or a development key'
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"has {len(key)} characters, fewer than {SECRET_KEY_MIN_LENGTH}"
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        return (
+            f"has {len(set(key))} different characters, "
+            f"fewer than {SECRET_KEY_MIN_UNIQUE_CHARACTERS}"
+        )
+    return None
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_secret_key(app_configs=None, **kwargs):
+    """A real secret key: not .env.example's placeholder, not short, not repetitive.
+
+    Django's own check (security.W009) is a warning and lets `change-me-...` through;
+    the key signs sessions, password-reset links and messages, so a guessable one is an
+    error. SECRET_KEY_FALLBACKS (keys being rotated out) are held to the same rule.
+    """
+    try:
+        key = settings.SECRET_KEY
+    except ImproperlyConfigured:  # Django refuses to read an empty key.
+        key = ""
+    keys = [("SECRET_KEY", key)]
+    keys += [
+        (f"SECRET_KEY_FALLBACKS[{index}]", key)
+        for index, key in enumerate(getattr(settings, "SECRET_KEY_FALLBACKS", []))
+    ]
+    errors = []
+    for name, key in keys:
+        problem = _secret_key_problem(key)
+        if problem:
+            errors.append(
+                checks.Error(
+                    f"The secret key ({name}, DJANGO_SECRET_KEY) {problem}.",
+                    hint=(
+                        f"Generate a key of its own for every environment with {GENERATE_KEY} "
+                        "and set DJANGO_SECRET_KEY to it (in .env or the environment); "
+                        "never reuse the value of .env.example."
+                    ),
+                    id="portal.E002",
+                )
+            )
+    return errors

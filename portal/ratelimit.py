@@ -1,4 +1,7 @@
-"""Per-IP rate limits (django-ratelimit): whose address counts, and the 429 page.
+"""Per-IP rate limits (django-ratelimit): whose address counts, the limits, the 429 page.
+
+Limited: the public search (directory.views), the sign-in's start and callback
+(portal.oidc.views) and the stand-in's sign-in (standin.views).
 
 The counters live in the cache named by RATELIMIT_USE_CACHE (settings): it must
 be shared by every worker process, or each process would count on its own.
@@ -37,8 +40,16 @@ def directory_rate(group, request):
     return settings.DIRECTORY_RATE_LIMIT
 
 
+def sign_in_rate(group, request):
+    """The limit of the sign-in's start and callback (portal.oidc.views), each."""
+    return settings.SIGN_IN_RATE_LIMIT
+
+
 def rate_limited(request, exception):
-    """RATELIMIT_VIEW: 429 with a Dutch page and when to try again."""
-    response = render(request, "429.html", status=429)
+    """RATELIMIT_VIEW: 429 with a Dutch page and when to try again; a search is sent
+    back to the search page, anything else to the home page."""
+    match = request.resolver_match
+    context = {"search": match is not None and match.namespace == "directory"}
+    response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

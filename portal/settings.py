@@ -6,10 +6,14 @@ laptop and production comes from the environment (or a `.env` file next to
 defaults are safe: DEBUG is off unless the development command turns it on.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+from portal.cache import cache_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -45,6 +49,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_fsm",
     "django_ratelimit",
+    "csp",
+    "axes",
     "core",
     "organisations",
     "portal",
@@ -63,11 +69,16 @@ if BENCHMARKS_ENABLED:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every page (django-csp, plus the OP's origin).
+    "portal.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the session lifetime's logout: Permissions-Policy, and no-store for a
+    # response to someone who was signed in.
+    "portal.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: it logs out and leaves a message.
     "portal.middleware.SessionLifetimeMiddleware",
@@ -76,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns django_ratelimit's Ratelimited into RATELIMIT_VIEW's 429 page.
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Turns a locked-out admin login into AXES_LOCKOUT_CALLABLE's 429 page (last).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -110,6 +123,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out admin login before any backend checks a password.
+    "portal.lockout.AdminLockoutBackend",
     "portal.oidc.claims.PortalOIDCBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -166,15 +181,25 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Changing the bank account needs a sign-in at most this many seconds old (ID token auth_time).
 BANK_ACCOUNT_REAUTH_SECONDS = env.int("BANK_ACCOUNT_REAUTH_SECONDS", default=900)
 
-# --- Cache -----------------------------------------------------------------
+# --- Cache: an optimisation the portal works without (portal/cache.py) ----------
+# Every redis:// URL gets portal.cache.DegradingRedisCache: when Redis is down or hangs,
+# reads miss and writes are dropped, with one warning in the log, and the pages work.
+# Seconds a cache call may wait for Redis (connect and answer): on a LAN Redis answers
+# in well under a millisecond, so this bounds what a hanging Redis costs a request.
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.25)
 CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    "default": cache_config(
+        env.str("CACHE_URL", default="locmemcache://"), socket_timeout=CACHE_SOCKET_TIMEOUT
+    ),
     # Rate-limit counters must be shared by every worker process, or each would
     # count on its own: production uses Redis (.env.example). The default is the
     # database cache, shared without any set-up beyond `createcachetable` (run by
     # `make migrate` and by the test runner), so limits also hold on a laptop and
     # under gunicorn. Not locmem, which is per process.
-    "ratelimit": env.cache("RATELIMIT_CACHE_URL", default="dbcache://portal_ratelimit_cache"),
+    "ratelimit": cache_config(
+        env.str("RATELIMIT_CACHE_URL", default="dbcache://portal_ratelimit_cache"),
+        socket_timeout=CACHE_SOCKET_TIMEOUT,
+    ),
 }
 
 # Seconds a rendered public search stays in the "default" cache (0: off). Every change
@@ -189,13 +214,24 @@ RATELIMIT_IP_META_KEY = "portal.ratelimit.client_ip"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 # The public search (search page and provider pages together), per IP address.
 DIRECTORY_RATE_LIMIT = env("DIRECTORY_RATE_LIMIT", default="60/m")
+# Signing in through the OP, per IP address: the start (/oidc/authenticate/) and the
+# callback (/oidc/callback/) each. A person needs one of each per sign-in; an office
+# behind one address signs in a few times a minute at most.
+SIGN_IN_RATE_LIMIT = env("SIGN_IN_RATE_LIMIT", default="30/m")
+# The stand-in's sign-in (development only: standin.views), per IP address.
+STANDIN_SIGN_IN_RATE_LIMIT = env("STANDIN_SIGN_IN_RATE_LIMIT", default="30/m")
+# Fail open: when the counters' cache is unreachable, requests are not limited
+# (portal/cache.py says why). Refusing them all would take the search and the sign-in
+# down with Redis; the admin's password lockout does not depend on it (portal/lockout.py).
+RATELIMIT_FAIL_OPEN = True
 # django-ratelimit's check knows only the django-redis and memcached backends by
-# name. Django's own Redis backend increments atomically (Redis INCR): only the
-# "not officially supported" warning is silenced for it. The database cache
-# increments by read-then-write, so two simultaneous requests may count once:
-# acceptable for a development or single-host default, and silenced for it only.
+# name. Django's own Redis backend (under portal.cache.DegradingRedisCache) increments
+# atomically (Redis INCR): only the "not officially supported" warning is silenced
+# for it. The database cache increments by read-then-write, so two simultaneous
+# requests may count once: acceptable for a development or single-host default, and
+# silenced for it only.
 SILENCED_SYSTEM_CHECKS = {
-    "django.core.cache.backends.redis.RedisCache": ["django_ratelimit.W001"],
+    "portal.cache.DegradingRedisCache": ["django_ratelimit.W001"],
     "django.core.cache.backends.db.DatabaseCache": [
         "django_ratelimit.E003",
         "django_ratelimit.W001",
@@ -225,6 +261,88 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Security: cookies (ASVS V3.4) ------------------------------------------------
+# Behind TLS the session and CSRF cookies carry the __Host- prefix: browsers accept such
+# a cookie only with Secure, Path=/ and no Domain, so no other host (a sibling
+# subdomain, a man in the middle on plain HTTP) can set or overwrite it. The portal
+# never sets a Domain (SESSION_COOKIE_DOMAIN, CSRF_COOKIE_DOMAIN) nor another path.
+# Without TLS (development) the names stay Django's: a __Host- cookie needs Secure.
+# Cookies are per host name either way, which keeps the stand-in's session (localhost)
+# apart from the portal's (127.0.0.1) in development.
+if HTTPS:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- Security: response headers (ASVS V14.4, V8.2.1) ----------------------------------
+# Content-Security-Policy on every response (django-csp; templates have no inline
+# script or style, and JavaScript is a static file). Inline scripts would need
+# nonce="{{ request.csp_nonce }}". form-action also gets the OP's origin (the
+# sign-out form ends at the OP's logout): portal.middleware.ContentSecurityPolicyMiddleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        # Bootstrap's form controls draw their icons from data: SVGs.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Permissions-Policy: browser features the portal never uses, off for it and anything
+# it could embed (portal.middleware.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY_DISABLED = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
+# "Cache-Control: no-store" (and Pragma, Expires) on every response to a signed-in user
+# and on every response under these paths, signed in or not: the sign-in at the OP and
+# its callback, the admin (its login page), the stand-in. Public pages stay cacheable.
+NO_STORE_PATH_PREFIXES = ["/oidc/", "/admin/", "/standin/"]
+
+# --- Brute force: the admin's password login (django-axes; portal/lockout.py) --------
+# Counted in the database (shared by every app server, independent of Redis). After
+# ADMIN_LOGIN_FAILURE_LIMIT failures within ADMIN_LOGIN_LOCKOUT_MINUTES, that username
+# (from any address) and that address (for any username) cannot log in to the admin
+# until the failures are that old: at most 5 guesses per account per 15 minutes, 20 an
+# hour (ASVS V2.2.1 asks for at most 100). Failed attempts while locked out do not
+# extend the lockout. A superuser unlocks at once (see portal/lockout.py).
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ADMIN_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "portal.lockout.AdminLoginHandler"
+AXES_LOCKOUT_CALLABLE = "portal.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "portal.lockout.client_ip"
+# No log of successful logins (nothing deletes it), and no username, address or browser
+# in axes' log lines.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent"]
 
 # Sessions end after an idle time and after an absolute lifetime, whichever
 # comes first (enforced by portal.middleware.SessionLifetimeMiddleware).
@@ -305,4 +423,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # django-axes: its warnings (failures, lockouts; no username or address) only.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

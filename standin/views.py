@@ -4,8 +4,9 @@ import base64
 import binascii
 import json
 import time
-from urllib.parse import parse_qsl, urlencode, urlparse
+from urllib.parse import parse_qsl, urlencode, urlparse, urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.views import redirect_to_login
@@ -14,9 +15,12 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView, View
+from django_ratelimit.decorators import ratelimit
+from oauth2_provider.models import get_application_model
 from oauth2_provider.views import AuthorizationView
 
 from core import validators
@@ -77,6 +81,31 @@ def parse_login_hint(value):
         return None
 
 
+def client_origins():
+    """The origins of the registered clients' redirect and post-logout URIs."""
+    origins = set()
+    for uris in get_application_model().objects.values_list(
+        "redirect_uris", "post_logout_redirect_uris"
+    ):
+        for uri in " ".join(uris).split():
+            parts = urlsplit(uri)
+            if parts.scheme in ("http", "https") and parts.netloc:
+                origins.add(f"{parts.scheme}://{parts.netloc}")
+    return sorted(origins)
+
+
+class ClientFormActionMixin:
+    """A form of the stand-in that ends at a client on another host name (signing in
+    ends at the portal's callback): browsers hold the redirects after a form to the
+    page's CSP form-action, so these pages also allow the registered clients' origins.
+    (django-csp reads response._csp_update, which its csp_update decorator sets.)"""
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        response._csp_update = {"form-action": client_origins()}
+        return response
+
+
 # --- Start page and sign-in ------------------------------------------------------
 
 
@@ -110,7 +139,18 @@ class SignInChoiceView(TemplateView):
         )
 
 
-class SignInCheckView(FormView):
+def sign_in_rate(group, request):
+    """STANDIN_SIGN_IN_RATE_LIMIT, read at every request so that tests can change it."""
+    return settings.STANDIN_SIGN_IN_RATE_LIMIT
+
+
+# Signing in, per IP address, like ACM would: beyond the limit the portal's 429 page
+# (RATELIMIT_VIEW). Only the POST signs anyone in.
+@method_decorator(
+    ratelimit(group="standin-sign-in", key="ip", rate=sign_in_rate, method="POST", block=True),
+    name="post",
+)
+class SignInCheckView(ClientFormActionMixin, FormView):
     """The simulated identity check: the person is chosen instead of proven.
 
     Signing in always starts a fresh stand-in session, which is how prompt=login
@@ -152,7 +192,7 @@ class SignOutView(View):
         return redirect("standin:home")
 
 
-class StandinAuthorizationView(AuthorizationView):
+class StandinAuthorizationView(ClientFormActionMixin, AuthorizationView):
     """DOT's authorize endpoint, signing in at the stand-in rather than at LOGIN_URL
     (which is the portal's own OIDC login: that would loop).
 

@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SERIOUS_IMPACTS = {"serious", "critical"}
+# Console messages of Chromium about the portal's security headers.
+SECURITY_HEADER_REPORTS = re.compile("Content Security Policy|Permissions-Policy")
 
 
 def chromium_path():
@@ -123,12 +126,28 @@ def browser(django_db_setup):
 
 @pytest.fixture
 def page(browser, live_server_static_files):
-    """A fresh browser context (no cookies) per test, asking for Dutch."""
+    """A fresh browser context (no cookies) per test, asking for Dutch.
+
+    The pages' Content-Security-Policy is enforced, not bypassed: the axe scan runs
+    through Playwright's evaluate (the DevTools protocol), which a CSP does not govern.
+    Anything the policy refuses on the way (a script, a style, a form's redirect) is
+    reported in the console, as is a Permissions-Policy the browser cannot read, and
+    fails the journey.
+    """
     context = browser.new_context(locale="nl-BE")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    reported = []
+    page.on(
+        "console",
+        lambda message: (
+            reported.append(message.text) if SECURITY_HEADER_REPORTS.search(message.text) else None
+        ),
+    )
     yield page
     context.close()
+    if reported:
+        pytest.fail("the browser reports on the security headers:\n" + "\n".join(reported))
 
 
 @pytest.fixture

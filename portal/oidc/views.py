@@ -17,7 +17,9 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
+from django_ratelimit.decorators import ratelimit
 from mozilla_django_oidc.views import (
     OIDCAuthenticationCallbackView,
     OIDCAuthenticationRequestView,
@@ -27,6 +29,7 @@ from portal.access import clear_active_organisations, set_active_organisation
 from portal.middleware import mark_session_start
 from portal.models import Membership
 from portal.oidc import setting_property
+from portal.ratelimit import sign_in_rate
 
 LOGGER = logging.getLogger(__name__)
 
@@ -70,6 +73,14 @@ def reauthentication_url(next_url, max_age=None):
     return _sign_in_url(params)
 
 
+def _rate_limit(group):
+    """SIGN_IN_RATE_LIMIT per IP address on a view's GET: the Dutch 429 page beyond it."""
+    return method_decorator(
+        ratelimit(group=group, key="ip", rate=sign_in_rate, block=True), name="get"
+    )
+
+
+@_rate_limit("oidc-sign-in")
 class PortalAuthenticationRequestView(OIDCAuthenticationRequestView):
     """Starts the sign-in at the OP, optionally targeted or forcing re-authentication.
 
@@ -108,6 +119,7 @@ class PortalAuthenticationRequestView(OIDCAuthenticationRequestView):
         return params
 
 
+@_rate_limit("oidc-callback")
 class PortalAuthenticationCallbackView(OIDCAuthenticationCallbackView):
     """Completes the sign-in; every failure ends on a friendly page.
 

@@ -1,53 +1,13 @@
 """Production configuration: `.env.example` passes Django's deployment checks.
 
 Settings are read once at import, so each case runs manage.py in a fresh process
-with the environment built from `.env.example`, as a production server would.
+with the environment built from `.env.example` (and a generated secret key, since
+the file's is a placeholder), as a production server would.
 """
-
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def read_env_example():
-    """KEY=value lines of .env.example; optional surrounding quotes removed."""
-    values = {}
-    for line in (BASE_DIR / ".env.example").read_text().splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        key, _, value = line.partition("=")
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        values[key.strip()] = value
-    return values
-
-
-def manage(tmp_path, *args, **overrides):
-    """Run manage.py with the values of .env.example and `overrides` (None: unset)."""
-    # Only what a process needs to run, so no development value leaks in.
-    environment = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
-    environment.update(read_env_example())
-    environment["DATABASE_URL"] = f"sqlite:///{tmp_path / 'deploy.sqlite3'}"
-    for key, value in overrides.items():
-        if value is None:
-            environment.pop(key, None)
-        else:
-            environment[key] = value
-    return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from tests.production_support import manage, read_env_example
 
 
 def test_env_example_sets_production_values():
