@@ -1,11 +1,11 @@
-"""Admin building blocks shared by every app: read-only inlines, decision pages derived
-from a model's declared transitions, and a search box that understands KBO numbers in
-any notation."""
+"""Admin building blocks shared by every app: read-only pages and inlines, a history
+without revert, decision pages derived from a model's declared transitions, and a
+search box that understands KBO numbers in any notation."""
 
 import re
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core import checks
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from core import transitions, validators
 from core.forms import add_service_errors
@@ -43,6 +44,58 @@ class KboSearchMixin:
         return super().get_search_results(
             request, queryset, normalise_kbo_search_term(search_term)
         )
+
+
+class ReadOnlyAdminMixin:
+    """A model shown in the admin and never written there, by anyone, superusers included:
+    its rows change only through its services (a decision page, the portal), so the
+    admin offers no add, change or delete page and no bulk action. Who may look is
+    decided by the view permission."""
+
+    actions = None
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's history pages without its revert, for every model whose
+    changes go through services.
+
+    The history and each older version stay viewable (read-only) for whoever may view
+    the model. A revert would save the old row as it was, around the services and their
+    checks: an old IBAN back without a verified bank-account change, a decided change
+    pending again. SIMPLE_HISTORY_REVERT_DISABLED only hides the button (in 3.13 the
+    version page still saves a POST, even from view-only staff), so the version page
+    refuses every POST here, for everyone. A correction that is needed goes through the
+    service. The check core.E004 keeps every history admin of the site on this class.
+    """
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        request.showing_history_version = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        if getattr(request, "showing_history_version", False):
+            # Every field as text: an older version is read, never edited.
+            if self.fieldsets:
+                return flatten_fieldsets(self.fieldsets)
+            return list(self.fields or [field.name for field in self.opts.fields])
+        return super().get_readonly_fields(request, obj)
 
 
 class ReadOnlyInline(admin.TabularInline):

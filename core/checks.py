@@ -1,9 +1,13 @@
-"""System checks of the declared state machines (core.transitions)."""
+"""System checks of the declared state machines (core.transitions) and of the admin's
+history pages (core.admin.HistoryAdmin)."""
 
 from django.apps import apps
+from django.contrib import admin
 from django.core import checks
+from simple_history.admin import SimpleHistoryAdmin
 
 from core import transitions
+from core.admin import HistoryAdmin
 
 
 @checks.register(checks.Tags.models)
@@ -40,3 +44,22 @@ def check_transition_models(app_configs=None, **kwargs):
                 )
             )
     return errors
+
+
+@checks.register(checks.Tags.admin)
+def check_history_admins(app_configs=None, site=None, **kwargs):
+    """Every history page of the admin is core.admin.HistoryAdmin: one without a revert,
+    which would save an old version around the services."""
+    site = site or admin.site
+    return [
+        checks.Error(
+            f"The admin of {model._meta.label} offers django-simple-history's revert.",
+            hint="Register it with core.admin.HistoryAdmin instead of SimpleHistoryAdmin.",
+            obj=type(model_admin),
+            id="core.E004",
+        )
+        for model, model_admin in site._registry.items()
+        if isinstance(model_admin, SimpleHistoryAdmin)
+        and not isinstance(model_admin, HistoryAdmin)
+        and (app_configs is None or model._meta.app_config in app_configs)
+    ]

@@ -43,7 +43,9 @@ __all__ = [
     "perform",
     "permission_refusal",
     "refusal",
+    "require",
     "rule",
+    "staff_permission",
     "status_field",
 ]
 
@@ -78,6 +80,22 @@ def all_of(*permissions):
         return all(permission(instance, user) for permission in permissions)
 
     permitted.rules = permissions
+    return permitted
+
+
+def staff_permission(permission, message, *, code):
+    """A transition permission (instance, user): an active staff member who holds the Django
+    `permission` ("app_label.codename", given by a staff role of portal.roles).
+
+    Declared on the step, it is checked by perform() for every caller, so that a
+    service refuses the step to someone without the role wherever it is called from,
+    not only the admin's decision page. Superusers hold every permission.
+    """
+
+    @rule(message, code=code)
+    def permitted(instance, user):
+        return user is not None and user.is_active and user.is_staff and user.has_perm(permission)
+
     return permitted
 
 
@@ -254,6 +272,14 @@ def permission_refusal(instance, name, actor):
         % {"action": action_label(type(instance), name)},
         code="permission",
     )
+
+
+def require(permission, instance, actor):
+    """Raise the TransitionError of `permission` (a rule of instance and user) unless
+    `actor` passes it: for a step whose permission depends on how a service takes it
+    (a dossier stopped by the SME or by the agency)."""
+    if not permission(instance, actor):
+        raise _reason(permission, instance)
 
 
 def perform(

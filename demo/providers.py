@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import phonenumbers
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.text import slugify
 from schwifty import IBAN
@@ -22,6 +22,7 @@ from demo.identities import DEMO_ORGANISATIONS, DEMO_SME
 from demo.registrations import registrations_demo_load
 from establishments.services import registered_office_sync
 from organisations.models import LegalForm, Organisation, Postcode
+from portal.roles import AUDITOR, PROCESSOR, REVIEWER, VERIFIER, staff_roles_sync
 from providers.models import DESCRIPTION_MAX_LENGTH, ServiceProvider, Vakgebied
 
 SEED = "kmo-portefeuille-demo"
@@ -486,37 +487,41 @@ def _load_organisation(spec, *, places, legal_forms, vakgebieden_pool, summary):
         )
 
 
-STAFF_GROUP = "VLAIO-medewerkers"
 # Demo-only credentials, printed by the command; never load demo data in production.
+# Staff work through the roles of portal.roles: `medewerker` reviews registrations,
+# processes dossiers and verifies bank accounts; `auditor` only looks.
 DEMO_STAFF = [
-    {"username": "admin", "password": "admin", "is_superuser": True, "first_name": "Beheerder"},
+    {
+        "username": "admin",
+        "password": "admin",
+        "is_superuser": True,
+        "first_name": "Beheerder",
+        "roles": (),
+    },
     {
         "username": "medewerker",
         "password": "medewerker",
         "is_superuser": False,
         "first_name": "Medewerker",
+        "roles": (REVIEWER, PROCESSOR, VERIFIER),
+    },
+    {
+        "username": "auditor",
+        "password": "auditor",
+        "is_superuser": False,
+        "first_name": "Auditor",
+        "roles": (AUDITOR,),
     },
 ]
+# The catch-all group earlier demo data gave `medewerker` (view and change on almost
+# every model): removed, so that an older development database loses those rights.
+FORMER_STAFF_GROUP = "VLAIO-medewerkers"
 
 
 def _load_staff(summary):
-    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    group.permissions.set(
-        Permission.objects.filter(
-            # Changing a registration means deciding on it (approve, refuse, ...); changing a
-            # dossier means taking the agency's steps (deposit, grant, payments, close, stop).
-            content_type__app_label__in=[
-                "portal",
-                "organisations",
-                "providers",
-                "establishments",
-                "registrations",
-                "projects",
-                "directory",
-            ],
-            codename__regex=r"^(view|change)_",
-        )
-    )
+    # The migration made the role groups; a flushed database (tests) has lost them.
+    staff_roles_sync()
+    Group.objects.filter(name=FORMER_STAFF_GROUP).delete()
     User = get_user_model()
     for account in DEMO_STAFF:
         user, created = User.objects.get_or_create(username=account["username"])
@@ -527,8 +532,8 @@ def _load_staff(summary):
         user.is_active = True
         user.set_password(account["password"])
         user.save()
-        if not account["is_superuser"]:
-            user.groups.add(group)
+        user.groups.set(Group.objects.filter(name__in=[role.name for role in account["roles"]]))
+        user.user_permissions.clear()
         if created:
             summary.staff_created.append(account["username"])
 

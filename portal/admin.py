@@ -1,26 +1,65 @@
-"""Admin for agency staff (VLAIO): users and the rights they hold."""
+"""Admin for agency staff (VLAIO): users, the staff roles, and the rights from ACM.
+
+Only superusers manage users, groups and permissions: everything that makes someone
+staff, a superuser, active, a member of a role or the holder of a permission, and
+their passwords. No role gives a right on them, and a staff member who was given one
+by hand still gets nothing here (SuperuserOnlyAdminMixin), so nobody raises their
+own rights. The staff roles are groups defined in code (portal.roles): shown here,
+given to people on the user page, never edited here.
+
+What a user may do for an organisation (Membership) comes from ACM and is rebuilt at
+every sign-in: it is shown, read-only, to whoever may view it, and nobody adds,
+changes or deletes it here.
+"""
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from portal.models import Membership, User
+from portal.roles import role_group_names, role_named
 
 admin.site.site_header = _("kmo-portefeuille – beheer")
 admin.site.site_title = _("kmo-portefeuille – beheer")
 admin.site.index_title = _("Beheer van de kmo-portefeuille")
 
 
-class MembershipInline(admin.TabularInline):
+class SuperuserOnlyAdminMixin:
+    """Only an active superuser sees or touches these pages, whatever permissions a
+    staff member holds: the rights that decide who may do what are not staff work."""
+
+    def _is_superuser(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._is_superuser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_superuser(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._is_superuser(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_superuser(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._is_superuser(request)
+
+
+class MembershipInline(ReadOnlyInline):
+    """The rights of the user's last sign-in, as ACM gave them."""
+
     model = Membership
-    extra = 0
     fields = ["organisation", "profile", "granted_at"]
-    readonly_fields = ["granted_at"]
-    autocomplete_fields = ["organisation"]
+    readonly_fields = fields
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SuperuserOnlyAdminMixin, DjangoUserAdmin):
     """Django's user admin plus the OIDC subject and the rights from the last login.
 
     The OIDC subject is read-only: it is how the identity provider knows the
@@ -37,8 +76,36 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline]
 
 
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(SuperuserOnlyAdminMixin, DjangoGroupAdmin):
+    """Groups, for superusers. A staff role's group is read-only: portal.roles defines it
+    and its migration keeps it so."""
+
+    list_display = ["name", "role_purpose"]
+
+    @admin.display(description=_("rol"))
+    def role_purpose(self, obj):
+        role = role_named(obj.name)
+        return role.purpose if role else "-"
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.name in role_group_names():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.name in role_group_names():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Who may act for which organisation since their last sign-in (from ACM)."""
+
     list_display = ["user", "organisation", "profile", "granted_at"]
     list_filter = ["profile"]
     search_fields = [
@@ -49,5 +116,5 @@ class MembershipAdmin(admin.ModelAdmin):
         "organisation__kbo_number",
     ]
     list_select_related = ["user", "organisation"]
-    autocomplete_fields = ["user", "organisation"]
-    readonly_fields = ["granted_at"]
+    fields = ["user", "organisation", "profile", "granted_at"]
+    readonly_fields = fields

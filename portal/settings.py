@@ -351,6 +351,16 @@ SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=8 * 60 
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
 SESSION_SAVE_EVERY_REQUEST = False
 
+# --- Staff rights in the admin (portal.roles, core.admin.HistoryAdmin) ---------
+# Staff act through roles defined in code; only superusers manage users, groups and
+# permissions. The history stays viewable but is never reverted: a revert would save
+# an old row around the services (an old IBAN back without a verified change). This
+# hides django-simple-history's button; core.admin.HistoryAdmin refuses the POST
+# itself, since the setting alone does not. SIMPLE_HISTORY_EDIT (editing a past
+# version) stays off.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SIMPLE_HISTORY_EDIT = False
+
 # --- OpenID Connect: the portal as relying party ----------------------------
 # Defaults point at the development stand-in, served under another host name
 # than the portal (localhost vs 127.0.0.1) so that the two never share a

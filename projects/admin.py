@@ -8,9 +8,11 @@ and its current status allows (core.admin.TransitionActionsMixin); each button
 opens a confirmation page with a small form (STEPS, keyed by the transition)
 whose POST calls the service with the staff member as the actor.
 
-Taking a step needs the change permission on dossiers; viewing needs the view
-permission. Rates and ceilings are edited like any model: a period that overlaps
-another one of the same kind is refused.
+Taking a step needs the change permission on dossiers (the role "Behandelaar
+steundossiers", portal.roles), which the declared transitions ask for too; viewing
+needs the view permission. Rates and ceilings are edited like any model, by another
+role ("Beheerder steunpercentages en plafonds"): a period that overlaps another one of
+the same kind is refused.
 """
 
 from decimal import Decimal
@@ -22,7 +24,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import KboSearchMixin, ReadOnlyInline, TransitionActionsMixin, TransitionPage
+from core.admin import (
+    KboSearchMixin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    TransitionActionsMixin,
+    TransitionPage,
+)
 from projects import services
 from projects.models import AnnualCeiling, Payment, Project, ProjectEvent, SubsidyRate
 from projects.rates import euro
@@ -162,8 +170,12 @@ class PaymentInline(ReadOnlyInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(TransitionActionsMixin, KboSearchMixin, admin.ModelAdmin):
-    """The dossier queue and every dossier's agency steps."""
+class ProjectAdmin(TransitionActionsMixin, ReadOnlyAdminMixin, KboSearchMixin, admin.ModelAdmin):
+    """The dossier queue and every dossier's agency steps.
+
+    Read-only: applications come from the SMEs, through the portal's rules, and the
+    steps have their own pages.
+    """
 
     transition_pages = STEPS
     object_action_template = "admin/projects/project/step.html"
@@ -301,18 +313,6 @@ class ProjectAdmin(TransitionActionsMixin, KboSearchMixin, admin.ModelAdmin):
         ),
     ]
     inlines = [ProjectEventInline, PaymentInline]
-
-    # --- Permissions: read-only, steps through the buttons -----------------------------
-
-    def has_add_permission(self, request):
-        # Applications come from the SMEs, through the portal's rules.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return (

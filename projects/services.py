@@ -25,6 +25,7 @@ from core.transitions import TransitionError
 from organisations.models import Organisation
 from projects import emails
 from projects.models import (
+    AGENCY_STEP,
     DEPOSIT_TERM_DAYS,
     Payment,
     Project,
@@ -244,8 +245,11 @@ def project_stop(*, project, user, reason, by_agency=False):
     (any dossier that is not final). The subsidy no longer counts toward the ceiling."""
     reason = _require(reason, "reason", _("Geef een reden op voor de stopzetting."))
 
-    def sme_may_stop(locked):
-        if not by_agency and locked.status not in Project.SME_STOPPABLE:
+    def may_stop(locked):
+        if by_agency:
+            # The agency's stop is a processor's step, like the others of the agency.
+            transitions.require(AGENCY_STEP, locked, user)
+        elif locked.status not in Project.SME_STOPPABLE:
             raise TransitionError(
                 _(
                     "Een dossier met status '%(status)s' kunt u niet meer zelf stopzetten: neem "
@@ -264,7 +268,7 @@ def project_stop(*, project, user, reason, by_agency=False):
         # The SME's own stop goes to the provider; the agency's to both parties.
         audience=emails.BOTH if by_agency else emails.TO_PROVIDER,
         arguments={"reason": reason, "at": timezone.now()},
-        prepare=sme_may_stop,
+        prepare=may_stop,
     )
 
 

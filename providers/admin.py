@@ -1,21 +1,24 @@
 """Admin for agency staff (VLAIO): organisations with their service providers, and vakgebieden.
 
 History (who changed what, with a diff between versions) comes from
-django-simple-history's admin. Bank accounts are never edited here: staff verify
-or reject a pending request on its own reviewed decision page (the transitions
-BankAccountChange declares for the admin), from the queue of "Wijzigingen
-rekeningnummer".
+django-simple-history's admin, without its revert (core.admin.HistoryAdmin). A
+service provider's data is the provider's own ("Mijn gegevens"): staff see it and
+its history, and edit nothing of it here. Bank accounts are never edited here either:
+staff verify or reject a pending request on its own reviewed decision page (the
+transitions BankAccountChange declares for the admin), from the queue of
+"Wijzigingen rekeningnummer". An organisation is changed only through
+organisations.services, and never gets another KBO number here.
 """
 
 from django import forms
 from django.contrib import admin
-from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import (
+    HistoryAdmin,
     KboSearchMixin,
+    ReadOnlyAdminMixin,
     ReadOnlyInline,
     TransitionActionsMixin,
     TransitionPage,
@@ -72,7 +75,15 @@ class BankAccountChangeInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(KboSearchMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(KboSearchMixin, HistoryAdmin):
+    """Organisations come from ACM at sign-in; a superuser may correct one from the KBO.
+
+    The KBO number of an existing organisation is read-only: the rights ACM gives name
+    that number, so another number would hand the organisation's data to whoever holds
+    rights for it. Nobody deletes an organisation here: everything of it would go,
+    around the services.
+    """
+
     list_display = ["name", "kbo", "municipality", "legal_form"]
     # The KBO code list is long; offer only the legal forms that occur.
     list_filter = [("legal_form", admin.RelatedOnlyFieldListFilter)]
@@ -94,6 +105,15 @@ class OrganisationAdmin(KboSearchMixin, SimpleHistoryAdmin):
     def kbo(self, obj):
         return obj.kbo_display
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and "kbo_number" not in readonly:
+            readonly = [*readonly, "kbo_number"]
+        return readonly
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def save_model(self, request, obj, form, change):
         # Through the service: validated, in the history, and the registered-office
         # establishment follows the address.
@@ -101,8 +121,13 @@ class OrganisationAdmin(KboSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ServiceProvider)
-class ServiceProviderAdmin(KboSearchMixin, SimpleHistoryAdmin):
-    """The fieldsets follow the provider's own two steps ("Mijn gegevens: stap 1 en stap 2")."""
+class ServiceProviderAdmin(ReadOnlyAdminMixin, KboSearchMixin, HistoryAdmin):
+    """The provider's data as it keeps it, with its history: read-only for everyone.
+
+    The provider changes it in "Mijn gegevens" (service_provider_save: optimistic
+    locking, the history, a new bank account as a pending change for the four-eyes
+    verification), never staff here. The fieldsets follow those two steps.
+    """
 
     list_display = ["name", "type", "organisation", "municipality", "email"]
     list_filter = ["type", "vakgebieden"]
@@ -114,12 +139,6 @@ class ServiceProviderAdmin(KboSearchMixin, SimpleHistoryAdmin):
         "organisation__kbo_number",
     ]
     list_select_related = ["organisation"]
-    autocomplete_fields = ["organisation", "legal_form"]
-    filter_horizontal = ["vakgebieden"]
-    # Django 6 makes https the default scheme; opt in now, as the portal's own forms do.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    # The active account changes only through a verified BankAccountChange.
-    readonly_fields = ["iban", "bic", "version", "created_at", "updated_at"]
     inlines = [BankAccountChangeInline]
     fieldsets = [
         (None, {"fields": ["organisation", "type"]}),
@@ -152,12 +171,6 @@ class ServiceProviderAdmin(KboSearchMixin, SimpleHistoryAdmin):
         ),
         (_("Historiek"), {"fields": ["version", "created_at", "updated_at"]}),
     ]
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            # A provider editing "Mijn gegevens" meanwhile gets a conflict, not an overwrite.
-            obj.version += 1
-        super().save_model(request, obj, form, change)
 
 
 class VerifyBankAccountChangeForm(forms.Form):
@@ -213,17 +226,17 @@ class BankAccountChangeEventInline(ReadOnlyInline):
 
 
 @admin.register(BankAccountChange)
-class BankAccountChangeAdmin(TransitionActionsMixin, SimpleHistoryAdmin):
+class BankAccountChangeAdmin(TransitionActionsMixin, ReadOnlyAdminMixin, HistoryAdmin):
     """The queue of bank-account changes waiting for verification.
 
     Opens on the pending ones. Each change is verified or rejected on its own
-    decision page; nobody decides on a change they asked for themselves (the
-    transitions' four-eyes permission), and view-only staff see no buttons.
+    decision page, by a verifier of bank accounts (portal.roles); nobody decides on a
+    change they asked for themselves (the transitions' four-eyes permission), and
+    view-only staff see no buttons. Nothing of a change is edited, added or deleted.
     """
 
     transition_pages = DECISIONS
     object_action_template = "admin/providers/bankaccountchange/decision.html"
-    actions = None
 
     list_display = [
         "service_provider",
@@ -259,15 +272,6 @@ class BankAccountChangeAdmin(TransitionActionsMixin, SimpleHistoryAdmin):
     ]
     readonly_fields = fields
     inlines = [BankAccountChangeEventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("onderneming"))
     def organisation(self, obj):

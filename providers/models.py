@@ -142,12 +142,15 @@ class BankAccountChangeStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("vervangen door een nieuwere aanvraag")
 
 
-@transitions.rule(
-    _("Alleen medewerkers van het agentschap kunnen een rekeningnummer goedkeuren."),
+# A verifier of bank accounts (portal.roles): agency staff with the role.
+is_verifier = transitions.staff_permission(
+    "providers.change_bankaccountchange",
+    _(
+        "Alleen medewerkers van het agentschap met de rol verificateur van rekeningnummers "
+        "kunnen een rekeningnummer goedkeuren of weigeren."
+    ),
     code="bank_account_change_not_staff",
 )
-def is_agency_staff(change, user):
-    return user is not None and user.is_staff
 
 
 @transitions.rule(
@@ -159,7 +162,7 @@ def is_not_the_requester(change, user):
     return user is not None and user.pk != change.requested_by_id
 
 
-MAY_DECIDE = transitions.all_of(is_agency_staff, is_not_the_requester)
+MAY_DECIDE = transitions.all_of(is_verifier, is_not_the_requester)
 
 
 class BankAccountChange(transitions.TransitionsMixin, models.Model):

@@ -7,8 +7,9 @@ events) with a button per decision that Registration declares for the admin and
 its current status allows (core.admin.TransitionActionsMixin); each button opens
 a confirmation page with a small form (DECISIONS, keyed by the transition).
 
-Deciding needs the change permission on registrations; viewing needs the view
-permission (or the change permission).
+Deciding needs the change permission on registrations (the role "Beoordelaar
+registraties", portal.roles), which the declared transitions ask for too; viewing
+needs the view permission.
 """
 
 from django import forms
@@ -24,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
     KboSearchMixin,
+    ReadOnlyAdminMixin,
     ReadOnlyInline,
     TransitionActionsMixin,
     TransitionPage,
@@ -233,8 +235,14 @@ class ExpiryReminderInline(ReadOnlyInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(TransitionActionsMixin, KboSearchMixin, admin.ModelAdmin):
-    """The work queue of registration requests and every registration's decisions."""
+class RegistrationAdmin(
+    TransitionActionsMixin, ReadOnlyAdminMixin, KboSearchMixin, admin.ModelAdmin
+):
+    """The work queue of registration requests and every registration's decisions.
+
+    Read-only: requests come from the service providers, with their evidence and
+    declaration, and decisions have their own pages.
+    """
 
     transition_pages = DECISIONS
     object_action_template = "admin/registrations/registration/decision.html"
@@ -312,19 +320,6 @@ class RegistrationAdmin(TransitionActionsMixin, KboSearchMixin, admin.ModelAdmin
         ),
     ]
     inlines = [QualityLabelInline, RegistrationEventInline, ExpiryReminderInline]
-
-    # --- Permissions: read-only, decisions through the buttons -------------------
-
-    def has_add_permission(self, request):
-        # Requests come from the service providers, with their evidence and declaration.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # The form edits nothing; decisions have their own pages.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_ordering(self, request):
         # The queue of pending requests: first come, first served.

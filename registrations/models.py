@@ -97,6 +97,14 @@ def has_not_expired(registration):
     return not registration.has_expired()
 
 
+# Who takes the agency's decisions: a reviewer of registrations (portal.roles).
+MAY_DECIDE = transitions.staff_permission(
+    "registrations.change_registration",
+    _("Alleen een beoordelaar van registraties kan over een registratie beslissen."),
+    code="registration_reviewer",
+)
+
+
 class RegistrationQuerySet(models.QuerySet):
     def for_organisation(self, organisation):
         return self.filter(service_provider__organisation=organisation)
@@ -269,6 +277,7 @@ class Registration(transitions.TransitionsMixin, models.Model):
         field=status,
         source=Status.REQUESTED,
         target=Status.APPROVED,
+        permission=MAY_DECIDE,
         custom={"label": _("Goedkeuren"), "admin": True},
     )
     def approve(self, *, number, valid_from, valid_until, decided_at):
@@ -281,6 +290,7 @@ class Registration(transitions.TransitionsMixin, models.Model):
         field=status,
         source=Status.REQUESTED,
         target=Status.REFUSED,
+        permission=MAY_DECIDE,
         custom={"label": _("Weigeren"), "admin": True, "destructive": True},
     )
     def refuse(self, *, reason, decided_at):
@@ -299,6 +309,7 @@ class Registration(transitions.TransitionsMixin, models.Model):
         field=status,
         source=Status.APPROVED,
         target=Status.SUSPENDED,
+        permission=MAY_DECIDE,
         custom={"label": _("Schorsen"), "admin": True, "destructive": True},
     )
     def suspend(self, *, reason, decided_at):
@@ -308,6 +319,7 @@ class Registration(transitions.TransitionsMixin, models.Model):
         field=status,
         source=Status.SUSPENDED,
         target=Status.APPROVED,
+        permission=MAY_DECIDE,
         custom={"label": _("Schorsing opheffen"), "admin": True},
     )
     def lift_suspension(self, *, decided_at):
@@ -319,6 +331,7 @@ class Registration(transitions.TransitionsMixin, models.Model):
         field=status,
         source=[Status.APPROVED, Status.SUSPENDED],
         target=Status.WITHDRAWN,
+        permission=MAY_DECIDE,
         custom={"label": _("Intrekken"), "admin": True, "destructive": True},
     )
     def withdraw(self, *, reason, decided_at):
@@ -328,6 +341,7 @@ class Registration(transitions.TransitionsMixin, models.Model):
         field=status,
         source=[Status.REQUESTED, Status.APPROVED, Status.SUSPENDED],
         target=Status.EXCLUDED,
+        permission=MAY_DECIDE,
         custom={"label": _("Uitsluiten"), "admin": True, "destructive": True},
     )
     def exclude(self, *, reason, decided_at):
@@ -338,6 +352,7 @@ class Registration(transitions.TransitionsMixin, models.Model):
         source=Status.APPROVED,
         target=Status.APPROVED,
         conditions=[is_starter_not_yet_renewed, has_not_expired],
+        permission=MAY_DECIDE,
         custom={"label": _("Verlengen na opvolgingsaudit"), "admin": True},
     )
     def renew(self, *, follow_up_audit_date, valid_until):

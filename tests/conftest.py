@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 # --- The people of the suite ------------------------------------------------------
-# Alice works for a provider; Sam and Tina work for the agency (VLAIO). A module
-# gives Alice her organisation, or Sam more rights, by overriding the fixture with
-# one that takes it (`def alice(alice, organisation): ...`).
+# Alice works for a provider; Sam and Tina work for the agency (VLAIO), in the working
+# roles of portal.roles (reviewer of registrations, processor of dossiers, verifier of
+# bank accounts), as the demo's `medewerker`. A module gives Alice her organisation,
+# or Sam more rights, by overriding the fixture with one that takes it
+# (`def alice(alice, organisation): ...`).
 
 
 @pytest.fixture
@@ -19,18 +21,25 @@ def alice(db):
     return UserFactory(username="alice", first_name="Alice", last_name="Peeters")
 
 
-@pytest.fixture
-def sam(db):
+def _agency_staff(username, first_name):
+    from django.contrib.auth.models import Group
+
+    from portal.roles import PROCESSOR, REVIEWER, VERIFIER
     from tests.factories import UserFactory
 
-    return UserFactory(username="sam", first_name="Sam", last_name="VLAIO", is_staff=True)
+    user = UserFactory(username=username, first_name=first_name, last_name="VLAIO", is_staff=True)
+    user.groups.set(Group.objects.filter(name__in=[REVIEWER.name, PROCESSOR.name, VERIFIER.name]))
+    return user
+
+
+@pytest.fixture
+def sam(db):
+    return _agency_staff("sam", "Sam")
 
 
 @pytest.fixture
 def tina(db):
-    from tests.factories import UserFactory
-
-    return UserFactory(username="tina", first_name="Tina", last_name="VLAIO", is_staff=True)
+    return _agency_staff("tina", "Tina")
 
 
 @pytest.fixture(autouse=True)

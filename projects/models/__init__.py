@@ -29,6 +29,7 @@ from projects.models.choices import (
 )
 from projects.models.configuration import AnnualCeiling, DatedConfiguration, SubsidyRate
 from projects.models.dossier import (
+    AGENCY_STEP,
     FINAL_STATUSES,
     DaysBetween,
     Project,
@@ -41,6 +42,7 @@ from projects.models.events import ProjectEvent, ProjectEventQuerySet
 from projects.models.payments import Payment, PaymentQuerySet
 
 __all__ = [
+    "AGENCY_STEP",
     "DEPOSIT_TERM_DAYS",
     "ELIGIBLE_COMPANY_SIZES",
     "FILING_TERM_DAYS",

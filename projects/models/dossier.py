@@ -68,6 +68,14 @@ def is_not_lapsed(project):
 
 NOT_LAPSED = [is_not_lapsed]
 
+# Who takes the agency's steps: a processor of dossiers (portal.roles). The stop is
+# the SME's too: project_stop asks for this permission when the agency stops.
+AGENCY_STEP = transitions.staff_permission(
+    "projects.change_project",
+    _("Alleen een behandelaar van steundossiers kan deze stap zetten."),
+    code="project_processor",
+)
+
 
 class DaysBetween(models.Func):
     """DaysBetween(later, earlier): whole days from `earlier` to `later`, in the database."""
@@ -519,6 +527,7 @@ class Project(transitions.TransitionsMixin, models.Model):
         field=status,
         source=Status.CONFIRMED,
         target=Status.DEPOSITED,
+        permission=AGENCY_STEP,
         custom={
             "label": _("Eigen aandeel gestort registreren"),
             "admin": True,
@@ -534,6 +543,7 @@ class Project(transitions.TransitionsMixin, models.Model):
         source=Status.DEPOSITED,
         target=Status.GRANTED,
         conditions=NOT_LAPSED,
+        permission=AGENCY_STEP,
         custom={"label": _("Subsidie toekennen"), "admin": True, "destructive": True},
     )
     def grant(self, *, at):
@@ -544,6 +554,7 @@ class Project(transitions.TransitionsMixin, models.Model):
         source=[Status.GRANTED, Status.PARTIALLY_PAID],
         target=RETURN_VALUE(Status.PARTIALLY_PAID, Status.PAID),
         conditions=NOT_LAPSED,
+        permission=AGENCY_STEP,
         custom={"label": _("Betaling registreren"), "admin": True, "destructive": True},
     )
     def record_payment(self, *, amount, paid_on):
@@ -559,6 +570,7 @@ class Project(transitions.TransitionsMixin, models.Model):
         source=Status.PAID,
         target=Status.CLOSED,
         conditions=NOT_LAPSED,
+        permission=AGENCY_STEP,
         custom={"label": _("Afsluiten"), "admin": True, "destructive": True},
     )
     def close(self, *, at):

@@ -120,9 +120,9 @@ def test_the_system_check_reports_an_admin_without_a_page_for_a_declared_step():
     assert [error.id for error in errors] == ["core.E001"]
 
 
-def test_a_step_locks_the_row_before_it_looks_at_the_status():
+def test_a_step_locks_the_row_before_it_looks_at_the_status(sam):
     registration = RegistrationFactory()
-    staff = UserFactory(is_staff=True)
+    staff = sam
 
     with CaptureQueriesContext(connection) as queries:
         registration_refuse(registration=registration, user=staff, reason="Onvolledig")
@@ -158,15 +158,15 @@ def test_a_condition_with_a_reason_gives_that_reason():
     ]
 
 
-def test_a_permission_with_reasons_gives_the_first_that_fails():
-    change = bank_account_change(requested_by=UserFactory(is_staff=True))
+def test_a_permission_with_reasons_gives_the_first_that_fails(sam, tina):
+    change = bank_account_change(requested_by=sam)
 
     by_requester = transitions.permission_refusal(change, "verify", change.requested_by)
     by_provider_user = transitions.permission_refusal(change, "verify", UserFactory())
 
     assert by_requester.code == "bank_account_change_four_eyes"
     assert by_provider_user.code == "bank_account_change_not_staff"
-    assert transitions.permission_refusal(change, "verify", UserFactory(is_staff=True)) is None
+    assert transitions.permission_refusal(change, "verify", tina) is None
     assert transitions.permission_refusal(change, "supersede", change.requested_by) is None
 
 

@@ -1,14 +1,16 @@
 import phonenumbers
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db.models import Count
 from django.urls import reverse
 from schwifty import IBAN
 
 from demo.identities import DEMO_ORGANISATIONS, DEMO_SME
-from demo.providers import STAFF_GROUP, demo_data_load
+from demo.providers import demo_data_load
 from directory.selectors import place_resolve, provider_search
 from organisations.models import Organisation, Postcode
+from portal.roles import AUDITOR, PROCESSOR, REVIEWER, VERIFIER
 from providers.models import DESCRIPTION_MAX_LENGTH, ServiceProvider, Vakgebied
 from tests.demo.conftest import COUNT
 
@@ -143,18 +145,47 @@ def test_it_creates_a_superuser_admin_account(loaded):
     assert admin.check_password("admin")
 
 
-def test_the_staff_member_may_view_and_change_but_not_delete(loaded, client):
+def test_the_staff_member_reviews_processes_and_verifies_but_edits_no_provider_data(
+    loaded, client
+):
     staff = get_user_model().objects.get(username="medewerker")
     assert not staff.is_superuser
-    assert staff.groups.filter(name=STAFF_GROUP).exists()
+    assert set(staff.groups.values_list("name", flat=True)) == {
+        REVIEWER.name,
+        PROCESSOR.name,
+        VERIFIER.name,
+    }
     assert staff.has_perm("organisations.view_organisation")
-    assert staff.has_perm("providers.change_serviceprovider")
+    assert staff.has_perm("registrations.change_registration")
+    assert staff.has_perm("projects.change_project")
+    assert staff.has_perm("providers.change_bankaccountchange")
+    assert not staff.has_perm("providers.change_serviceprovider")
     assert not staff.has_perm("organisations.delete_organisation")
+    assert not staff.has_perm("portal.change_user")
 
     assert client.login(username="medewerker", password="medewerker")
     changelist = reverse("admin:organisations_organisation_changelist")
     assert client.get(changelist).status_code == 200
     assert client.get(reverse("admin:organisations_organisation_add")).status_code == 403
+    assert client.get(reverse("admin:portal_user_changelist")).status_code == 403
+
+
+def test_the_auditor_sees_and_changes_nothing(loaded, client):
+    auditor = get_user_model().objects.get(username="auditor")
+    assert [group.name for group in auditor.groups.all()] == [AUDITOR.name]
+
+    assert client.login(username="auditor", password="auditor")
+    assert client.get(reverse("admin:registrations_registration_changelist")).status_code == 200
+    assert client.get(reverse("admin:projects_subsidyrate_add")).status_code == 403
+
+
+def test_the_former_catch_all_staff_group_is_gone(db):
+    former = Group.objects.create(name="VLAIO-medewerkers")
+    former.permissions.set(Permission.objects.filter(codename__startswith="change_"))
+
+    demo_data_load(organisations=4)
+
+    assert not Group.objects.filter(name="VLAIO-medewerkers").exists()
 
 
 def test_the_demo_directory_has_a_listed_ict_provider_within_10_km_of_gent(loaded):

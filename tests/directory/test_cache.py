@@ -150,7 +150,7 @@ def test_a_renamed_provider_shows_at_once(
 
 
 def test_a_withdrawn_registration_shows_at_once(
-    client, corpus, django_assert_num_queries, django_capture_on_commit_callbacks
+    client, corpus, sam, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     assert names(cached_search(client, django_assert_num_queries, q="cyberbeveiliging")) == [
         "Digitaal Atelier"
@@ -158,9 +158,7 @@ def test_a_withdrawn_registration_shows_at_once(
 
     registration = Registration.objects.get(service_provider=corpus["digitaal"])
     with django_capture_on_commit_callbacks(execute=True):
-        registration_withdraw(
-            registration=registration, user=UserFactory(is_staff=True), reason="Audit ingetrokken."
-        )
+        registration_withdraw(registration=registration, user=sam, reason="Audit ingetrokken.")
 
     assert names(search(client, q="cyberbeveiliging")) == []
 

@@ -5,7 +5,8 @@ from django.urls import reverse
 from core.admin import normalise_kbo_search_term
 from demo.providers import kbo_from_base
 from organisations.models import LegalForm, Postcode
-from providers.models import BankAccountChange, Vakgebied
+from portal.models import Membership
+from providers.models import BankAccountChange, ServiceProvider, Vakgebied
 from tests.factories import MembershipFactory, OrganisationFactory, ServiceProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +19,10 @@ REGISTERED = sorted(
     ),
     key=lambda model: model._meta.label,
 )
-# Bank account changes come from providers and are only verified or rejected by staff.
-READ_ONLY = {Postcode, BankAccountChange}
+# Bank account changes come from providers and are only verified or rejected by staff;
+# a service provider's data is the provider's own and rights come from ACM: shown, not
+# added or edited in the admin (issue 13).
+READ_ONLY = {Postcode, BankAccountChange, ServiceProvider, Membership}
 
 
 def admin_url(model, view, *args):

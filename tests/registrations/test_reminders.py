@@ -20,7 +20,6 @@ from tests.factories import (
     OrganisationFactory,
     RegistrationFactory,
     ServiceProviderFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +155,7 @@ def test_a_pending_request_for_the_next_registration_does_not_stop_the_reminder(
     assert kinds(current) == [Kind.THREE_MONTHS]
 
 
-def test_a_renewed_starter_gets_new_reminders_for_its_new_end(provider):
+def test_a_renewed_starter_gets_new_reminders_for_its_new_end(provider, sam):
     today = timezone.localdate()
     starter = RegistrationFactory(
         approved=True,
@@ -168,7 +167,7 @@ def test_a_renewed_starter_gets_new_reminders_for_its_new_end(provider):
     expiry_reminders_send(today=today)
     assert kinds(starter) == [Kind.THREE_MONTHS]
 
-    registration_renew(registration=starter, user=UserFactory(), follow_up_audit_date=today)
+    registration_renew(registration=starter, user=sam, follow_up_audit_date=today)
     starter.refresh_from_db()
     expiry_reminders_send(today=today)
     assert kinds(starter) == [Kind.THREE_MONTHS]

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.providers import DEMO_STAFF, STAFF_GROUP, demo_data_load
+from demo.providers import DEMO_STAFF, demo_data_load
 
 
 class Command(BaseCommand):
@@ -31,9 +31,9 @@ class Command(BaseCommand):
     def handle(self, *args, organisations, force, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
-                "load_demo_data creates the accounts admin/admin and medewerker/medewerker: "
-                "it runs only with DJANGO_DEBUG=true (development). On a demo server that "
-                "is not production, pass --force."
+                "load_demo_data creates the accounts admin/admin, medewerker/medewerker and "
+                "auditor/auditor: it runs only with DJANGO_DEBUG=true (development). On a "
+                "demo server that is not production, pass --force."
             )
         summary = demo_data_load(organisations=organisations)
         if summary.used_fallback_places:
@@ -50,7 +50,11 @@ class Command(BaseCommand):
         )
         self.stdout.write("Demo staff accounts for /admin/ (demo only, never in production):")
         for account in DEMO_STAFF:
-            role = "superuser" if account["is_superuser"] else f"group {STAFF_GROUP}"
+            role = (
+                "superuser"
+                if account["is_superuser"]
+                else ", ".join(role.name for role in account["roles"])
+            )
             self.stdout.write(f"  {account['username']} / {account['password']} ({role})")
 
         if apps.is_installed("standin"):
