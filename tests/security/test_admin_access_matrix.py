@@ -16,6 +16,7 @@ import datetime
 import uuid
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -129,6 +130,11 @@ CAPABILITIES = {
         IDToken: {VIEW, CHANGE, DELETE},
         AccessToken: {VIEW, CHANGE},
         RefreshToken: {VIEW, CHANGE},
+        # django-axes' records of admin sign-in failures: a superuser unlocks staff by
+        # deleting an attempt; nobody adds one.
+        AccessAttempt: {VIEW, CHANGE, DELETE},
+        AccessFailureLog: {VIEW, CHANGE, DELETE},
+        AccessLog: {VIEW, CHANGE, DELETE},
     },
 }
 ROLES = {role.key: role for role in [REVIEWER, PROCESSOR, VERIFIER, RATES_MANAGER, AUDITOR]}
@@ -165,7 +171,19 @@ def rows(settings, tmp_path):
     access_token = AccessToken.objects.create(
         user=user, application=application, token="at", expires=later, id_token=id_token
     )
+    signed_in_from = {
+        "user_agent": "Matrix",
+        "ip_address": "127.0.0.1",
+        "username": "sam",
+        "http_accept": "text/html",
+        "path_info": "/admin/login/",
+    }
     return {
+        AccessAttempt: AccessAttempt.objects.create(
+            **signed_in_from, get_data="", post_data="", failures_since_start=1
+        ),
+        AccessFailureLog: AccessFailureLog.objects.create(**signed_in_from),
+        AccessLog: AccessLog.objects.create(**signed_in_from),
         Registration: RegistrationFactory(service_provider=provider),
         Project: ProjectFactory(confirmed=True),
         BankAccountChange: change,

@@ -28,8 +28,6 @@ from pypdf.generic import (
 from registrations.models import Registration
 from registrations.services import registration_approve
 from tests.factories import (
-    MembershipFactory,
-    OrganisationFactory,
     RegistrationFactory,
     ServiceProviderFactory,
     UserFactory,
@@ -151,22 +149,10 @@ def pdf_with_an_xfa_form():
 # --- Fixtures: Acme and Alice, who files requests for it; Bob elsewhere ----------------
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 @pytest.fixture
-def provider(db):
-    organisation = OrganisationFactory(name="Acme")
-    return ServiceProviderFactory(organisation=organisation, name="Acme Advies")
-
-
-@pytest.fixture
-def alice(alice, provider):
-    MembershipFactory(user=alice, organisation=provider.organisation)
-    return alice
+def provider(acme):
+    """Acme's provider; Alice works for Acme (tests/security/conftest.py)."""
+    return ServiceProviderFactory(organisation=acme, name="Acme Advies")
 
 
 @pytest.fixture
@@ -420,13 +406,11 @@ def test_a_name_with_a_path_quotes_or_control_characters_downloads_as_a_plain_pd
         assert forbidden not in disposition
 
 
-def test_the_certificate_download_is_sandboxed_too(signed_in, provider, alice):
+def test_the_certificate_download_is_sandboxed_too(signed_in, provider, alice, tina):
     registration = RegistrationFactory(
         service_provider=provider, service_type="O", declared_by=alice
     )
-    registration = registration_approve(
-        registration=registration, user=UserFactory(username="tina", is_staff=True)
-    )
+    registration = registration_approve(registration=registration, user=tina)
 
     response = signed_in.get(reverse("registrations:certificate", kwargs={"pk": registration.pk}))
 
