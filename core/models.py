@@ -1,9 +1,12 @@
-"""Abstract models shared by the apps; core has no tables of its own."""
+"""Abstract models and model fields shared by the apps; core has no tables of its own."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core import forms as core_forms
+from core.text import normalise_line_breaks
 
 ACTION_MAX_LENGTH = 20
 STATUS_MAX_LENGTH = 20
@@ -63,3 +66,20 @@ class TransitionEvent(models.Model):
     @staticmethod
     def to_status_field(choices):
         return models.CharField(_("nieuwe status"), max_length=STATUS_MAX_LENGTH, choices=choices)
+
+
+class MultilineTextField(models.TextField):
+    """A TextField whose line breaks count once and are stored as LF, whichever way the
+    text comes in (a portal form, the admin, a service): see core.forms.MultilineTextField.
+
+    A MaxLengthValidator on it counts what the person typed, not the CR LF a browser
+    sends for every line break.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_line_breaks(value) if isinstance(value, str) else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": core_forms.MultilineTextField, **kwargs})
+
