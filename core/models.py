@@ -1,4 +1,5 @@
-"""Abstract models and model fields shared by the apps; core has no tables of its own."""
+"""Abstract models and model fields shared by the apps, and core's one table: the
+tokens of submitted create forms (core.idempotency)."""
 
 from django.conf import settings
 from django.db import models
@@ -83,3 +84,28 @@ class MultilineTextField(models.TextField):
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": core_forms.MultilineTextField, **kwargs})
 
+
+class Submission(models.Model):
+    """A create form that was submitted: its one-time token, who sent it and where
+    what it created can be seen. Written by core.idempotency.submit_once() in the
+    transaction that creates, so that a second submit of the same form finds it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("gebruiker"),
+    )
+    token = models.CharField(_("formuliertoken"), max_length=64)
+    result_url = models.CharField(_("resultaat"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("verstuurd op"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("verstuurd formulier")
+        verbose_name_plural = _("verstuurde formulieren")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="core_submission_once"),
+        ]
+
+    def __str__(self):
+        return self.token
