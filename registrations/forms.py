@@ -157,8 +157,14 @@ class QualityLabelForm(forms.Form):
         return {"name": data["name"], "expires_on": data["expires_on"]}
 
 
+# absolute_max: a posted labels-TOTAL_FORMS of 1000 would otherwise build (and show
+# again) a thousand rows; more than three is refused with a message instead.
 QualityLabelFormSet = forms.formset_factory(
-    QualityLabelForm, extra=QUALITY_LABEL_ROWS, max_num=QUALITY_LABEL_ROWS, validate_max=True
+    QualityLabelForm,
+    extra=QUALITY_LABEL_ROWS,
+    max_num=QUALITY_LABEL_ROWS,
+    absolute_max=QUALITY_LABEL_ROWS,
+    validate_max=True,
 )
 
 

@@ -301,3 +301,98 @@ def test_a_stop_reason_of_1000_characters_with_line_breaks_is_accepted(an_client
     assert project.status == Project.Status.STOPPED
     assert project.stop_reason == text.replace("\r\n", "\n")
 
+
+# --- Found by the property-based test (test_junk_input.py) -------------------------------
+
+
+def test_a_next_address_without_a_slash_after_choosing_the_organisation_redirects(
+    alice_client, organisation
+):
+    response = alice_client.post(
+        reverse("portal:choose-organisation"),
+        {"organisation": organisation.pk, "next": "KwaliteitsZorg"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "KwaliteitsZorg"  # a relative address on this host
+
+
+@pytest.mark.parametrize("max_age", ["²", "١٢٣", "9" * 8])
+def test_a_max_age_that_is_no_number_is_ignored_at_sign_in(alice_client, max_age):
+    response = alice_client.get(reverse("oidc_authentication_init"), {"max_age": max_age})
+
+    assert response.status_code == 302
+    assert "max_age" not in response["Location"]
+
+
+def test_a_nul_byte_in_the_organisation_of_a_targeted_sign_in_is_ignored(alice_client):
+    response = alice_client.get(reverse("oidc_authentication_init"), {"organisation": "01\x00"})
+
+    assert response.status_code == 302
+    assert "login_hint" not in response["Location"]
+
+
+def test_a_thousand_quality_label_rows_are_refused_without_building_them(
+    alice_client, organisation, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    provider = registered_provider(organisation=organisation, service_types=())
+
+    response = alice_client.post(
+        reverse("registrations:create", kwargs={"provider_pk": provider.pk}),
+        {"service_type": "O", "labels-TOTAL_FORMS": "1000", "labels-INITIAL_FORMS": "0"},
+    )
+
+    assert response.status_code == 200
+    formset = response.context["formset"]
+    assert len(formset.forms) == 3
+    assert formset.non_form_errors() == ["Verstuur maximaal 3 formulieren."]
+
+
+# --- The stand-in (development only, but the reference the portal is tested against) ------
+
+
+@pytest.fixture
+def koen_client(client, settings):
+    from standin import demo
+    from tests.standin.conftest import sign_in
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    sign_in(client, demo.load()["koen"])
+    return client
+
+
+@pytest.mark.parametrize("segment", ["%00", "0123%00456", "²" * 10, "K" * 150])
+def test_an_organisation_address_at_the_stand_in_that_is_no_kbo_number_is_not_found(
+    koen_client, segment
+):
+    assert koen_client.get(f"/standin/idm/{segment}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [{"nonce": "n\x00"}, {"code_challenge": "c\x00" * 22}, {"code_challenge": "c" * 129}],
+    ids=["nul-nonce", "nul-code-challenge", "long-code-challenge"],
+)
+def test_a_nonce_the_stand_in_cannot_store_is_refused_as_an_invalid_request(koen_client, junk):
+    from standin import demo
+
+    params = {
+        "response_type": "code",
+        "client_id": "kmo-portal",
+        "redirect_uri": demo.PORTAL_REDIRECT_URI,
+        "scope": "openid profile",
+        "state": "s",
+        "nonce": "n",
+        "code_challenge": "c" * 43,
+        "code_challenge_method": "S256",
+        **junk,
+    }
+
+    response = koen_client.get(reverse("oauth2_provider:authorize"), params)
+
+    assert response.status_code == 302
+    assert "error=invalid_request" in response["Location"]
