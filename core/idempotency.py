@@ -14,7 +14,7 @@ second request is handled as a first one.
         ...
         with submit_once(request) as submission:
             if submission.earlier_url:
-                return submission.redirect_to_earlier(_("De vestiging was al toegevoegd."))
+                return submission.redirect_to_earlier(_("Deze vestiging was al toegevoegd."))
             establishment = establishment_create(...)
             submission.done(reverse("establishments:detail", kwargs={"pk": establishment.pk}))
 
