@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class CoreConfig(AppConfig):
     """Building blocks of every app (validators, form fields, locking, transitions, mail,
-    admin mixins); no tables of its own, only abstract models."""
+    admin mixins, submit-once forms); abstract models, and one table of its own: the
+    tokens of submitted create forms (core.idempotency)."""
 
     name = "core"
     verbose_name = _("Basis")

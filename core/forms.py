@@ -1,5 +1,6 @@
-"""Reusable form fields for Belgian identifiers, bank accounts and phone numbers, and
-the one helper that puts a service's errors on a form.
+"""Reusable form fields for Belgian identifiers, bank accounts and phone numbers, for
+dates and for text over several lines, and the one helper that puts a service's errors
+on a form.
 
 Each field accepts what people type ("BE 0123.456.749", "be71 0961 2345 6769",
 "02 553 17 00"), cleans to the normalised value the database stores and shows a
@@ -7,11 +8,16 @@ stored value in its readable form. Use them in ModelForms through
 `Meta.field_classes`; the label and help text then come from the model field.
 """
 
+import datetime
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import EMPTY_VALUES
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core import validators
+from core.text import normalise_line_breaks
 
 
 class TelInput(forms.TextInput):
@@ -136,6 +142,67 @@ class PhoneNumberField(NormalisedCharField):
 
     def display(self, value):
         return validators.format_phone_number(value)
+
+
+class MultilineTextField(forms.CharField):
+    """Text typed in a textarea: line breaks count once and are stored as LF.
+
+    Browsers send every line break as CR LF, while the person typing (and the
+    character counter next to the field) counts one character: normalised before the
+    length is checked, so a text of exactly `max_length` typed characters fits.
+    """
+
+    widget = forms.Textarea
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_line_breaks(value) if isinstance(value, str) else value
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it posts ISO dates whatever the display language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+# The dates the portal's rules compute with (a term of days, a validity of years) stay
+# far from the calendar's end (9999-12-31), where that arithmetic would overflow.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2099, 12, 31)
+
+
+class DateField(forms.DateField):
+    """A date between EARLIEST_DATE and LATEST_DATE, with the browser's date picker.
+
+    Anything else, such as 9999-12-31, gets a message next to the field instead of
+    reaching a rule that adds days or years to it.
+    """
+
+    widget = DateInput
+
+    def __init__(self, *, earliest=EARLIEST_DATE, latest=LATEST_DATE, **kwargs):
+        self.earliest, self.latest = earliest, latest
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"min": self.earliest.isoformat(), "max": self.latest.isoformat()})
+        return attrs
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not self.earliest <= value <= self.latest:
+            raise ValidationError(
+                _("Geef een datum tussen %(earliest)s en %(latest)s."),
+                code="date_out_of_range",
+                params={
+                    "earliest": date_format(self.earliest, "d/m/Y"),
+                    "latest": date_format(self.latest, "d/m/Y"),
+                },
+            )
 
 
 def add_service_errors(form, error, *, default_field=None):

@@ -1,9 +1,13 @@
-"""Abstract models shared by the apps; core has no tables of its own."""
+"""Abstract models and model fields shared by the apps, and core's one table: the
+tokens of submitted create forms (core.idempotency)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core import forms as core_forms
+from core.text import normalise_line_breaks
 
 ACTION_MAX_LENGTH = 20
 STATUS_MAX_LENGTH = 20
@@ -63,3 +67,45 @@ class TransitionEvent(models.Model):
     @staticmethod
     def to_status_field(choices):
         return models.CharField(_("nieuwe status"), max_length=STATUS_MAX_LENGTH, choices=choices)
+
+
+class MultilineTextField(models.TextField):
+    """A TextField whose line breaks count once and are stored as LF, whichever way the
+    text comes in (a portal form, the admin, a service): see core.forms.MultilineTextField.
+
+    A MaxLengthValidator on it counts what the person typed, not the CR LF a browser
+    sends for every line break.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_line_breaks(value) if isinstance(value, str) else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": core_forms.MultilineTextField, **kwargs})
+
+
+class Submission(models.Model):
+    """A create form that was submitted: its one-time token, who sent it and where
+    what it created can be seen. Written by core.idempotency.submit_once() in the
+    transaction that creates, so that a second submit of the same form finds it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("gebruiker"),
+    )
+    token = models.CharField(_("formuliertoken"), max_length=64)
+    result_url = models.CharField(_("resultaat"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("verstuurd op"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("verstuurd formulier")
+        verbose_name_plural = _("verstuurde formulieren")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="core_submission_once"),
+        ]
+
+    def __str__(self):
+        return self.token

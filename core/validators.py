@@ -1,4 +1,4 @@
-"""Validators for Belgian identifiers, bank accounts, postcodes and phone numbers.
+"""Validators for Belgian identifiers, bank accounts, postcodes, phone numbers and text.
 
 Every validator raises django.core.exceptions.ValidationError with a specific Dutch
 message and a `code`, so forms can show what is wrong and tests can tell the cases
@@ -12,10 +12,13 @@ import warnings
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from schwifty import BIC, IBAN
 from schwifty import exceptions as schwifty_errors
+
+from core.text import longest_word_length
 
 # ---------------------------------------------------------------------------
 # Ondernemingsnummer (KBO/BCE)
@@ -263,3 +266,32 @@ def format_phone_number(value):
     if phonenumbers.region_code_for_number(number) == "BE":
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+# ---------------------------------------------------------------------------
+# Text
+# ---------------------------------------------------------------------------
+
+
+@deconstructible
+class MaxWordLengthValidator:
+    """No word longer than `limit` characters: a name is indexed word by word for the
+    public search, whose columns hold words of at most 100 characters."""
+
+    def __init__(self, limit):
+        self.limit = limit
+
+    def __call__(self, value):
+        length = longest_word_length(value)
+        if length > self.limit:
+            raise ValidationError(
+                _(
+                    "Een woord mag hoogstens %(limit)d tekens tellen; het langste woord telt "
+                    "er %(length)d. Zet spaties tussen de woorden."
+                ),
+                code="word_too_long",
+                params={"limit": self.limit, "length": length},
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, MaxWordLengthValidator) and other.limit == self.limit

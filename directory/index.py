@@ -125,6 +125,10 @@ ON CONFLICT (service_provider_id) DO UPDATE SET
 # The inverted index of the documents' vectors (ProviderSearchTerm), derived in SQL
 # from the stored vectors: one row per lexeme with ts_rank for that lexeme alone. The
 # lexeme is quoted for the tsquery parser (quotes doubled, backslashes escaped).
+# PostgreSQL makes lexemes of up to 2047 characters (a URL, a hyphenated chain, a long
+# "word" in a name); the index holds only those that fit its column. A longer one is
+# never looked up there: the index serves a one-word search whose lexeme is in the
+# vocabulary, and the vocabulary's words are at most MAX_WORD_LENGTH long.
 _TERMS_DELETE_SQL = "DELETE FROM {terms} WHERE document_id = ANY(%s)"
 _TERMS_INSERT_SQL = r"""
 INSERT INTO {terms} (document_id, lexeme, rank, sort_name)
@@ -135,7 +139,7 @@ SELECT document.service_provider_id, term.lexeme,
     ),
     document.sort_name
 FROM {documents} AS document, unnest(document.search_vector) AS term
-WHERE document.service_provider_id = ANY(%s)
+WHERE document.service_provider_id = ANY(%s) AND char_length(term.lexeme) <= %s
 """
 
 
@@ -146,10 +150,10 @@ def _write_postgres_terms(ids):
         "terms": quote(ProviderSearchTerm._meta.db_table),
         "documents": quote(ProviderSearchDocument._meta.db_table),
     }
-    params = [list(ids)]
+    lexeme_length = ProviderSearchTerm._meta.get_field("lexeme").max_length
     with connection.cursor() as cursor:
-        cursor.execute(_TERMS_DELETE_SQL.format(**names), params)
-        cursor.execute(_TERMS_INSERT_SQL.format(**names), params)
+        cursor.execute(_TERMS_DELETE_SQL.format(**names), [list(ids)])
+        cursor.execute(_TERMS_INSERT_SQL.format(**names), [list(ids), lexeme_length])
 
 
 def _write_postgres_documents(batch):

@@ -43,6 +43,9 @@ ESTABLISHMENT_FIELDS = (
     "phone",
     "email",
 )
+# A page number beyond every search's last page (the last page is shown instead); also
+# keeps the offset within the database's integers (a bigint on PostgreSQL).
+MAX_PAGE = 1_000_000
 # Establishments a result names when there is no place to measure from.
 RESULT_ESTABLISHMENTS = 3
 
@@ -85,7 +88,7 @@ class SearchResult:
         end costs a count and gives the last page.
         """
         try:
-            number = max(int(number), 1)
+            number = min(max(int(number), 1), MAX_PAGE)
         except (TypeError, ValueError):
             number = 1
         ranked = self._slice(number, per_page)

@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from core.forms import add_service_errors
+from core.idempotency import SubmitOnceMixin, submit_once
 from core.locking import ConflictError
 from establishments.forms import EstablishmentForm
 from establishments.models import Establishment
@@ -44,17 +46,24 @@ class EstablishmentDetailView(ProviderAccessMixin, DetailView):
     template_name = "establishments/establishment_detail.html"
 
 
-class EstablishmentCreateView(ProviderAccessMixin, FormView):
-    """Add an establishment; it gets coordinates from its postcode."""
+class EstablishmentCreateView(SubmitOnceMixin, ProviderAccessMixin, FormView):
+    """Add an establishment; it gets coordinates from its postcode. A second submit of
+    the same form (a double click) adds nothing and shows the establishment added."""
 
     form_class = EstablishmentForm
     template_name = "establishments/establishment_form.html"
 
     def form_valid(self, form):
         try:
-            establishment = establishment_create(
-                organisation=self.organisation, data=form.cleaned_data, user=self.request.user
-            )
+            with submit_once(self.request) as submission:
+                if submission.earlier_url:
+                    return submission.redirect_to_earlier(_("Deze vestiging was al toegevoegd."))
+                establishment = establishment_create(
+                    organisation=self.organisation,
+                    data=form.cleaned_data,
+                    user=self.request.user,
+                )
+                submission.done(reverse("establishments:detail", kwargs={"pk": establishment.pk}))
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)

@@ -181,6 +181,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Changing the bank account needs a sign-in at most this many seconds old (ID token auth_time).
 BANK_ACCOUNT_REAUTH_SECONDS = env.int("BANK_ACCOUNT_REAUTH_SECONDS", default=900)
 
+# --- Robustness: bad input, slow mail server, error pages (issue 13) ----------
+# A mail server that accepts the connection and then never answers would hold the
+# request (and a worker) for as long as the operating system waits: give up after
+# this many seconds. The error pages (400, 403, 404, 500 and the 503 when the
+# database is unreachable) are portal.errors, named in portal/urls.py.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
 # --- Cache: an optimisation the portal works without (portal/cache.py) ----------
 # Every redis:// URL gets portal.cache.DegradingRedisCache: when Redis is down or hangs,
 # reads miss and writes are dropped, with one warning in the log, and the pages work.

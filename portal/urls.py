@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import errors, views
 
 portal_patterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -38,3 +38,9 @@ urlpatterns = [
 
 if settings.STANDIN_ENABLED:
     urlpatterns += [path("standin/", include("standin.urls"))]
+
+# Dutch (and English) error pages in the portal's look; see portal.errors.
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -117,7 +117,8 @@ class ChooseOrganisationView(ProviderAccessMixin, FormView):
         set_active_organisation(
             self.request, profile=self.profile, organisation=form.cleaned_data["organisation"]
         )
-        return redirect(self._next_url() or reverse(self.success_url_name))
+        # Not redirect(): it would read a `next` without a slash as the name of a view.
+        return HttpResponseRedirect(self._next_url() or reverse(self.success_url_name))
 
     success_url_name = "portal:provider-menu"
 

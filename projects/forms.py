@@ -16,19 +16,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import add_service_errors
+from core.forms import DateField, MultilineTextField, add_service_errors
 from projects.models import CompanySize, HigherRateTopic, Project, Theme, TrainingKind
 from providers.models import ServiceProvider, Vakgebied
 from registrations.models import ServiceType
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it posts ISO dates whatever the display language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class EuroAmountField(forms.DecimalField):
@@ -139,15 +130,13 @@ class ApplicationForm(forms.Form):
             "krijgt een hoger steunpercentage."
         ),
     )
-    start_date = forms.DateField(
+    start_date = DateField(
         label=_("Startdatum"),
-        widget=DateInput,
         help_text=_("Dien uw aanvraag ten laatste 14 kalenderdagen na de startdatum in."),
         error_messages={"required": _("Geef de startdatum van de dienstverlening.")},
     )
-    end_date = forms.DateField(
+    end_date = DateField(
         label=_("Einddatum"),
-        widget=DateInput,
         error_messages={"required": _("Geef de einddatum van de dienstverlening.")},
     )
     amount_excl_vat = EuroAmountField(
@@ -210,7 +199,7 @@ class ApplicationForm(forms.Form):
 class StopForm(forms.Form):
     """The SME stops its own dossier; the reason is told to the provider."""
 
-    reason = forms.CharField(
+    reason = MultilineTextField(
         label=_("Reden van de stopzetting"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -221,7 +210,7 @@ class StopForm(forms.Form):
 class ConfirmForm(forms.Form):
     """The provider confirms an application, optionally with a remark for the client."""
 
-    remark = forms.CharField(
+    remark = MultilineTextField(
         label=_("Opmerking voor de klant (niet verplicht)"),
         max_length=1000,
         required=False,
@@ -238,7 +227,7 @@ class RefuseForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Kies een reden uit de lijst.")},
     )
-    remark = forms.CharField(
+    remark = MultilineTextField(
         label=_("Toelichting"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -268,8 +257,8 @@ class OverviewFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("alle statussen")), *Project.Status.choices]
     )
-    van = forms.DateField(label=_("Ingediend vanaf"), widget=DateInput)
-    tot = forms.DateField(label=_("Ingediend tot en met"), widget=DateInput)
+    van = DateField(label=_("Ingediend vanaf"))
+    tot = DateField(label=_("Ingediend tot en met"))
     klant = forms.CharField(
         label=_("Klant (naam of ondernemingsnummer)"),
         max_length=200,

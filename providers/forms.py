@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core import validators
-from core.forms import BICField, IBANField, KBONumberField, PhoneNumberField
+from core.forms import (
+    BICField,
+    IBANField,
+    KBONumberField,
+    MultilineTextField,
+    PhoneNumberField,
+)
 from organisations.forms import AddressFormMixin, clean_belgian_address
 from organisations.models import LegalForm
 from providers.models import DESCRIPTION_MAX_LENGTH, Vakgebied
@@ -27,6 +33,8 @@ COUNTRY_CHOICES = [
     ("FR", _("Frankrijk")),
     ("DE", _("Duitsland")),
 ]
+# The public search indexes the name word by word, in columns of 100 characters.
+NAME_MAX_WORD_LENGTH = 100
 BANK_ACCOUNT_HELP = _(
     "Belgisch of buitenlands rekeningnummer in SEPA-formaat (Gebruik cijfers, letters en spaties)"
 )
@@ -39,7 +47,11 @@ class ServiceProviderStep1Form(AddressFormMixin):
     of another bank is refused.
     """
 
-    name = forms.CharField(label=_("Maatschappelijke naam"), max_length=200)
+    name = forms.CharField(
+        label=_("Maatschappelijke naam"),
+        max_length=200,
+        validators=[validators.MaxWordLengthValidator(NAME_MAX_WORD_LENGTH)],
+    )
     country = forms.ChoiceField(label=_("Land"), choices=COUNTRY_CHOICES, initial="BE")
     phone = PhoneNumberField(label=_("Telefoonnummer"), required=False)
     mobile = PhoneNumberField(
@@ -66,7 +78,7 @@ class ServiceProviderStep1Form(AddressFormMixin):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
-    extra_info = forms.CharField(
+    extra_info = MultilineTextField(
         label=_("Extra info"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     kbo_number = KBONumberField(label=_("Ondernemingsnummer"))
@@ -192,7 +204,7 @@ class ServiceProviderStep2Form(forms.Form):
         ),
         error_messages={"required": _("Duid minstens één vakgebied aan.")},
     )
-    description = forms.CharField(
+    description = MultilineTextField(
         label=_("Voorstelling van uw onderneming"),
         required=False,
         help_text=_(
@@ -211,8 +223,8 @@ class ServiceProviderStep2Form(forms.Form):
         )
 
     def clean_description(self):
-        # Browsers send line breaks as CR LF; count them once, as the counter script does.
-        text = self.cleaned_data["description"].replace("\r\n", "\n")
+        # Line breaks count once (MultilineTextField), as the counter script counts them.
+        text = self.cleaned_data["description"]
         excess = len(text) - DESCRIPTION_MAX_LENGTH
         if excess > 0:
             raise ValidationError(

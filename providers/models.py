@@ -7,7 +7,7 @@ from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from core import transitions, validators
-from core.models import TransitionEvent
+from core.models import MultilineTextField, TransitionEvent
 from organisations.models import Address, LegalForm, Organisation
 
 DESCRIPTION_MAX_LENGTH = 1000
@@ -87,7 +87,8 @@ class ServiceProvider(Address):
     vakgebieden = models.ManyToManyField(
         Vakgebied, blank=True, related_name="service_providers", verbose_name=_("vakgebieden")
     )
-    description = models.TextField(
+    # Line breaks count once toward the limit, however the text comes in (the admin too).
+    description = MultilineTextField(
         _("voorstelling"),
         blank=True,
         validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],

@@ -19,6 +19,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from core import validators
 from core.drafts import SessionDraft
+from core.idempotency import submission_token, submit_once
 from core.locking import ConflictError
 from portal.access import ProviderAccessMixin
 from portal.oidc.views import SESSION_AUTH_TIME, reauthentication_url
@@ -150,6 +151,9 @@ class WizardMixin(ProviderAccessMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["provider"] = self.provider
+        if self.provider is None:
+            # Creating a provider: saving twice (a double click) creates one.
+            context["submission_token"] = submission_token(self.request)
         context["pending_change"] = (
             bank_account_change_pending(service_provider=self.provider) if self.provider else None
         )
@@ -275,14 +279,21 @@ class CompanyStep2View(WizardMixin, TemplateView):
             service_provider=self.provider
         )
         try:
-            provider = service_provider_save(
-                service_provider=self.provider,
-                organisation=self.organisation,
-                step1_data=step1.cleaned_data,
-                step2_data=form.cleaned_data,
-                expected_version=step1.cleaned_data.get("version"),
-                user=self.request.user,
-            )
+            with submit_once(self.request) as submission:
+                if submission.earlier_url:
+                    self.draft.clear()
+                    return submission.redirect_to_earlier(
+                        _("Deze dienstverlener was al aangemaakt.")
+                    )
+                provider = service_provider_save(
+                    service_provider=self.provider,
+                    organisation=self.organisation,
+                    step1_data=step1.cleaned_data,
+                    step2_data=form.cleaned_data,
+                    expected_version=step1.cleaned_data.get("version"),
+                    user=self.request.user,
+                )
+                submission.done(reverse("providers:detail", kwargs={"pk": provider.pk}))
         except ConflictError as conflict:
             step1_data = {**self.draft.get()["step1"], "version": conflict.current.version}
             self.draft.update(step1=step1_data)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateField, MultilineTextField
 from registrations.models import ServiceType
 from registrations.uploads import megabytes, validate_pdf_upload
 
@@ -26,15 +27,6 @@ REUPLOAD_HELP = _(
     "Kies het bestand opnieuw: een browser bewaart een gekozen bestand niet wanneer het "
     "formulier met fouten terugkomt."
 )
-
-
-class DateInput(forms.DateInput):
-    """A native date picker; the value travels as YYYY-MM-DD."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class RegistrationRequestForm(forms.Form):
@@ -57,9 +49,8 @@ class RegistrationRequestForm(forms.Form):
         help_text=_("De door het agentschap aangestelde auditinstantie die de audit uitvoerde."),
         error_messages={"required": _("Vul de naam van de auditinstantie in.")},
     )
-    audit_date = forms.DateField(
+    audit_date = DateField(
         label=_("Datum van de audit"),
-        widget=DateInput(),
         error_messages={
             "required": _("Vul de datum van de audit in."),
             "invalid": _("Vul een geldige datum in, bijvoorbeeld 15/03/2025."),
@@ -138,10 +129,9 @@ class QualityLabelForm(forms.Form):
         max_length=200,
         required=False,
     )
-    expires_on = forms.DateField(
+    expires_on = DateField(
         label=_("Vervaldatum"),
         required=False,
-        widget=DateInput(),
         error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 31/12/2027.")},
     )
 
@@ -167,15 +157,21 @@ class QualityLabelForm(forms.Form):
         return {"name": data["name"], "expires_on": data["expires_on"]}
 
 
+# absolute_max: a posted labels-TOTAL_FORMS of 1000 would otherwise build (and show
+# again) a thousand rows; more than three is refused with a message instead.
 QualityLabelFormSet = forms.formset_factory(
-    QualityLabelForm, extra=QUALITY_LABEL_ROWS, max_num=QUALITY_LABEL_ROWS, validate_max=True
+    QualityLabelForm,
+    extra=QUALITY_LABEL_ROWS,
+    max_num=QUALITY_LABEL_ROWS,
+    absolute_max=QUALITY_LABEL_ROWS,
+    validate_max=True,
 )
 
 
 class RegistrationCancelForm(forms.Form):
     """Withdrawing a pending request; the reason is optional."""
 
-    reason = forms.CharField(
+    reason = MultilineTextField(
         label=_("Reden (niet verplicht)"),
         required=False,
         max_length=2000,

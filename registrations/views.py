@@ -12,12 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
 from core.downloads import pdf_attachment
 from core.forms import add_service_errors
+from core.idempotency import SubmitOnceMixin, submit_once
 from core.locking import user_display
 from portal.access import ProviderAccessMixin
 from providers.models import ServiceProvider
@@ -132,11 +134,12 @@ class RegistrationListView(ProviderAccessMixin, TemplateView):
         )
 
 
-class RegistrationCreateView(ProviderAccessMixin, TemplateView):
+class RegistrationCreateView(SubmitOnceMixin, ProviderAccessMixin, TemplateView):
     """The request for a registration of one of the organisation's service providers.
 
     On an error everything typed is kept, except the chosen file: browsers do
-    not refill a file input, so the page asks to choose it again.
+    not refill a file input, so the page asks to choose it again. A second submit
+    of the same form (a double click) files nothing and shows the request filed.
     """
 
     template_name = "registrations/registration_form.html"
@@ -170,21 +173,27 @@ class RegistrationCreateView(ProviderAccessMixin, TemplateView):
         formset = QualityLabelFormSet(data=request.POST, prefix="labels")
         if form.is_valid() and formset.is_valid():
             try:
-                registration = registration_request(
-                    service_provider=self.service_provider,
-                    service_type=form.cleaned_data["service_type"],
-                    audit_body=form.cleaned_data["audit_body"],
-                    audit_date=form.cleaned_data["audit_date"],
-                    audit_report=form.cleaned_data["audit_report"],
-                    is_starter=form.cleaned_data["is_starter"],
-                    declaration_accepted=form.cleaned_data["declaration_accepted"],
-                    quality_labels=[
-                        label
-                        for label in (row.as_label() for row in formset.forms)
-                        if label is not None
-                    ],
-                    user=request.user,
-                )
+                with submit_once(request) as submission:
+                    if submission.earlier_url:
+                        return submission.redirect_to_earlier(_("Deze aanvraag was al ingediend."))
+                    registration = registration_request(
+                        service_provider=self.service_provider,
+                        service_type=form.cleaned_data["service_type"],
+                        audit_body=form.cleaned_data["audit_body"],
+                        audit_date=form.cleaned_data["audit_date"],
+                        audit_report=form.cleaned_data["audit_report"],
+                        is_starter=form.cleaned_data["is_starter"],
+                        declaration_accepted=form.cleaned_data["declaration_accepted"],
+                        quality_labels=[
+                            label
+                            for label in (row.as_label() for row in formset.forms)
+                            if label is not None
+                        ],
+                        user=request.user,
+                    )
+                    submission.done(
+                        reverse("registrations:detail", kwargs={"pk": registration.pk})
+                    )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -5,16 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core import validators
-from core.forms import NormalisedCharField
+from core.forms import DateField, NormalisedCharField
 from standin import validators as national_numbers
 from standin.models import Person, UserRight, WorkRelationship
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class NationalNumberField(NormalisedCharField):
@@ -117,7 +110,7 @@ class AddUserStep2Form(PhoneNumberFieldMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = ["first_name", "last_name", "birth_date", "sex", "phone", "email"]
-        widgets = {"birth_date": DateInput}
+        field_classes = {"birth_date": DateField}
         help_texts = {"phone": _("Bijvoorbeeld +3212345678")}
 
     def __init__(self, *args, **kwargs):
@@ -132,7 +125,7 @@ class WorkRelationshipForm(PhoneNumberFieldMixin, forms.ModelForm):
     class Meta:
         model = WorkRelationship
         fields = ["category", "begin_date", "end_date", "phone", "email"]
-        widgets = {"begin_date": DateInput, "end_date": DateInput}
+        field_classes = {"begin_date": DateField, "end_date": DateField}
         help_texts = {
             "end_date": _("Maximumperiode = 10 jaar; je kan dit aanpassen."),
             "phone": _("Bijvoorbeeld +3212345678"),
@@ -145,7 +138,7 @@ class UserRightForm(forms.ModelForm):
     class Meta:
         model = UserRight
         fields = ["right", "begin_date", "end_date", "profile_provider", "profile_sme"]
-        widgets = {"begin_date": DateInput, "end_date": DateInput}
+        field_classes = {"begin_date": DateField, "end_date": DateField}
         help_texts = {
             "end_date": _("Maximumperiode = 5 jaar; je kan dit aanpassen."),
             "profile_sme": _(

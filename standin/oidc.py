@@ -7,8 +7,9 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from oauth2_provider.models import get_refresh_token_model
+from oauth2_provider.models import get_grant_model, get_refresh_token_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauthlib.oauth2 import InvalidRequestError
 from oauthlib.oauth2.rfc6749 import errors
 
 from standin.selectors import person_claims
@@ -73,6 +74,22 @@ class StandinOAuth2Validator(OAuth2Validator):
             "vo_email": "vo",
             settings.OIDC_ROLE_CLAIM: settings.OIDC_APP_SCOPE,
         }
+
+    def _load_application(self, client_id, request):
+        # PostgreSQL cannot compare text holding NUL: such an id is nobody's (invalid_client).
+        if "\x00" in str(client_id or ""):
+            return None
+        return super()._load_application(client_id, request)
+
+    def save_authorization_code(self, client_id, code, request, *args, **kwargs):
+        # The grant keeps these as they came: refuse what its columns cannot hold (a
+        # NUL, which PostgreSQL refuses, or more than the column's length).
+        grant = get_grant_model()
+        for name in ("nonce", "code_challenge", "code_challenge_method"):
+            value = str(getattr(request, name, None) or "")
+            if "\x00" in value or len(value) > grant._meta.get_field(name).max_length:
+                raise InvalidRequestError(description=f"Invalid {name}.", request=request)
+        return super().save_authorization_code(client_id, code, request, *args, **kwargs)
 
     def get_additional_claims(self, request):
         person = person_for_user(request.user)

@@ -5,10 +5,13 @@ DOT, which reverses its own URL names under that namespace (discovery, issuer).
 Only DOT's OAuth/OIDC endpoints are published, not its application management.
 """
 
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from oauth2_provider import urls as dot_urls
 
+from core.converters import KBONumberConverter
 from standin import views
+
+register_converter(KBONumberConverter, "kbo")
 
 # The stand-in's authorize view comes first so that it wins, under DOT's own name.
 op_patterns = [
@@ -20,7 +23,7 @@ op_patterns = [
     ),
 ]
 
-person = "idm/<str:kbo>/personen/<uuid:person>/"
+person = "idm/<kbo:kbo>/personen/<uuid:person>/"
 standin_patterns = [
     path("", views.StartView.as_view(), name="home"),
     path("aanmelden/", views.SignInChoiceView.as_view(), name="sign-in"),
@@ -28,28 +31,28 @@ standin_patterns = [
     path("afmelden/", views.SignOutView.as_view(), name="sign-out"),
     path("idm/", views.IdmHomeView.as_view(), name="idm-home"),
     path(
-        "idm/<str:kbo>/lokale-beheerder/",
+        "idm/<kbo:kbo>/lokale-beheerder/",
         views.AppointAdministratorView.as_view(),
         name="idm-appoint",
     ),
-    path("idm/<str:kbo>/", views.OrganisationView.as_view(), name="idm-organisation"),
+    path("idm/<kbo:kbo>/", views.OrganisationView.as_view(), name="idm-organisation"),
     path(
-        "idm/<str:kbo>/historiek/",
+        "idm/<kbo:kbo>/historiek/",
         views.OrganisationHistoryView.as_view(),
         name="idm-organisation-history",
     ),
     path(
-        "idm/<str:kbo>/gebruiker-toevoegen/",
+        "idm/<kbo:kbo>/gebruiker-toevoegen/",
         views.AddUserStep1View.as_view(),
         name="idm-add-user",
     ),
     path(
-        "idm/<str:kbo>/gebruiker-toevoegen/details/",
+        "idm/<kbo:kbo>/gebruiker-toevoegen/details/",
         views.AddUserStep2View.as_view(),
         name="idm-add-user-2",
     ),
     path(
-        "idm/<str:kbo>/gebruiker-toevoegen/werkrelatie/",
+        "idm/<kbo:kbo>/gebruiker-toevoegen/werkrelatie/",
         views.AddUserStep3View.as_view(),
         name="idm-add-user-3",
     ),

@@ -3,6 +3,7 @@
 import base64
 import binascii
 import json
+import re
 import time
 from urllib.parse import parse_qsl, urlencode, urlparse, urlsplit
 
@@ -225,7 +226,8 @@ class StandinAuthorizationView(ClientFormActionMixin, AuthorizationView):
     @staticmethod
     def _sign_in_too_old(request):
         max_age = request.GET.get("max_age", "")
-        if not max_age.isdigit():
+        # [0-9], not isdigit(): "²" is a digit that int() refuses.
+        if not re.fullmatch(r"[0-9]{1,9}", max_age):
             return False
         signed_in_at = request.session.get(SESSION_AUTH_TIME)
         if signed_in_at is None:

@@ -25,6 +25,7 @@ from django.db import transaction
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from core import validators
+from core.text import without_control_characters
 from organisations.services import organisation_get_or_create
 from portal.models import Membership
 from portal.oidc import setting_property
@@ -36,6 +37,7 @@ LOGGER = logging.getLogger(__name__)
 # someone signs in targeted to it and the OP tells its name (vo_orgnaam).
 NEUTRAL_ORGANISATION_NAME = "Onderneming {kbo}"
 RIGHT_PATTERN = re.compile(r"[^:\s]+-[^:\s]+:[^:\s]+")
+SUBJECT_MAX_LENGTH = 255  # User.oidc_subject
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,12 @@ def _username_for(subject):
 
 
 def _text_claim(claims, name, max_length):
+    """A claim as text the portal can store: without NUL and other control characters
+    or lone surrogates (a signed token can carry them; no database stores them)."""
     value = claims.get(name)
-    return value.strip()[:max_length] if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    return without_control_characters(value).strip()[:max_length]
 
 
 def organisation_from_claims(*, kbo_number, claims):
@@ -197,7 +203,13 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
         return payload
 
     def verify_claims(self, claims):
-        return isinstance(claims.get("sub"), str) and bool(claims["sub"])
+        # The user is keyed on `sub`: refused, not cleaned, when it cannot be stored as is.
+        subject = claims.get("sub")
+        return (
+            isinstance(subject, str)
+            and 0 < len(subject) <= SUBJECT_MAX_LENGTH
+            and subject == without_control_characters(subject)
+        )
 
     def store_tokens(self, access_token, id_token):
         # Kept on the request: the callback view puts it in the session after

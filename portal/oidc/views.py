@@ -40,6 +40,8 @@ SESSION_ACR = "portal_acr"
 # sensitive changes such as a new bank account ask for a recent sign-in.
 SESSION_AUTH_TIME = "portal_auth_time"
 SESSION_LOGIN_TARGET = "portal_login_target"
+# The `organisation` of a targeted sign-in: a KBO number as the portal stores it.
+KBO_NUMBER = re.compile(r"[0-9]{10}")
 
 
 def build_login_hint(kbo_number):
@@ -102,7 +104,8 @@ class PortalAuthenticationRequestView(OIDCAuthenticationRequestView):
         kbo_number = request.GET.get("organisation", "")
         if kbo_number:
             if (
-                request.user.is_authenticated
+                KBO_NUMBER.fullmatch(kbo_number)
+                and request.user.is_authenticated
                 and Membership.objects.filter(
                     user=request.user, organisation__kbo_number=kbo_number
                 ).exists()
@@ -114,7 +117,8 @@ class PortalAuthenticationRequestView(OIDCAuthenticationRequestView):
         if request.GET.get("prompt") == "login":
             params["prompt"] = "login"
         max_age = request.GET.get("max_age", "")
-        if max_age.isdigit() and len(max_age) <= 7:
+        # [0-9], not isdigit(): "²" is a digit that int() refuses.
+        if re.fullmatch(r"[0-9]{1,7}", max_age):
             params["max_age"] = str(int(max_age))
         return params
 

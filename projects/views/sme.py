@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView
 
 from core.drafts import SessionDraft
+from core.idempotency import SubmitOnceMixin, submit_once
 from portal.access import SMEAccessMixin
 from projects import presenters
 from projects.forms import ApplicationForm, ProviderSearchForm, StopForm
@@ -233,10 +234,11 @@ class ApplicationFormView(ApplicationMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class ApplicationConfirmView(ApplicationMixin, TemplateView):
+class ApplicationConfirmView(SubmitOnceMixin, ApplicationMixin, TemplateView):
     """Step 3, "Controleer en dien in": the application with the subsidy computed,
     before anything is filed. "Indienen" files it; "Wijzigen" goes back with the
-    input kept."""
+    input kept. Filing twice (a double click, two tabs) files one dossier: the
+    second submit shows the dossier the first one filed."""
 
     template_name = "projects/application_confirm.html"
 
@@ -261,12 +263,19 @@ class ApplicationConfirmView(ApplicationMixin, TemplateView):
         self.load_provider()
         if "wijzig" in request.POST:
             return redirect(self.form_url(resume=True))
-        result = self.valid_project()
-        if result is None or result[0] is None:
-            return redirect(self.form_url(resume=bool(self.draft.get())))
-        _project, form = result
         try:
-            project = project_submit(**self.application(form))
+            with submit_once(request) as submission:
+                if submission.earlier_url:
+                    self.draft.clear()
+                    return submission.redirect_to_earlier(
+                        _("Deze steunaanvraag was al ingediend: u ziet het dossier.")
+                    )
+                result = self.valid_project()
+                if result is None or result[0] is None:
+                    return redirect(self.form_url(resume=bool(self.draft.get())))
+                _project, form = result
+                project = project_submit(**self.application(form))
+                submission.done(reverse("sme-projects:detail", kwargs={"pk": project.pk}))
         except ValidationError:
             # Something changed since the check (another dossier used the ceiling):
             # the form shows why, with the input kept.
