@@ -28,7 +28,7 @@ from portal.oidc.views import SESSION_AUTH_TIME
 from projects.models import Project
 from providers.models import ServiceProvider, Vakgebied
 from registrations.models import Registration
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, pdf_bytes
+from tests.factories import MembershipFactory, UserFactory, pdf_bytes
 from tests.projects.domain_support import registered_provider, sme
 
 pytestmark = pytest.mark.django_db
@@ -60,13 +60,15 @@ def stale_session(client):
 
 
 @pytest.fixture
-def organisation(db):
-    return OrganisationFactory(name="Acme", email="zetel@acme.example")
+def organisation(acme):
+    """Acme, where Alice works (tests/security/conftest.py)."""
+    acme.email = "zetel@acme.example"
+    acme.save(update_fields=["email"])
+    return acme
 
 
 @pytest.fixture
 def alice_client(client, organisation, alice):
-    MembershipFactory(user=alice, organisation=organisation)
     client.force_login(alice)
     return client
 

@@ -66,7 +66,6 @@ def test_a_missing_page_gives_the_dutch_404_page(visitor, lang, title):
 
 
 def test_the_404_page_shows_who_is_signed_in(visitor, alice):
-    MembershipFactory(user=alice)
     visitor.force_login(alice)
 
     response = visitor.get("/dienstverlener/vestigingen/999999/")
@@ -189,7 +188,6 @@ def test_a_database_that_cannot_be_reached_gives_the_503_page(visitor, error):
 
 
 def test_the_database_down_while_saving_gives_the_503_page(visitor, alice):
-    MembershipFactory(user=alice)
     visitor.force_login(alice)
     url = reverse("establishments:create")
     visitor.get(url)
