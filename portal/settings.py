@@ -433,6 +433,17 @@ if STANDIN_ENABLED:
         "ID_TOKEN_EXPIRE_SECONDS": 60 * 60,
     }
 
+# --- Celery: the worker and the scheduler (portal/celery.py) --------------------
+# The broker is Redis in production; without one (development, tests) tasks run at
+# once in the caller (CELERY_TASK_ALWAYS_EAGER).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
 # --- Logging: no personal data; identifiers only -------------------------------
 LOGGING = {
     "version": 1,
