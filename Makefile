@@ -25,11 +25,16 @@ APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y
 .NOTPARALLEL:
 
 .PHONY: help run test install install-dev gettext chromium compilemessages migrate demo \
-	collectstatic lint format messages check-deploy clean benchmark wrk
+	collectstatic lint format messages check-deploy clean benchmark wrk up down logs mail \
+	smoke servers
 
 help:
 	@echo "make run           install, migrate, load demo data, serve http://127.0.0.1:8000"
 	@echo "make test          install (with dev tools and Chromium) and run pytest [PYTEST_ARGS=...]"
+	@echo "make up            the production shape: nginx, 2 app servers, worker, beat, PostgreSQL,"
+	@echo "                   Redis, S3, SMTP, the stand-in (state in var/up/); make down stops it"
+	@echo "make logs          follow the logs of make up (make mail: the mails it sent)"
+	@echo "make smoke         make up, a journey through the shape, the SMTP outage, make down"
 	@echo "make install       runtime dependencies into .venv (install-dev: with dev tools)"
 	@echo "make migrate       apply migrations"
 	@echo "make demo          load the demo data"
@@ -53,6 +58,33 @@ run: install compilemessages migrate demo
 
 test: install-dev compilemessages chromium wrk collectstatic
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The production shape on this machine (ops/up.py, ops/Procfile, ops/up.env,
+# docs/deployment.md): returns once the portal answers, honcho runs in the background.
+up: install-dev compilemessages servers
+	$(VENV)/bin/python ops/up.py up
+
+down:
+	@if [ -x $(VENV)/bin/python ]; then $(VENV)/bin/python ops/up.py down; else python3 ops/up.py down; fi
+
+logs:
+	tail -n 200 -F var/up/log/honcho.log
+
+mail:
+	@$(VENV)/bin/python ops/up.py mail
+
+# Starts the shape, walks through it, stops it (ops/smoke.py; CI's "Production shape smoke").
+smoke: up
+	$(VENV)/bin/python ops/smoke.py; status=$$?; $(MAKE) --no-print-directory down; exit $$status
+
+# The Debian packages of `make up` (PostgreSQL 15 is the machine's own).
+servers:
+	@command -v nginx >/dev/null && command -v redis-server >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && $(APT_INSTALL) nginx redis-server; \
+	  else echo "nginx and redis-server are missing: run 'sudo apt-get install nginx redis-server' and retry."; exit 1; fi; }
+	@test -x /usr/lib/postgresql/15/bin/initdb || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && $(APT_INSTALL) postgresql-15 postgresql-contrib; \
+	  else echo "PostgreSQL 15 is missing: run 'sudo apt-get install postgresql-15' and retry."; exit 1; fi; }
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools || { \

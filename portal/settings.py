@@ -31,6 +31,13 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # The development stand-in for ACM/IDM (an OIDC provider in this process): on with
 # DEBUG, off otherwise; `check --deploy` fails while it is on (portal.checks).
 STANDIN_ENABLED = env.bool("STANDIN_ENABLED", default=DEBUG)
+# The stand-in as a service of its own (`make up`, docs/deployment.md): a separate
+# process with its own database and host name that serves only the stand-in's URLs
+# (standin/service_urls.py), so the portal reaches its identity provider over HTTP
+# as it will reach ACM. Never in production, like the stand-in itself.
+STANDIN_SERVICE = env.bool("STANDIN_SERVICE", default=False)
+if STANDIN_SERVICE:
+    STANDIN_ENABLED = True
 # `manage.py benchmark` (benchmarks/): only where someone measures (`make benchmark`).
 BENCHMARKS_ENABLED = env.bool("BENCHMARKS_ENABLED", default=False)
 
@@ -91,7 +98,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
+ROOT_URLCONF = "standin.service_urls" if STANDIN_SERVICE else "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
@@ -357,6 +364,11 @@ SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=8 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
 SESSION_SAVE_EVERY_REQUEST = False
+# Where sessions live: the database, which every app server shares. Not Redis
+# ("cached_db" or "cache"): the portal's Redis cache degrades (portal/cache.py), and a
+# sign-out during a Redis outage would delete the database row but leave the cached
+# copy, which would sign the session in again once Redis is back.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Staff rights in the admin (portal.roles, core.admin.HistoryAdmin) ---------
 # Staff act through roles defined in code; only superusers manage users, groups and
