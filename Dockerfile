@@ -1,4 +1,6 @@
-# The portal under gunicorn. TLS is terminated by a reverse proxy in front.
+# The portal's image: the app servers (gunicorn), the Celery worker and beat, the release
+# step (ops/release.sh) and, in development, the stand-in all run from it with another
+# command (docker-compose.yml). TLS is terminated by a reverse proxy in front of nginx.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -22,12 +24,13 @@ RUN .venv/bin/python manage.py compilemessages --ignore=.venv -v0 \
     && STANDIN_ENABLED=false .venv/bin/python manage.py collectstatic --noinput -v0
 
 RUN useradd --system --home-dir /app --shell /usr/sbin/nologin portal \
-    && mkdir -p /app/var/media \
+    && mkdir -p /app/var/media /app/var/standin \
     && chown -R portal /app/var
 USER portal
 
 ENV PATH="/app/.venv/bin:$PATH"
 EXPOSE 8000
 # Threads: the OIDC callback calls the identity provider's token endpoint while
-# a request is in progress.
+# a request is in progress. Migrations are not run here but once per release
+# (ops/release.sh, the `release` service of docker-compose.yml).
 CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4"]

@@ -61,7 +61,7 @@ test: install-dev compilemessages chromium wrk collectstatic
 
 # The production shape on this machine (ops/up.py, ops/Procfile, ops/up.env,
 # docs/deployment.md): returns once the portal answers, honcho runs in the background.
-up: install-dev compilemessages servers
+up: install-dev gettext servers
 	$(VENV)/bin/python ops/up.py up
 
 down:
@@ -74,8 +74,9 @@ mail:
 	@$(VENV)/bin/python ops/up.py mail
 
 # Starts the shape, walks through it, stops it (ops/smoke.py; CI's "Production shape smoke").
-smoke: up
-	$(VENV)/bin/python ops/smoke.py; status=$$?; $(MAKE) --no-print-directory down; exit $$status
+# With the shape already up (make up), it walks through that one and leaves it running.
+smoke: install-dev gettext servers
+	$(VENV)/bin/python ops/smoke.py
 
 # The Debian packages of `make up` (PostgreSQL 15 is the machine's own).
 servers:

@@ -429,6 +429,9 @@ if STANDIN_ENABLED:
         "OIDC_ENABLED": True,
         # Read (and created, the first time) when the stand-in first signs a token.
         "OIDC_RSA_PRIVATE_KEY": private_key_pem(STANDIN_OIDC_KEY_FILE),
+        # The issuer is the URL a request reached the stand-in at, unless set: where the
+        # portal reaches it under another name than browsers do (docker-compose.yml).
+        "OIDC_ISS_ENDPOINT": env("STANDIN_ISSUER", default=""),
         "PKCE_REQUIRED": True,
         "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
         "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
