@@ -252,28 +252,20 @@ def _create_databases(values):
 
 
 def release(values):
-    """The release step, once, before any app server starts: ops/release.sh for the portal
-    (migrations, cache table, static files, messages, bucket), then what only this machine
-    has: the demo data on the first start, the stand-in's database and its client."""
+    """The release step, once, before any app server starts: the stand-in's database and
+    client first (while the object storage is still starting), then ops/release.sh for the
+    portal (migrations, cache table, static files, messages, bucket), then the demo data on
+    the first start."""
     base = up_dir()
+    first_start = not (base / "demo-loaded").exists()
+    portal = f"http://127.0.0.1:{values['UP_NGINX_PORT']}"
     with open(base / "log" / "release.log", "a") as log:
         log.write(f"--- release {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
         log.flush()
-        subprocess.run(
-            ["ops/release.sh"],
-            cwd=ROOT,
-            env={**environment(values), "RELEASE_BUILD_STEPS": "true"},
-            check=True,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
         _manage(values, "migrate", "--noinput", standin=True, log=log)
         _manage(values, "createcachetable", standin=True, log=log)
-        first_start = not (base / "demo-loaded").exists()
         if first_start:
-            _manage(values, "load_demo_data", "--force", log=log)
             _manage(values, "standin_load_demo", standin=True, log=log)
-        portal = f"http://127.0.0.1:{values['UP_NGINX_PORT']}"
         _manage(
             values,
             "standin_register_client",
@@ -288,7 +280,17 @@ def release(values):
             standin=True,
             log=log,
         )
+        _wait_for("SeaweedFS S3", lambda: _port_open(values["UP_S3_PORT"]), 60)
+        subprocess.run(
+            ["ops/release.sh"],
+            cwd=ROOT,
+            env={**environment(values), "RELEASE_BUILD_STEPS": "true"},
+            check=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         if first_start:
+            _manage(values, "load_demo_data", "--force", log=log)
             (base / "demo-loaded").touch()
 
 
@@ -335,7 +337,6 @@ def cmd_up(args):
         postgres = ["pg_isready", "-q", "-h", "127.0.0.1", "-p", values["UP_POSTGRES_PORT"]]
         _wait_for("PostgreSQL", lambda: subprocess.run(postgres).returncode == 0, 60)
         _wait_for("Redis", lambda: _port_open(values["UP_REDIS_PORT"]), 30)
-        _wait_for("SeaweedFS S3", lambda: _port_open(values["UP_S3_PORT"]), 60)
         _create_databases(values)
         print(f"  services up after {time.monotonic() - started:.1f} s", flush=True)
         release(values)
@@ -501,20 +502,51 @@ def cmd_kill(args):
     return 0
 
 
+def _processes():
+    """{pid: (parent pid, resident memory in KiB)} of every process."""
+    processes = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            status = (stat.parent / "status").read_text()
+        except (OSError, IndexError):
+            continue
+        rss = re.search(r"^VmRSS:\s+(\d+)", status, re.MULTILINE)
+        processes[int(stat.parent.name)] = (int(fields[1]), int(rss.group(1)) if rss else 0)
+    return processes
+
+
+def _tree_rss(pid, processes):
+    """Resident memory (KiB) of `pid` and all its descendants (shared pages counted in
+    each process: an upper bound)."""
+    children = {}
+    for child, (parent, _rss) in processes.items():
+        children.setdefault(parent, []).append(child)
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += processes.get(current, (0, 0))[1]
+        todo.extend(children.get(current, []))
+    return total
+
+
 def cmd_status(args):
     run = run_dir()
     honcho = _read_pid(run / "honcho.pid", "honcho")
     if not honcho:
         print("Not running.")
         return 1
-    print(f"honcho    pid {honcho}")
+    processes = _processes()
+    print(f"{'process':<10}{'state':<14}memory (RSS, with its children)")
     for keeper in sorted(run.glob("*.keep.pid")):
         name = keeper.name.removesuffix(".keep.pid")
         pid = _child(name)
-        state = (
-            f"pid {pid}" if pid else "stopped" if (run / f"{name}.stopped").exists() else "waiting"
-        )
-        print(f"{name:<9} {state}")
+        stopped = (run / f"{name}.stopped").exists()
+        state = f"pid {pid}" if pid else "stopped" if stopped else "waiting"
+        memory = f"{_tree_rss(pid, processes) / 1024:.0f} MiB" if pid else ""
+        print(f"{name:<10}{state:<14}{memory}")
+    total = _tree_rss(honcho, processes) / 1024
+    print(f"{'total':<10}{'':<14}{total:.0f} MiB (with honcho and the keepers)")
     return 0
 
 
