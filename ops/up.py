@@ -262,23 +262,31 @@ def release(values):
     with open(base / "log" / "release.log", "a") as log:
         log.write(f"--- release {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
         log.flush()
-        _manage(values, "migrate", "--noinput", standin=True, log=log)
-        _manage(values, "createcachetable", standin=True, log=log)
-        if first_start:
-            _manage(values, "standin_load_demo", standin=True, log=log)
-        _manage(
-            values,
-            "standin_register_client",
-            "--redirect-uri",
-            f"{portal}/oidc/callback/",
-            "--post-logout-uri",
-            f"{portal}/",
-            "--client-id",
-            values["OIDC_RP_CLIENT_ID"],
-            "--client-secret",
-            values["OIDC_RP_CLIENT_SECRET"],
-            standin=True,
-            log=log,
+        # One process for the stand-in's steps: each Django start costs seconds.
+        steps = [
+            ("migrate", "--noinput"),
+            ("createcachetable",),
+            *([("standin_load_demo",)] if first_start else []),
+            (
+                "standin_register_client",
+                f"--redirect-uri={portal}/oidc/callback/",
+                f"--post-logout-uri={portal}/",
+                f"--client-id={values['OIDC_RP_CLIENT_ID']}",
+                f"--client-secret={values['OIDC_RP_CLIENT_SECRET']}",
+            ),
+        ]
+        script = (
+            "import django, sys; django.setup(); "
+            "from django.core.management import call_command; "
+            f"[call_command(*step) for step in {steps!r}]"
+        )
+        subprocess.run(
+            [str(VENV_BIN / "python"), "-c", script],
+            cwd=ROOT,
+            env={**environment(values, standin=True), "DJANGO_SETTINGS_MODULE": "portal.settings"},
+            check=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         _wait_for("SeaweedFS S3", lambda: _port_open(values["UP_S3_PORT"]), 60)
         subprocess.run(
