@@ -104,6 +104,26 @@ def test_an_uploaded_audit_report_lands_in_the_bucket_and_not_on_disk(
     assert "Acme" not in uploaded.audit_report.name
 
 
+def test_the_report_is_written_with_a_private_acl(signed_in, provider, bucket):
+    """SeaweedFS keeps no ACLs (it refuses every unsigned request, see below): what is
+    checked here is what the portal asks of any S3, in the PUT it sends."""
+    sent = []
+
+    def record(request, **kwargs):
+        if request.method == "PUT" and "/registrations/" in request.url:
+            sent.append(request.headers.get("x-amz-acl"))
+
+    events = private_storage.connection.meta.client.meta.events
+    events.register("before-send.s3", record)
+    try:
+        response = signed_in.post(create_url(provider), request_data())
+    finally:
+        events.unregister("before-send.s3", record)
+
+    assert response.status_code == 302
+    assert sent == [b"private"]
+
+
 def test_the_provider_downloads_the_report_streamed_from_the_bucket(signed_in, uploaded):
     response = signed_in.get(download_url(uploaded))
 
