@@ -23,4 +23,5 @@ fi
 manage migrate --noinput
 # The database cache that counts rate limits when no Redis is configured.
 manage createcachetable
-# TODO(storage): `manage ensure_bucket` (the private files' bucket) once it is on main.
+# The private files' bucket (or PORTAL_MEDIA_ROOT without object storage).
+manage ensure_bucket

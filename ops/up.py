@@ -183,7 +183,7 @@ def _render(template, values, names):
 
 def _prepare(values):
     base = up_dir()
-    for name in ("redis", "weed", "mail", "log", "run", "media", "nginx/tmp"):
+    for name in ("redis", "weed", "mail", "log", "run", "nginx/tmp"):
         (base / name).mkdir(parents=True, exist_ok=True)
     for name in ("cur", "new", "tmp"):
         (base / "mail" / name).mkdir(exist_ok=True)

@@ -13,6 +13,7 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from core.storage import private_storage_config
 from portal.cache import cache_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -157,8 +158,29 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# --- Private files (audit reports): object storage or the file system (core/storage.py) ---
+# With S3_BUCKET and its keys, the files go to that bucket of S3-compatible object
+# storage (SeaweedFS in `make up`, any S3 in production), shared by every app server;
+# without any S3_* setting, to MEDIA_ROOT on this machine (development, tests). A
+# half-filled S3 configuration is refused by the system check core.E010.
+S3_ENDPOINT_URL = env("S3_ENDPOINT_URL", default="")
+S3_BUCKET = env("S3_BUCKET", default="")
+S3_ACCESS_KEY_ID = env("S3_ACCESS_KEY_ID", default="")
+S3_SECRET_ACCESS_KEY = env("S3_SECRET_ACCESS_KEY", default="")
+S3_REGION = env("S3_REGION", default="us-east-1")
+# Seconds a signed download URL stays valid: with 0 (the default) the portal streams
+# every file itself; otherwise a download is a redirect to the object store (which the
+# browser must then reach) with a URL that expires after this many seconds.
+S3_PRESIGNED_DOWNLOAD_SECONDS = env.int("S3_PRESIGNED_DOWNLOAD_SECONDS", default=0)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": private_storage_config(
+        endpoint_url=S3_ENDPOINT_URL,
+        bucket=S3_BUCKET,
+        access_key_id=S3_ACCESS_KEY_ID,
+        secret_access_key=S3_SECRET_ACCESS_KEY,
+        region=S3_REGION,
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -167,8 +189,8 @@ STORAGES = {
         ),
     },
 }
-# Uploads (audit reports, ...) live outside the web root and are only served
-# through views that check access.
+# Uploads (audit reports, ...) without object storage: outside the web root, and only
+# served through views that check access.
 MEDIA_ROOT = env.path("PORTAL_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # Largest audit report a provider may upload with a registration request.
 REGISTRATION_UPLOAD_MAX_BYTES = env.int("REGISTRATION_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite."""
 
+import io
 import os
 import re
 from pathlib import Path
@@ -40,6 +41,37 @@ def sam(db):
 @pytest.fixture
 def tina(db):
     return _agency_staff("tina", "Tina")
+
+
+# --- Object storage: a real SeaweedFS (ops/seaweedfs.sh) -------------------------------
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory):
+    """One SeaweedFS for the session (per xdist worker), on free ports, with its own
+    access keys; stopped at the end."""
+    from tests.seaweedfs_support import SeaweedFS
+
+    server = SeaweedFS(tmp_path_factory.mktemp("seaweedfs")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def object_storage(seaweedfs, settings, tmp_path):
+    """The private files go to a new, empty bucket of the session's SeaweedFS (created
+    as the release step does, by `ensure_bucket`). MEDIA_ROOT points at an empty
+    directory, so a test can show that nothing lands on disk. Returns the bucket name."""
+    from django.core.management import call_command
+
+    values = seaweedfs.storage_settings(seaweedfs.new_bucket())
+    for name, value in values.items():
+        if name.startswith("S3_"):
+            setattr(settings, name, value)
+    settings.STORAGES = {**settings.STORAGES, "private": values["PRIVATE_STORAGE"]}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("ensure_bucket", stdout=io.StringIO())
+    return values["S3_BUCKET"]
 
 
 @pytest.fixture(autouse=True)
