@@ -55,6 +55,7 @@ from dataclasses import dataclass
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
@@ -178,10 +179,13 @@ def deliver_after_commit(pk):
 
 
 def request_delivery(pk, **options):
-    """Ask the worker to deliver outbox row `pk` (at once, without a broker)."""
-    from core.tasks import mail_deliver  # the task module imports this one
+    """Ask the worker to deliver outbox row `pk` (at once, in this process, without a
+    broker). The task is looked up by name: core.tasks imports this module, and core's
+    AppConfig registers it in every process."""
+    current_app.tasks[DELIVER_TASK].apply_async((pk,), **options)
 
-    mail_deliver.apply_async((pk,), **options)
+
+DELIVER_TASK = "core.tasks.mail_deliver"
 
 
 # --- The worker's side --------------------------------------------------------------------
