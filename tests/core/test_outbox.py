@@ -8,12 +8,13 @@ Without a broker (the test settings) a task runs in the process, as in developme
 
 import datetime
 import logging
+import threading
 import time
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -430,3 +431,34 @@ def test_the_outbox_list_filters_by_status_and_searches_by_template(
     assert client.get(url, {"status__exact": "failed"}).context["cl"].result_count == 1
     assert client.get(url, {"q": "bank_account"}).context["cl"].result_count == 2
     assert client.get(url, {"q": "registration"}).context["cl"].result_count == 0
+
+
+@COMMITS
+def test_of_workers_claiming_a_mail_at_the_same_moment_one_wins(provider):
+    row = queued_mail(provider)  # sent on commit: queue it again, as if not yet
+    OutboxMail.objects.filter(pk=row.pk).update(
+        status=Status.QUEUED, attempts=0, sent_at=None, next_attempt_at=timezone.now()
+    )
+    start = threading.Barrier(6)
+    winners, errors = [], []
+
+    def worker():
+        try:
+            start.wait()
+            if mail.claim(row.pk) is not None:
+                winners.append(threading.get_ident())
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert len(winners) == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Status.SENDING, 1)
