@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -480,6 +481,41 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing a task (after a commit, in the request) gives up quickly when Redis is
+# down: the outbox row stays queued and beat's sweep asks again (core.mail).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# What beat runs, in TIME_ZONE. Every job is safe to run twice; the management
+# commands do the same for people without a scheduler (README, "Scheduled jobs").
+CELERY_BEAT_SCHEDULE = {
+    "mail-outbox-sweep": {"task": "core.tasks.mail_outbox_sweep", "schedule": 60.0},
+    "lapse-projects": {
+        "task": "projects.tasks.projects_lapse",
+        "schedule": crontab(hour=1, minute=15),
+    },
+    "clear-sessions": {
+        "task": "core.tasks.sessions_clear",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "send-registration-reminders": {
+        "task": "registrations.tasks.registration_reminders_send",
+        "schedule": crontab(hour=7, minute=15),
+    },
+}
+
+# --- Mail outbox (core.mail) ------------------------------------------------------
+# Attempts before a mail is marked failed (staff can resend it in the admin).
+MAIL_OUTBOX_MAX_ATTEMPTS = env.int("MAIL_OUTBOX_MAX_ATTEMPTS", default=10)
+# Seconds after the first failure before the next attempt; doubled per failure, at most
+# an hour (10 attempts: about 4 hours before a mail is failed).
+MAIL_OUTBOX_RETRY_SECONDS = env.int("MAIL_OUTBOX_RETRY_SECONDS", default=60)
+# Seconds a worker holds a mail it is sending; after that another worker takes it over
+# (its worker died). Far above what one send may take (EMAIL_TIMEOUT per step).
+MAIL_OUTBOX_LEASE_SECONDS = env.int("MAIL_OUTBOX_LEASE_SECONDS", default=300)
 
 # --- Logging: no personal data; identifiers only -------------------------------
 LOGGING = {

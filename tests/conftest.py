@@ -264,3 +264,24 @@ def standin_application(db):
         )
 
     return register
+
+
+# --- A real SMTP server (aiosmtpd) ----------------------------------------------------
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A running SMTP server (tests/mailserver.py) that Django's SMTP backend sends to.
+
+    Instead of the locmem backend of the test run: what arrives was really sent.
+    """
+    from tests.mailserver import MailServer
+
+    server = MailServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
