@@ -250,6 +250,21 @@ def wait_for_mail(shape, after, containing, timeout=MAIL_TIMEOUT_SECONDS):
         time.sleep(0.5)
 
 
+def outbox_row(shape, message):
+    """(status, attempts, last_error) of the outbox row that `message` was sent from."""
+    import psycopg
+
+    with psycopg.connect(shape.values["DATABASE_URL"]) as connection:
+        row = connection.execute(
+            "SELECT status, attempts, last_error FROM core_outboxmail WHERE message_id = %s",
+            [message["Message-ID"]],
+        ).fetchone()
+    check(row is not None, f"no outbox row for the mail {message['Message-ID']}")
+    copies = [m for m in shape.mails() if m["Message-ID"] == message["Message-ID"]]
+    check(len(copies) == 1, f"the mail arrived {len(copies)} times")
+    return row
+
+
 def bank_account_change(shape, session, iban):
     before = len(shape.mails())
     response = company_data_save(shape, session, iban)
@@ -257,7 +272,9 @@ def bank_account_change(shape, session, iban):
     check(last_four in response.text, "the pending account is not on the provider's page")
     # The mail shows the new account masked: its last four digits.
     message = wait_for_mail(shape, before, last_four)
-    print(f"    mail: {message['Subject']}")
+    status, attempts, _error = outbox_row(shape, message)
+    check(status == "sent", f"its outbox row is {status}")
+    print(f"    mail: {message['Subject']} (outbox: {status}, {attempts} attempt(s))")
 
 
 def belgian_iban():
@@ -360,7 +377,9 @@ def smtp_outage(shape, session):
     finally:
         run(["start", "smtp"])
     message = wait_for_mail(shape, before, iban[-4:], timeout=MAIL_TIMEOUT_SECONDS * 2)
-    print(f"    mail after the outage: {message['Subject']}")
+    status, attempts, _error = outbox_row(shape, message)
+    check(status == "sent" and attempts >= 2, f"outbox row {status} after {attempts} attempts")
+    print(f"    mail after the outage: sent at attempt {attempts}")
 
 
 def run(arguments):
