@@ -69,6 +69,24 @@ class RequestWithoutQueryFilter(logging.Filter):
         return True
 
 
+class CeleryTaskDataFilter(logging.Filter):
+    """Hides a task's arguments and return value in Celery's own lines ("Task ...
+    received", "... succeeded in 0.01s: <return value>"): Celery passes them in the
+    record's arguments and, for the JSON format, in `extra` (`data`). A task's log lines
+    name it and its id; what it worked on is the task's own business to log (by key)."""
+
+    HIDDEN = ("args", "kwargs", "return_value")
+
+    def filter(self, record):
+        if record.name.startswith("celery"):
+            for context in (record.args, getattr(record, "data", None)):
+                if isinstance(context, dict):
+                    for key in self.HIDDEN:
+                        if key in context:
+                            context[key] = "-"
+        return True
+
+
 def logging_config(log_format="plain", level="INFO"):
     """The dictConfig of every process of the portal, in `log_format` (plain or json)."""
     if log_format not in FORMATS:
@@ -76,7 +94,7 @@ def logging_config(log_format="plain", level="INFO"):
     handler = {
         "class": "logging.StreamHandler",
         "formatter": log_format,
-        "filters": ["request_id", "request_without_query"],
+        "filters": ["request_id", "request_without_query", "celery_task_data"],
     }
     return {
         "version": 1,
@@ -84,6 +102,7 @@ def logging_config(log_format="plain", level="INFO"):
         "filters": {
             "request_id": {"()": "portal.logs.RequestIdFilter"},
             "request_without_query": {"()": "portal.logs.RequestWithoutQueryFilter"},
+            "celery_task_data": {"()": "portal.logs.CeleryTaskDataFilter"},
         },
         "formatters": {
             "plain": {"format": PLAIN_FORMAT},

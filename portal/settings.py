@@ -6,6 +6,7 @@ laptop and production comes from the environment (or a `.env` file next to
 defaults are safe: DEBUG is off unless the development command turns it on.
 """
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -471,6 +472,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+# Python's warnings (a library's deprecation, Celery's "running as root") through the
+# same handler, so that a JSON log has no line that is not JSON.
+logging.captureWarnings(True)
 # The request id (django-guid): nginx's X-Request-ID when it is a UUID (nginx's
 # $request_id is one), else a new one; returned in the response's X-Request-ID and
 # carried to the Celery tasks that the request queues. The integration also makes the
