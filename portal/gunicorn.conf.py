@@ -6,16 +6,19 @@ GUNICORN_CMD_ARGS. What it adds to gunicorn's defaults:
 - logs in the portal's format (LOG_FORMAT=plain|json, LOG_LEVEL), with an access line
   per request that carries the request id and no query string, address or user agent
   (portal.logs.AccessLogger);
-- Prometheus' multiprocess mode when PROMETHEUS_MULTIPROC_DIR is set: every worker
-  writes its metrics to files in that directory and /metrics adds them up. The
-  directory belongs to this one gunicorn instance (two instances on one host each need
-  their own); it is emptied when the instance starts, and a worker's files are marked
-  dead when it exits. See "Metrics" in docs/operations.md.
+- Prometheus' multiprocess mode: every worker writes its metrics to files in
+  PROMETHEUS_MULTIPROC_DIR and /metrics adds them up. The directory belongs to this
+  one gunicorn instance (two instances on one host each need their own): by default a
+  new temporary directory, removed when the instance stops; a given one is emptied
+  when the instance starts. A worker's files are marked dead when it exits. Set it
+  here only, never in .env: manage.py and Celery would write into it too. See
+  "Metrics" in docs/operations.md.
 """
 
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 # The portal's packages, when gunicorn is started from another directory.
@@ -40,21 +43,26 @@ logconfig_dict = logging_config(
 )
 
 
+# Before any worker imports prometheus_client (workers inherit the environment).
+_OWN_METRICS_DIRECTORY = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+if _OWN_METRICS_DIRECTORY:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="kmo-portal-metrics-")
+
+
 def on_starting(server):
     """Empty this instance's metrics directory: files of a previous run would count."""
-    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if directory:
-        shutil.rmtree(directory, ignore_errors=True)
-        Path(directory).mkdir(parents=True, exist_ok=True)
-    elif server.cfg.workers > 1:
-        server.log.warning(
-            "PROMETHEUS_MULTIPROC_DIR is not set: /metrics shows the one worker that answers"
-        )
+    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(directory, ignore_errors=True)
+    Path(directory).mkdir(parents=True, exist_ok=True)
+
+
+def on_exit(server):
+    if _OWN_METRICS_DIRECTORY:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
 
 def child_exit(server, worker):
     """A worker that exits leaves its counters; its gauges must no longer count."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
+    from prometheus_client import multiprocess
 
-        multiprocess.mark_process_dead(worker.pid)
+    multiprocess.mark_process_dead(worker.pid)
