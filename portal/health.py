@@ -15,8 +15,11 @@ each within READINESS_TIMEOUT_SECONDS:
 
 The answer is 200 or 503 with a JSON body that names each check and says "ok" or
 "unavailable": never an exception's text, a host name or a setting. What failed is
-logged (django-health-check's "health_check" logger, at WARNING). The view needs no
-session and no sign-in, is not rate-limited, and is never cached.
+logged in one line per check ("portal.health", WARNING: the check and the kind of
+error); django-health-check's own logger, which adds a traceback per failed check and
+would flood the log while probes keep asking during an outage, is silenced in
+portal/logs.py. The view needs no session and no sign-in, is not rate-limited, and is
+never cached.
 
 A Redis or broker outage makes every instance unready at once, while the pages still
 work (portal/cache.py degrades): docs/operations.md says why a load balancer should
@@ -26,6 +29,7 @@ route on /gezondheid/ and alert on /gereed/.
 import asyncio
 import dataclasses
 import datetime
+import logging
 
 from django.conf import settings
 from django.core.cache import caches
@@ -38,6 +42,7 @@ from redis.exceptions import RedisError
 
 from portal.cache import DEGRADING_REDIS_BACKEND, DJANGO_REDIS_BACKEND
 
+LOGGER = logging.getLogger(__name__)
 OK = "ok"
 UNAVAILABLE = "unavailable"
 
@@ -115,12 +120,18 @@ class ReadinessView(HealthCheckView):
             results = await asyncio.gather(
                 *(check.get_result(executor) for check in named.values())
             )
-        statuses = {
-            name: UNAVAILABLE if result.error else OK
-            for name, result in zip(named, results, strict=True)
-        }
+        statuses = {}
+        for name, result in zip(named, results, strict=True):
+            statuses[name] = UNAVAILABLE if result.error else OK
+            if result.error:
+                cause = result.error.__cause__ or result.error
+                LOGGER.warning("Readiness: %s unavailable (%s)", name, type(cause).__name__)
         ready = all(status == OK for status in statuses.values())
-        return JsonResponse(
+        response = JsonResponse(
             {"status": OK if ready else UNAVAILABLE, "checks": statuses},
             status=200 if ready else 503,
         )
+        # The lines above say what failed: no "Service Unavailable" error from Django's
+        # request logger for every probe during an outage.
+        response._has_been_logged = True
+        return response

@@ -121,6 +121,9 @@ def logging_config(log_format="plain", level="INFO"):
             # django-guid logs every request's id at INFO and quotes a rejected
             # X-Request-ID header (the client's text) in a warning.
             "django_guid": {"level": "ERROR"},
+            # django-health-check: a traceback per failed check of every probe during an
+            # outage; portal.health logs one line per failed check instead.
+            "health_check": {"level": "CRITICAL"},
             # gunicorn's own loggers, with the same handler (portal/gunicorn.conf.py).
             "gunicorn.error": {"handlers": ["console"], "level": level, "propagate": False},
             "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},

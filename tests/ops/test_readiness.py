@@ -3,6 +3,7 @@ private files' storage and the broker answer; 503 with the failing check named (
 nothing else said) as soon as one does not. Against a real Redis started here."""
 
 import json
+import logging
 
 import pytest
 from django.db import connections
@@ -158,3 +159,17 @@ def test_it_is_not_rate_limited(client, settings):
     statuses = {readiness(client)[0].status_code for _ in range(5)}
 
     assert statuses == {200}
+
+
+def test_a_failed_check_is_logged_in_one_line_without_a_traceback(client, redis_caches, caplog):
+    redis_caches.stop()
+
+    with caplog.at_level(logging.DEBUG):
+        readiness(client)
+
+    lines = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert sorted(record.getMessage() for record in lines) == [
+        "Readiness: cache:default unavailable (ConnectionError)",
+        "Readiness: cache:ratelimit unavailable (ConnectionError)",
+    ]
+    assert not any(record.exc_info for record in lines)
