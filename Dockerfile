@@ -33,4 +33,5 @@ EXPOSE 8000
 # Threads: the OIDC callback calls the identity provider's token endpoint while
 # a request is in progress. Migrations are not run here but once per release
 # (ops/release.sh, the `release` service of docker-compose.yml).
-CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4"]
+ENV GUNICORN_BIND=0.0.0.0:8000
+CMD ["gunicorn", "-c", "portal/gunicorn.conf.py", "portal.wsgi"]

@@ -3,7 +3,7 @@
 Starts the shape (`ops/up.py up`, unless it already runs) and walks through it over real
 HTTP, as a person and an operator would:
 
-1. the readiness endpoint answers through nginx and on each app server;
+1. the readiness endpoint answers through nginx and on each app server (step 6 too);
 2. Sofie signs in as a demo provider at the separate ACM/IDM stand-in (the real OIDC
    redirects and forms, two host names);
 3. she saves her company data with another bank account: the change is pending and its
@@ -13,7 +13,8 @@ HTTP, as a person and an operator would:
 5. with the SMTP server stopped (`ops/up.py stop smtp`, as an operator does), a
    bank-account change still saves for her; its mail arrives once the server is back
    (`ops/up.py start smtp`);
-6. nginx hides /metrics and returns a request id.
+6. nginx refuses /metrics (each app server serves it directly) and passes its request id
+   to the app server, whose log line carries it.
 
 Then it stops the shape again (when it started it). Exits non-zero on the first failure.
 Standard library and requests only (both in the virtualenv).
@@ -168,6 +169,12 @@ class Shape:
         return sorted(mailbox.Maildir(self.mail_dir, create=False), key=lambda m: m.get_date())
 
 
+def tail(path, size=200_000):
+    with open(path, "rb") as handle:
+        handle.seek(max(0, path.stat().st_size - size))
+        return handle.read().decode("utf-8", "replace")
+
+
 def step(title):
     print(f"--- {title}", flush=True)
 
@@ -179,11 +186,18 @@ def readiness(shape):
         check(response.status_code == 200, f"{base}{path} answered {response.status_code}")
     response = requests.get(f"{shape.portal}/", timeout=TIMEOUT)
     check(response.status_code == 200, f"the home page answered {response.status_code}")
-    check(
-        re.fullmatch(r"[0-9a-f]{32}", response.headers.get("X-Request-ID", "")), "no X-Request-ID"
-    )
+    request_id = response.headers.get("X-Request-ID", "")
+    check(re.fullmatch(r"[0-9a-f]{32}", request_id), f"X-Request-ID from nginx: {request_id!r}")
+    # nginx's id reaches the app server's log line (gunicorn's access log, JSON).
+    log = Path(shape.values["UP_DIR"]) / "log" / "honcho.log"
+    deadline = time.monotonic() + 5
+    while request_id not in tail(log):
+        check(time.monotonic() < deadline, "the request id is not in the app server's log")
+        time.sleep(0.2)
     response = requests.get(f"{shape.portal}/metrics", timeout=TIMEOUT)
     check(response.status_code == 404, f"/metrics through nginx answered {response.status_code}")
+    response = requests.get(f"{shape.web1}/metrics", timeout=TIMEOUT)
+    check(response.status_code == 200, f"/metrics on app server 1 answered {response.status_code}")
 
 
 def sign_in(shape, session):

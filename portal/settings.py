@@ -6,6 +6,7 @@ laptop and production comes from the environment (or a `.env` file next to
 defaults are safe: DEBUG is off unless the development command turns it on.
 """
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,9 +14,12 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from django_guid.integrations import CeleryIntegration
 
 from core.storage import private_storage_config
 from portal.cache import cache_config
+from portal.logs import logging_config
+from portal.metrics import host_name
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,6 +32,10 @@ SECRET_KEY = env(
     "DJANGO_SECRET_KEY", default="django-insecure-development-key-do-not-use-in-production"
 )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+# The internal names (name or name:port) by which Prometheus reaches each app server
+# directly; /metrics answers only for them (portal/metrics.py). Empty: no metrics.
+METRICS_HOSTS = env.list("METRICS_HOSTS", default=[])
+ALLOWED_HOSTS += [host_name(host) for host in METRICS_HOSTS]
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # The development stand-in for ACM/IDM (an OIDC provider in this process): on with
@@ -60,6 +68,8 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "csp",
     "axes",
+    "django_guid",
+    "django_prometheus",
     "core",
     "organisations",
     "portal",
@@ -76,6 +86,10 @@ if BENCHMARKS_ENABLED:
     INSTALLED_APPS += ["benchmarks"]
 
 MIDDLEWARE = [
+    # First and last: django-prometheus counts every request and its latency.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request id (X-Request-ID) for every log line of the request (portal/logs.py).
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy on every page (django-csp, plus the OP's origin).
@@ -96,8 +110,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns django_ratelimit's Ratelimited into RATELIMIT_VIEW's 429 page.
     "django_ratelimit.middleware.RatelimitMiddleware",
-    # Turns a locked-out admin login into AXES_LOCKOUT_CALLABLE's 429 page (last).
+    # Turns a locked-out admin login into AXES_LOCKOUT_CALLABLE's 429 page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "standin.service_urls" if STANDIN_SERVICE else "portal.urls"
@@ -282,6 +297,9 @@ SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "models.W040"]
 # PORTAL_HTTPS switches on everything that only makes sense behind TLS.
 HTTPS = env.bool("PORTAL_HTTPS", default=False)
 SECURE_SSL_REDIRECT = HTTPS
+# Probes and Prometheus talk plain HTTP to an app server directly, not through the TLS
+# proxy: liveness, readiness and metrics answer them instead of redirecting to https.
+SECURE_REDIRECT_EXEMPT = [r"^gezondheid/$", r"^gereed/$", r"^metrics$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
@@ -387,10 +405,10 @@ SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=8 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
 SESSION_SAVE_EVERY_REQUEST = False
-# Where sessions live: the database, which every app server shares. Not Redis
-# ("cached_db" or "cache"): the portal's Redis cache degrades (portal/cache.py), and a
-# sign-out during a Redis outage would delete the database row but leave the cached
-# copy, which would sign the session in again once Redis is back.
+# Sessions live in the database, which every app server shares: an instance that stops
+# signs nobody out, and a Redis outage neither. Not "cached_db" on Redis: a sign-out
+# (session deleted) while Redis is unreachable would leave the old session in Redis, to
+# be served again once Redis is back. `clearsessions` removes expired rows.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Staff rights in the admin (portal.roles, core.admin.HistoryAdmin) ---------
@@ -517,13 +535,28 @@ MAIL_OUTBOX_RETRY_SECONDS = env.int("MAIL_OUTBOX_RETRY_SECONDS", default=60)
 # (its worker died). Far above what one send may take (EMAIL_TIMEOUT per step).
 MAIL_OUTBOX_LEASE_SECONDS = env.int("MAIL_OUTBOX_LEASE_SECONDS", default=300)
 
-# --- Logging: no personal data; identifiers only -------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # django-axes: its warnings (failures, lockouts; no username or address) only.
-    "loggers": {"axes": {"level": "WARNING"}},
+# --- Logging: no personal data; identifiers only (portal/logs.py) ----------------
+# plain (development) or json (production: one object per line, for the log collector).
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+# Python's warnings (a library's deprecation, Celery's "running as root") through the
+# same handler, so that a JSON log has no line that is not JSON.
+logging.captureWarnings(True)
+# The request id (django-guid): nginx's X-Request-ID when it is a UUID (nginx's
+# $request_id is one), else a new one; returned in the response's X-Request-ID and
+# carried to the Celery tasks that the request queues. The integration also makes the
+# worker and beat log through LOGGING.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True)],
 }
+
+# --- Readiness and metrics (portal/health.py, portal/metrics.py) -------------------
+# Seconds each check of /gereed/ may take (they run in parallel).
+READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=3)
+# django-prometheus: no metrics of migrations at every start.
+PROMETHEUS_EXPORT_MIGRATIONS = False
