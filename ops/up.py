@@ -72,7 +72,8 @@ def _secret(path, length=50):
 
 
 def settings():
-    """The variables of ops/up.env, expanded, with the computed UP_* values."""
+    """The variables of ops/up.env, expanded, with the computed UP_* values; then those of
+    the file UP_ENV_FILE names, if any (the same format; e.g. a load test's limits)."""
     base = up_dir()
     values = {
         "UP_ROOT": str(ROOT),
@@ -83,18 +84,27 @@ def settings():
         "UP_S3_ACCESS_KEY": _secret(base / "s3-access-key", 15),
         "UP_S3_SECRET_KEY": _secret(base / "s3-secret-key", 30),
     }
-    for number, line in enumerate(ENV_FILE.read_text().splitlines(), start=1):
+    files = [
+        ENV_FILE,
+        *([Path(os.environ["UP_ENV_FILE"])] if os.environ.get("UP_ENV_FILE") else []),
+    ]
+    lines = [
+        (path, number, line)
+        for path in files
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+    ]
+    for path, number, line in lines:
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         key, separator, value = line.partition("=")
         if not separator or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
-            sys.exit(f"{ENV_FILE}:{number}: expected KEY=VALUE")
+            sys.exit(f"{path}:{number}: expected KEY=VALUE")
 
-        def expand(match, number=number):
+        def expand(match, path=path, number=number):
             name = match.group(1)
             if name not in values:
-                sys.exit(f"{ENV_FILE}:{number}: ${{{name}}} is not defined above")
+                sys.exit(f"{path}:{number}: ${{{name}}} is not defined above")
             return values[name]
 
         value = re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", expand, value)
@@ -321,6 +331,8 @@ def cmd_up(args):
             f"Ports in use: {', '.join(busy)}. Stop what uses them or choose others (ops/up.env)."
         )
         return 1
+    if socket.gethostbyname("localhost") != "127.0.0.1":
+        print("WARNING: 'localhost' does not resolve to 127.0.0.1; the stand-in needs it.")
     _prepare(values)
     # Honcho writes to the log for as long as it runs: the file stays open in it.
     log = open(base / "log" / "honcho.log", "a")  # noqa: SIM115
