@@ -58,7 +58,7 @@ run: install compilemessages migrate demo
 	@echo "Portal: http://127.0.0.1:8000/   admin: http://127.0.0.1:8000/admin/ (admin/admin)   stand-in: http://localhost:8000/standin/"
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: install-dev compilemessages chromium wrk collectstatic
+test: install-dev compilemessages chromium wrk servers collectstatic
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The production shape on this machine (ops/up.py, ops/Procfile, ops/up.env,
