@@ -30,4 +30,5 @@ ENV PATH="/app/.venv/bin:$PATH"
 EXPOSE 8000
 # Threads: the OIDC callback calls the identity provider's token endpoint while
 # a request is in progress.
-CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4"]
+ENV GUNICORN_BIND=0.0.0.0:8000
+CMD ["gunicorn", "-c", "portal/gunicorn.conf.py", "portal.wsgi"]

@@ -25,7 +25,7 @@ APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y
 .NOTPARALLEL:
 
 .PHONY: help run test install install-dev gettext chromium compilemessages migrate demo \
-	collectstatic lint format messages check-deploy clean benchmark wrk
+	collectstatic lint format messages check-deploy clean benchmark wrk backup restore
 
 help:
 	@echo "make run           install, migrate, load demo data, serve http://127.0.0.1:8000"
@@ -38,6 +38,8 @@ help:
 	@echo "make format        ruff format + ruff check --fix"
 	@echo "make messages      update locale/en/LC_MESSAGES/django.po"
 	@echo "make check-deploy  manage.py check --deploy with the values of .env.example (and a new key)"
+	@echo "make backup        database and private files into var/backups/kmo-backup-<time>/ [BACKUP_DIR=...]"
+	@echo "make restore       BACKUP=var/backups/kmo-backup-... into an empty database and bucket [FORCE=1]"
 	@echo "make clean         remove .venv, .tools, staticfiles, caches (keeps db.sqlite3)"
 
 # The portal is http://127.0.0.1:8000, the ACM/IDM stand-in http://localhost:8000/standin/:
@@ -117,6 +119,16 @@ check-deploy: install
 	set -a && . ./.env.example && set +a && \
 	  DJANGO_SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  $(MANAGE) check --deploy --fail-level WARNING
+
+# Backup and restore (core/backup.py, docs/deployment.md): of the database and the private
+# files that the environment (.env, DATABASE_URL, S3_*) points at.
+BACKUP_DIR ?= var/backups
+backup:
+	$(MANAGE) backup --output $(BACKUP_DIR)
+
+restore:
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=$(BACKUP_DIR)/kmo-backup-<time> [FORCE=1]"; exit 2; }
+	$(MANAGE) restore $(BACKUP) $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) .tools staticfiles .pytest_cache .ruff_cache

@@ -1,22 +1,26 @@
 """Admin building blocks shared by every app: read-only pages and inlines, a history
 without revert, decision pages derived from a model's declared transitions, and a
-search box that understands KBO numbers in any notation."""
+search box that understands KBO numbers in any notation; and core's own page, the
+outbox of e-mails with its resend."""
 
 import re
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core import checks
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core import transitions, validators
+from core import mail, transitions, validators
 from core.forms import add_service_errors
+from core.models import OutboxMail
 
 # "BE 0123.456.789", "0123 456 789", "123456789": a term made of digits, dots and spaces.
 # Narrower than what core.validators compacts (also "-" and "/"): a name search such
@@ -332,3 +336,153 @@ class WorkQueueFilter(admin.SimpleListFilter):
         if value == self.everything:
             return queryset
         return queryset.filter(**{self.parameter_name: value})
+
+
+class ResendPage:
+    """The resend of an outbox mail as core's confirmation page presents an action."""
+
+    name = "resend"
+    label = _("Opnieuw verzenden")
+    destructive = False
+    intro = _(
+        "De e-mail wordt opnieuw in de wachtrij gezet en meteen verzonden, met een nieuwe "
+        "reeks pogingen. Verstuur een mislukte e-mail pas opnieuw als de oorzaak is "
+        "weggenomen (het adres verbeterd, de mailserver weer bereikbaar)."
+    )
+
+
+@admin.register(OutboxMail)
+class OutboxMailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The outbox of e-mails (core.mail): what waits, what was sent, what failed and why.
+
+    Read-only: rows are written by core.mail.notify and changed by the worker. The one
+    step staff take is "resend" of a failed (or waiting) mail, through
+    core.mail.mail_resend; it needs the change permission on the outbox (the role
+    "Beheerder e-mails", portal.roles), viewing needs the view permission.
+    """
+
+    list_display = [
+        "created_at",
+        "template",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["status"]
+    search_fields = ["template"]
+    date_hierarchy = "created_at"
+    actions = ["resend_selected"]
+    fields = [
+        "template",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "sent_at",
+        "message_id",
+        "language",
+        "recipients_display",
+        "subject",
+        "body",
+    ]
+    readonly_fields = fields
+    change_form_template = "admin/object_actions_change_form.html"
+
+    @admin.display(description=_("ontvangers"))
+    def recipients_display(self, obj):
+        return ", ".join(obj.recipients)
+
+    def has_resend_permission(self, request, obj=None):
+        opts = self.opts
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+        )
+
+    def get_urls(self):
+        opts = self.opts
+        return [
+            path(
+                "<path:object_id>/resend/",
+                self.admin_site.admin_view(self.resend_view),
+                name=f"{opts.app_label}_{opts.model_name}_resend",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        actions = []
+        if (
+            obj is not None
+            and obj.status in mail.RESENDABLE
+            and self.has_resend_permission(request)
+        ):
+            actions.append(
+                {"label": ResendPage.label, "url": self._url("resend", obj.pk)},
+            )
+        extra_context = {**(extra_context or {}), "object_actions": actions}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _url(self, name, pk):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=[pk])
+
+    def resend_view(self, request, object_id):
+        """A confirmation page; its POST queues the mail again (core.mail.mail_resend)."""
+        if not self.has_resend_permission(request):
+            raise PermissionDenied
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        change_url = self._url("change", obj.pk)
+        if request.method == "POST":
+            try:
+                mail.mail_resend(mail=obj, user=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.log_change(request, obj, str(ResendPage.label))
+                self.message_user(
+                    request, gettext("De e-mail staat opnieuw in de wachtrij."), messages.SUCCESS
+                )
+            return HttpResponseRedirect(change_url)
+        if obj.status not in mail.RESENDABLE:
+            self.message_user(
+                request,
+                gettext("Alleen een mislukte of wachtende e-mail kan opnieuw verzonden worden."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{ResendPage.label}: {obj}",
+            "opts": self.opts,
+            "original": obj,
+            "action": ResendPage,
+            "form": forms.Form(),
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/object_action.html", context)
+
+    @admin.action(description=_("Geselecteerde e-mails opnieuw verzenden"), permissions=["resend"])
+    def resend_selected(self, request, queryset):
+        queued = 0
+        with transaction.atomic():
+            for obj in queryset.filter(status__in=mail.RESENDABLE):
+                mail.mail_resend(mail=obj, user=request.user)
+                self.log_change(request, obj, str(ResendPage.label))
+                queued += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d e-mail staat opnieuw in de wachtrij.",
+                "%(count)d e-mails staan opnieuw in de wachtrij.",
+                queued,
+            )
+            % {"count": queued},
+            messages.SUCCESS,
+        )

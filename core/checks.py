@@ -1,12 +1,13 @@
 """System checks of the declared state machines (core.transitions) and of the admin's
-history pages (core.admin.HistoryAdmin)."""
+history pages (core.admin.HistoryAdmin), and of the object storage's settings."""
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.core import checks
 from simple_history.admin import SimpleHistoryAdmin
 
-from core import transitions
+from core import storage, transitions
 from core.admin import HistoryAdmin
 
 
@@ -62,4 +63,25 @@ def check_history_admins(app_configs=None, site=None, **kwargs):
         if isinstance(model_admin, SimpleHistoryAdmin)
         and not isinstance(model_admin, HistoryAdmin)
         and (app_configs is None or model._meta.app_config in app_configs)
+    ]
+
+
+@checks.register()
+def check_object_storage_settings(app_configs=None, **kwargs):
+    """S3 settings are all there or all absent: half of them would send the private files
+    to a bucket the portal cannot reach (core.storage.private_storage_config)."""
+    values = {name: getattr(settings, name, "") for name in storage.S3_SETTINGS}
+    missing = storage.missing_s3_settings(values)
+    if not missing:
+        return []
+    return [
+        checks.Error(
+            f"The object storage is configured by halves: {', '.join(missing)} missing.",
+            hint=(
+                "Set S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (and "
+                "S3_ENDPOINT_URL unless the store is Amazon S3), or none of the S3_* "
+                "settings to keep the files in PORTAL_MEDIA_ROOT."
+            ),
+            id="core.E010",
+        )
     ]

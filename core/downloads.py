@@ -6,12 +6,19 @@ PDF download goes through `pdf_attachment`: saved (not shown inline), typed as a
 PDF that the browser may not sniff into HTML, under a plain `.pdf` name of our
 making, sandboxed should a browser's viewer open it anyway (no script, no same
 origin, no requests), and kept out of shared caches.
+
+A stored file (an uploaded audit report, in a bucket or on disk: core.storage) goes
+through `stored_pdf_attachment`: streamed from its storage in chunks, never read
+whole into memory; or, with S3_PRESIGNED_DOWNLOAD_SECONDS, a redirect to a signed URL
+of the object store that expires within those seconds and makes the store answer
+with the same attachment name and PDF type.
 """
 
 import unicodedata
 from urllib.parse import quote
 
-from django.http import FileResponse, HttpResponse
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.cache import patch_cache_control
 
 PDF_CONTENT_TYPE = "application/pdf"
@@ -112,9 +119,45 @@ def pdf_attachment(content, *, filename, default="document.pdf"):
         response = HttpResponse(content, content_type=PDF_CONTENT_TYPE)
     else:
         response = FileResponse(content, content_type=PDF_CONTENT_TYPE)
+        size = getattr(content, "size", None)
+        if size is not None and not response.has_header("Content-Length"):
+            response["Content-Length"] = str(size)
     name = pdf_download_name(filename, default=default)
     response["Content-Disposition"] = attachment_header(name, default=default)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX_POLICY
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def stored_pdf_attachment(field_file, *, filename, default="document.pdf"):
+    """A response that downloads the stored file of `field_file` (a FileField's value)
+    as a PDF named after `filename`: streamed from its storage, or a redirect to a
+    short-lived signed URL when S3_PRESIGNED_DOWNLOAD_SECONDS is set and the storage
+    can sign one. Http404 when there is no such file.
+
+    The caller has checked that the person may have the file: a signed URL works for
+    anyone who holds it until it expires.
+    """
+    if not field_file:
+        raise Http404
+    storage, name = field_file.storage, field_file.name
+    seconds = settings.S3_PRESIGNED_DOWNLOAD_SECONDS
+    if seconds > 0 and hasattr(storage, "presigned_download_url"):
+        download_name = pdf_download_name(filename, default=default)
+        response = HttpResponseRedirect(
+            storage.presigned_download_url(
+                name,
+                content_disposition=attachment_header(download_name, default=default),
+                content_type=PDF_CONTENT_TYPE,
+                seconds=seconds,
+            )
+        )
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+    open_stream = getattr(storage, "open_stream", None)
+    try:
+        content = open_stream(name) if open_stream else field_file.open("rb")
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404 from error
+    return pdf_attachment(content, filename=filename, default=default)

@@ -1,5 +1,6 @@
-"""Abstract models and model fields shared by the apps, and core's one table: the
-tokens of submitted create forms (core.idempotency)."""
+"""Abstract models and model fields shared by the apps, and core's two tables: the
+tokens of submitted create forms (core.idempotency) and the outbox of e-mails
+(core.mail)."""
 
 from django.conf import settings
 from django.db import models
@@ -109,3 +110,58 @@ class Submission(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class OutboxMail(models.Model):
+    """One e-mail of the portal, written by core.mail.notify() in the transaction of the
+    change it tells about, and delivered by the worker (core.tasks) until it is sent.
+
+    `next_attempt_at` is when a worker may (again) try it: for a queued row the end of
+    its backoff, for a row being sent the end of the sending worker's lease, after
+    which another worker takes it over. `last_error` names the kind of failure (an
+    SMTP code, an exception's class), never an address. `message_id` stays the same
+    on every attempt, so that a receiver can recognise a message it got twice.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("in de wachtrij")
+        SENDING = "sending", _("wordt verzonden")
+        SENT = "sent", _("verzonden")
+        FAILED = "failed", _("mislukt")
+
+    template = models.CharField(_("sjabloon"), max_length=100)
+    subject = models.CharField(_("onderwerp"), max_length=998)
+    body = models.TextField(_("tekst"))
+    recipients = models.JSONField(_("ontvangers"))
+    language = models.CharField(_("taal"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=STATUS_MAX_LENGTH, choices=Status, default=Status.QUEUED
+    )
+    attempts = models.PositiveIntegerField(_("pogingen"), default=0)
+    next_attempt_at = models.DateTimeField(_("volgende poging"), default=timezone.now)
+    last_error = models.CharField(_("laatste fout"), max_length=200, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("uitgaande e-mail")
+        verbose_name_plural = _("uitgaande e-mails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The sweep: rows that wait (queued or being sent) and are due.
+            models.Index(fields=["status", "next_attempt_at"], name="core_outbox_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "sending", "sent", "failed"]),
+                name="core_outboxmail_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="core_outboxmail_sent_has_sent_at",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.template} ({self.get_status_display()})"

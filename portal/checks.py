@@ -91,3 +91,52 @@ def check_secret_key(app_configs=None, **kwargs):
                 )
             )
     return errors
+
+
+LOCMEM_BACKEND = "django.core.cache.backends.locmem.LocMemCache"
+# Session engines whose sessions another app server cannot read (with their cache).
+CACHE_SESSION_ENGINES = (
+    "django.contrib.sessions.backends.cache",
+    "django.contrib.sessions.backends.cached_db",
+)
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_shared_state(app_configs=None, **kwargs):
+    """`check --deploy`: nothing that must be shared kept in one process.
+
+    Production runs several processes (gunicorn workers, several instances: see
+    docs/deployment.md), so a deployment is assumed to have more than one. The public
+    search's results cache has its own check (portal.W001, directory/cache.py); the OP's
+    key set may be per process (each fetches it). What may not:
+    - the rate-limit counters: in LocMemCache every process counts on its own, and a
+      limit of 60 a minute becomes 60 per process;
+    - the sessions: a session in one process's memory signs the user out on the next
+      request that another process serves. (A session file is per host: a warning too.)
+    """
+    found = []
+    ratelimit_cache = settings.RATELIMIT_USE_CACHE
+    if settings.CACHES.get(ratelimit_cache, {}).get("BACKEND") == LOCMEM_BACKEND:
+        found.append(
+            checks.Warning(
+                "The rate-limit counters are in a per-process cache (LocMemCache): every "
+                "process counts on its own.",
+                hint="Set RATELIMIT_CACHE_URL to Redis (see .env.example).",
+                id="portal.W002",
+            )
+        )
+    engine = settings.SESSION_ENGINE
+    session_cache = settings.CACHES.get(settings.SESSION_CACHE_ALIAS, {}).get("BACKEND")
+    per_process = engine in CACHE_SESSION_ENGINES and session_cache == LOCMEM_BACKEND
+    if per_process or engine == "django.contrib.sessions.backends.file":
+        found.append(
+            checks.Warning(
+                f"Sessions ({engine}) are kept where other app servers cannot read them.",
+                hint=(
+                    "Keep the default, django.contrib.sessions.backends.db: the database "
+                    "is shared by every app server (see docs/operations.md)."
+                ),
+                id="portal.W003",
+            )
+        )
+    return found

@@ -16,9 +16,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from core.storage import StorageUnavailable
+
 # Seconds after which a visitor may try again when the database is unreachable.
 RETRY_AFTER_SECONDS = 60
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# The same for the object storage of the private files (core.storage).
+UNAVAILABLE = (*DATABASE_UNAVAILABLE, StorageUnavailable)
 
 
 def _without_request(template_name, status):
@@ -45,11 +49,12 @@ def page_not_found(request, exception):
 def server_error(request):
     """handler500, for every exception no view handled (also those raised in middleware).
 
-    When the database cannot be reached (a connection refused or lost) the visitor
+    When the database or the object storage cannot be reached (a connection refused or
+    lost) the visitor
     gets the 503 page with Retry-After: the portal is not broken, only unavailable
     for a while. Django logs the exception either way.
     """
-    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+    if isinstance(sys.exc_info()[1], UNAVAILABLE):
         response = _without_request("503.html", 503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 __all__ = [
     "AUDITOR",
+    "MAIL_OPERATOR",
     "PROCESSOR",
     "RATES_MANAGER",
     "REVIEWER",
@@ -135,6 +136,20 @@ RATES_MANAGER = Role(
     ),
 )
 
+MAIL_OPERATOR = Role(
+    key="mail_operator",
+    name="Beheerder e-mails",
+    purpose=_(
+        "Volgt de uitgaande e-mails op (in de wachtrij, verzonden, mislukt met de reden) en "
+        "verstuurt een mislukte e-mail opnieuw; beslist zelf over niets."
+    ),
+    permissions=(
+        "core.view_outboxmail",
+        # Opens the resend page only; an outbox row itself is never edited.
+        "core.change_outboxmail",
+    ),
+)
+
 AUDITOR = Role(
     key="auditor",
     name="Auditor (alleen lezen)",
@@ -160,10 +175,11 @@ AUDITOR = Role(
         "projects.view_payment",
         "projects.view_subsidyrate",
         "projects.view_annualceiling",
+        "core.view_outboxmail",
     ),
 )
 
-ROLES = (REVIEWER, PROCESSOR, VERIFIER, RATES_MANAGER, AUDITOR)
+ROLES = (REVIEWER, PROCESSOR, VERIFIER, RATES_MANAGER, MAIL_OPERATOR, AUDITOR)
 
 
 def role_group_names():

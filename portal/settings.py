@@ -6,14 +6,20 @@ laptop and production comes from the environment (or a `.env` file next to
 defaults are safe: DEBUG is off unless the development command turns it on.
 """
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from django_guid.integrations import CeleryIntegration
 
+from core.storage import private_storage_config
 from portal.cache import cache_config
+from portal.logs import logging_config
+from portal.metrics import host_name
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,6 +32,10 @@ SECRET_KEY = env(
     "DJANGO_SECRET_KEY", default="django-insecure-development-key-do-not-use-in-production"
 )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+# The internal names (name or name:port) by which Prometheus reaches each app server
+# directly; /metrics answers only for them (portal/metrics.py). Empty: no metrics.
+METRICS_HOSTS = env.list("METRICS_HOSTS", default=[])
+ALLOWED_HOSTS += [host_name(host) for host in METRICS_HOSTS]
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # The development stand-in for ACM/IDM (an OIDC provider in this process): on with
@@ -51,6 +61,8 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "csp",
     "axes",
+    "django_guid",
+    "django_prometheus",
     "core",
     "organisations",
     "portal",
@@ -67,6 +79,10 @@ if BENCHMARKS_ENABLED:
     INSTALLED_APPS += ["benchmarks"]
 
 MIDDLEWARE = [
+    # First and last: django-prometheus counts every request and its latency.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request id (X-Request-ID) for every log line of the request (portal/logs.py).
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy on every page (django-csp, plus the OP's origin).
@@ -87,8 +103,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns django_ratelimit's Ratelimited into RATELIMIT_VIEW's 429 page.
     "django_ratelimit.middleware.RatelimitMiddleware",
-    # Turns a locked-out admin login into AXES_LOCKOUT_CALLABLE's 429 page (last).
+    # Turns a locked-out admin login into AXES_LOCKOUT_CALLABLE's 429 page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -153,8 +170,29 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# --- Private files (audit reports): object storage or the file system (core/storage.py) ---
+# With S3_BUCKET and its keys, the files go to that bucket of S3-compatible object
+# storage (SeaweedFS in `make up`, any S3 in production), shared by every app server;
+# without any S3_* setting, to MEDIA_ROOT on this machine (development, tests). A
+# half-filled S3 configuration is refused by the system check core.E010.
+S3_ENDPOINT_URL = env("S3_ENDPOINT_URL", default="")
+S3_BUCKET = env("S3_BUCKET", default="")
+S3_ACCESS_KEY_ID = env("S3_ACCESS_KEY_ID", default="")
+S3_SECRET_ACCESS_KEY = env("S3_SECRET_ACCESS_KEY", default="")
+S3_REGION = env("S3_REGION", default="us-east-1")
+# Seconds a signed download URL stays valid: with 0 (the default) the portal streams
+# every file itself; otherwise a download is a redirect to the object store (which the
+# browser must then reach) with a URL that expires after this many seconds.
+S3_PRESIGNED_DOWNLOAD_SECONDS = env.int("S3_PRESIGNED_DOWNLOAD_SECONDS", default=0)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": private_storage_config(
+        endpoint_url=S3_ENDPOINT_URL,
+        bucket=S3_BUCKET,
+        access_key_id=S3_ACCESS_KEY_ID,
+        secret_access_key=S3_SECRET_ACCESS_KEY,
+        region=S3_REGION,
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -163,8 +201,8 @@ STORAGES = {
         ),
     },
 }
-# Uploads (audit reports, ...) live outside the web root and are only served
-# through views that check access.
+# Uploads (audit reports, ...) without object storage: outside the web root, and only
+# served through views that check access.
 MEDIA_ROOT = env.path("PORTAL_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # Largest audit report a provider may upload with a registration request.
 REGISTRATION_UPLOAD_MAX_BYTES = env.int("REGISTRATION_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
@@ -255,6 +293,9 @@ SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "models.W040"]
 # PORTAL_HTTPS switches on everything that only makes sense behind TLS.
 HTTPS = env.bool("PORTAL_HTTPS", default=False)
 SECURE_SSL_REDIRECT = HTTPS
+# Probes and Prometheus talk plain HTTP to an app server directly, not through the TLS
+# proxy: liveness, readiness and metrics answer them instead of redirecting to https.
+SECURE_REDIRECT_EXEMPT = [r"^gezondheid/$", r"^gereed/$", r"^metrics$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
@@ -360,6 +401,11 @@ SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=8 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
 SESSION_SAVE_EVERY_REQUEST = False
+# Sessions live in the database, which every app server shares: an instance that stops
+# signs nobody out, and a Redis outage neither. Not "cached_db" on Redis: a sign-out
+# (session deleted) while Redis is unreachable would leave the old session in Redis, to
+# be served again once Redis is back. `clearsessions` removes expired rows.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Staff rights in the admin (portal.roles, core.admin.HistoryAdmin) ---------
 # Staff act through roles defined in code; only superusers manage users, groups and
@@ -446,14 +492,64 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-
-# --- Logging: no personal data; identifiers only -------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # django-axes: its warnings (failures, lockouts; no username or address) only.
-    "loggers": {"axes": {"level": "WARNING"}},
+# Publishing a task (after a commit, in the request) gives up quickly when Redis is
+# down: the outbox row stays queued and beat's sweep asks again (core.mail).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
 }
+# What beat runs, in TIME_ZONE. Every job is safe to run twice; the management
+# commands do the same for people without a scheduler (README, "Scheduled jobs").
+CELERY_BEAT_SCHEDULE = {
+    "mail-outbox-sweep": {"task": "core.tasks.mail_outbox_sweep", "schedule": 60.0},
+    "lapse-projects": {
+        "task": "projects.tasks.projects_lapse",
+        "schedule": crontab(hour=1, minute=15),
+    },
+    "clear-sessions": {
+        "task": "core.tasks.sessions_clear",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "send-registration-reminders": {
+        "task": "registrations.tasks.registration_reminders_send",
+        "schedule": crontab(hour=7, minute=15),
+    },
+}
+
+# --- Mail outbox (core.mail) ------------------------------------------------------
+# Attempts before a mail is marked failed (staff can resend it in the admin).
+MAIL_OUTBOX_MAX_ATTEMPTS = env.int("MAIL_OUTBOX_MAX_ATTEMPTS", default=10)
+# Seconds after the first failure before the next attempt; doubled per failure, at most
+# an hour (10 attempts: about 4 hours before a mail is failed).
+MAIL_OUTBOX_RETRY_SECONDS = env.int("MAIL_OUTBOX_RETRY_SECONDS", default=60)
+# Seconds a worker holds a mail it is sending; after that another worker takes it over
+# (its worker died). Far above what one send may take (EMAIL_TIMEOUT per step).
+MAIL_OUTBOX_LEASE_SECONDS = env.int("MAIL_OUTBOX_LEASE_SECONDS", default=300)
+
+# --- Logging: no personal data; identifiers only (portal/logs.py) ----------------
+# plain (development) or json (production: one object per line, for the log collector).
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+# Python's warnings (a library's deprecation, Celery's "running as root") through the
+# same handler, so that a JSON log has no line that is not JSON.
+logging.captureWarnings(True)
+# The request id (django-guid): nginx's X-Request-ID when it is a UUID (nginx's
+# $request_id is one), else a new one; returned in the response's X-Request-ID and
+# carried to the Celery tasks that the request queues. The integration also makes the
+# worker and beat log through LOGGING.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True)],
+}
+
+# --- Readiness and metrics (portal/health.py, portal/metrics.py) -------------------
+# Seconds each check of /gereed/ may take (they run in parallel).
+READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=3)
+# django-prometheus: no metrics of migrations at every start.
+PROMETHEUS_EXPORT_MIGRATIONS = False

@@ -2,11 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import errors, views
+from portal import errors, health, metrics, views
 
 portal_patterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("gezondheid/", views.HealthView.as_view(), name="health"),
+    path("gereed/", health.ReadinessView.as_view(), name="readiness"),
     path("aangemeld/", views.AfterLoginView.as_view(), name="after-login"),
     path("dienstverlener/", views.ProviderMenuView.as_view(), name="provider-menu"),
     path(
@@ -34,6 +35,8 @@ urlpatterns = [
     path("zoeken/", include("directory.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Prometheus' conventional path; answers only on an internal address (portal/metrics.py).
+    path("metrics", metrics.metrics, name="metrics"),
 ]
 
 if settings.STANDIN_ENABLED:

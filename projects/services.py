@@ -10,8 +10,6 @@ themselves.
 """
 
 import datetime
-import logging
-import smtplib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,7 +35,6 @@ from projects.rates import ZERO, euro, subsidy_quote, to_cents
 from registrations.models import ServiceType
 from registrations.selectors import listed_registrations
 
-LOGGER = logging.getLogger(__name__)
 Status = Project.Status
 
 # Filled in by project_build, checked by the database constraints at save.
@@ -429,20 +426,15 @@ def project_lapse(*, project, user=None, on=None):
 def projects_lapse_due(*, on=None):
     """Record the lapse of every confirmed dossier whose deposit deadline passed before `on`.
 
-    Each dossier in its own transaction, so one failure does not hold back the
-    others; a dossier that changed meanwhile (a deposit recorded in time) is left
-    alone by project_lapse. Returns (number lapsed, number whose e-mail failed).
+    Each dossier in its own transaction, with its e-mails in the outbox (core.mail),
+    so one failure does not hold back the others; a dossier that changed meanwhile
+    (a deposit recorded in time) is left alone by project_lapse. Returns the number
+    lapsed; running it twice lapses nothing twice.
     """
     on = on or timezone.localdate()
-    lapsed = mail_failed = 0
+    lapsed = 0
     due = Project.objects.due_to_lapse(on).order_by("deposit_due_on", "pk")
     for project in due.iterator(chunk_size=500):
-        try:
-            if project_lapse(project=project, on=on):
-                lapsed += 1
-        except (OSError, smtplib.SMTPException):
-            # Raised by the e-mail after the commit: the lapse itself is recorded.
-            LOGGER.exception("Lapse e-mail for dossier %s not sent", project.pk)
+        if project_lapse(project=project, on=on):
             lapsed += 1
-            mail_failed += 1
-    return lapsed, mail_failed
+    return lapsed

@@ -32,7 +32,7 @@ from core.admin import (
     WorkQueueFilter,
 )
 from core.dates import add_months
-from core.downloads import pdf_attachment
+from core.downloads import stored_pdf_attachment
 from registrations import services
 from registrations.models import (
     AUDIT_REPORT_DEFAULT_NAME,
@@ -391,12 +391,10 @@ class RegistrationAdmin(
             raise Http404
         if not self.has_view_permission(request, registration):
             raise PermissionDenied
-        try:
-            handle = registration.audit_report.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        return pdf_attachment(
-            handle, filename=registration.audit_report_name, default=AUDIT_REPORT_DEFAULT_NAME
+        return stored_pdf_attachment(
+            registration.audit_report,
+            filename=registration.audit_report_name,
+            default=AUDIT_REPORT_DEFAULT_NAME,
         )
 
     def get_object_action_form(self, request, action, obj):

@@ -9,16 +9,14 @@ from core import mail
 from providers.emails import recipients
 
 
-def _notify(template, registration, *, after_commit=True, **context):
+def _notify(template, registration, **context):
     context = {
         "registration": registration,
         "service_provider": registration.service_provider,
         "registration_url": mail.portal_url("registrations:detail", pk=registration.pk),
         **context,
     }
-    return mail.notify(
-        template, recipients(registration.service_provider), context, after_commit=after_commit
-    )
+    return mail.notify(template, recipients(registration.service_provider), context)
 
 
 def registration_event_send(event):
@@ -29,13 +27,7 @@ def registration_event_send(event):
 def expiry_reminder_send(reminder):
     """Remind the organisation that a registration ends soon and how to renew it.
 
-    Sent at once, inside the caller's transaction: the ExpiryReminder row says the
-    reminder went out, so a failed mail must roll it back and leave it to the next
-    run (registrations.reminders).
+    The mail is written to the outbox in the caller's transaction, with the
+    ExpiryReminder row that says it went out (registrations.reminders).
     """
-    return _notify(
-        "registration_expiry_reminder",
-        reminder.registration,
-        reminder=reminder,
-        after_commit=False,
-    )
+    return _notify("registration_expiry_reminder", reminder.registration, reminder=reminder)

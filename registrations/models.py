@@ -10,7 +10,6 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +18,7 @@ from django_fsm import FSMField, transition
 from core import transitions
 from core.downloads import pdf_download_name
 from core.models import TransitionEvent
+from core.storage import private_storage as core_private_storage
 from portal.models import Membership
 from portal.scope import member_permission
 from providers.models import ServiceProvider
@@ -34,26 +34,10 @@ DECLARATION_TEXT = _(
 )
 
 
-class PrivateStorage(FileSystemStorage):
-    """Uploaded evidence lives under MEDIA_ROOT, outside the web root.
-
-    It has no URL: files are only served by views that check who asks
-    (registrations.views and the admin). No location is passed, so the
-    storage follows settings.MEDIA_ROOT (also when tests override it) and the
-    migration does not record this machine's path.
-    """
-
-    def url(self, name):
-        raise NotImplementedError("Private files have no URL; serve them through a view.")
-
-
-_private_storage = PrivateStorage()
-
-
 def private_storage():
-    # A callable, so that migrations refer to this function instead of a
-    # serialised storage with an absolute path in it.
-    return _private_storage
+    # A callable, so that migrations refer to this function instead of a serialised
+    # storage. The storage follows STORAGES["private"]: a bucket or MEDIA_ROOT.
+    return core_private_storage
 
 
 # The download name of an audit report whose uploaded name leaves nothing usable.

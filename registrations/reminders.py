@@ -2,12 +2,12 @@
 
 `expiry_reminders_send` is safe to run as often as one likes: every reminder
 sent is recorded as an ExpiryReminder (unique per registration, kind and end
-date), so each one goes out once. Run it daily (see the README); if a run was
+date), so each one goes out once. Beat runs it daily (registrations.tasks), or
+cron runs `manage.py send_registration_reminders` (see the README); if a run was
 missed and a registration is already within three months of its end, only the
 three-month reminder is sent.
 """
 
-import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -18,8 +18,6 @@ from core.dates import add_months
 from registrations import emails
 from registrations.models import ExpiryReminder, Registration
 
-LOGGER = logging.getLogger(__name__)
-
 Kind = ExpiryReminder.Kind
 # Kind -> months before valid_until; the later (shorter) one wins.
 MONTHS_BEFORE = {Kind.SIX_MONTHS: 6, Kind.THREE_MONTHS: 3}
@@ -29,7 +27,6 @@ MONTHS_BEFORE = {Kind.SIX_MONTHS: 6, Kind.THREE_MONTHS: 3}
 class ReminderSummary:
     six_months: int = 0
     three_months: int = 0
-    failed: int = 0
 
     @property
     def sent(self):
@@ -74,10 +71,10 @@ def reminder_candidates(today):
 def expiry_reminders_send(*, today=None):
     """Send the reminders due on `today` (default: today) and record each one.
 
-    One transaction per reminder: the record and the e-mail succeed together.
-    When sending fails the record is rolled back, so the next run tries again;
-    a concurrent run that records the same reminder first makes this one skip it.
-    Returns a ReminderSummary with counts only.
+    One transaction per reminder: the record and its e-mail in the outbox (core.mail)
+    commit together, and the outbox delivers the mail, retrying while the mail
+    server is down; a concurrent run that records the same reminder first makes
+    this one skip it. Returns a ReminderSummary with counts only.
     """
     today = today or timezone.localdate()
     summary = ReminderSummary()
@@ -98,11 +95,6 @@ def expiry_reminders_send(*, today=None):
                 emails.expiry_reminder_send(reminder)
         except IntegrityError:
             # Another run recorded (and sent) this reminder meanwhile.
-            continue
-        except OSError:
-            # SMTP and connection errors; the log names the record, never the addresses.
-            LOGGER.exception("Expiry reminder for registration %s not sent", registration.pk)
-            summary.failed += 1
             continue
         if kind == Kind.SIX_MONTHS:
             summary.six_months += 1

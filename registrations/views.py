@@ -10,14 +10,13 @@ registrations.services; the views only translate their errors into messages.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
-from core.downloads import pdf_attachment
+from core.downloads import pdf_attachment, stored_pdf_attachment
 from core.forms import add_service_errors
 from core.idempotency import SubmitOnceMixin, submit_once
 from core.locking import user_display
@@ -319,12 +318,10 @@ class AuditReportDownloadView(RegistrationScopedMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         registration = self.get_object()
-        try:
-            handle = registration.audit_report.open("rb")
-        except (FileNotFoundError, ValueError) as error:
-            raise Http404 from error
-        return pdf_attachment(
-            handle, filename=registration.audit_report_name, default=AUDIT_REPORT_DEFAULT_NAME
+        return stored_pdf_attachment(
+            registration.audit_report,
+            filename=registration.audit_report_name,
+            default=AUDIT_REPORT_DEFAULT_NAME,
         )
 
 

@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite."""
 
+import io
 import os
 import re
 from pathlib import Path
@@ -40,6 +41,37 @@ def sam(db):
 @pytest.fixture
 def tina(db):
     return _agency_staff("tina", "Tina")
+
+
+# --- Object storage: a real SeaweedFS (ops/seaweedfs.sh) -------------------------------
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory):
+    """One SeaweedFS for the session (per xdist worker), on free ports, with its own
+    access keys; stopped at the end."""
+    from tests.seaweedfs_support import SeaweedFS
+
+    server = SeaweedFS(tmp_path_factory.mktemp("seaweedfs")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def object_storage(seaweedfs, settings, tmp_path):
+    """The private files go to a new, empty bucket of the session's SeaweedFS (created
+    as the release step does, by `ensure_bucket`). MEDIA_ROOT points at an empty
+    directory, so a test can show that nothing lands on disk. Returns the bucket name."""
+    from django.core.management import call_command
+
+    values = seaweedfs.storage_settings(seaweedfs.new_bucket())
+    for name, value in values.items():
+        if name.startswith("S3_"):
+            setattr(settings, name, value)
+    settings.STORAGES = {**settings.STORAGES, "private": values["PRIVATE_STORAGE"]}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("ensure_bucket", stdout=io.StringIO())
+    return values["S3_BUCKET"]
 
 
 @pytest.fixture(autouse=True)
@@ -232,3 +264,24 @@ def standin_application(db):
         )
 
     return register
+
+
+# --- A real SMTP server (aiosmtpd) ----------------------------------------------------
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A running SMTP server (tests/mailserver.py) that Django's SMTP backend sends to.
+
+    Instead of the locmem backend of the test run: what arrives was really sent.
+    """
+    from tests.mailserver import MailServer
+
+    server = MailServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()

@@ -1,11 +1,10 @@
 """The one mail path (core.mail): rendering in a language, cleaning the addresses,
-waiting for the commit, failing without naming anyone, and every app's mails on it."""
+waiting for the commit, failing without naming anyone, and every app's mails on it.
+The outbox itself (retries, the claim, the sweep, the worker) is test_outbox.py's."""
 
 import datetime
 import logging
-import smtplib
 import traceback
-from unittest import mock
 
 import pytest
 from django.core import mail as django_mail
@@ -13,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from core import mail
+from core.models import OutboxMail
 from projects import emails as project_emails
 from projects.models import ProjectEvent
 from providers import emails as provider_emails
@@ -52,7 +52,10 @@ def greeting(settings):
 
 
 def notify_now(template, recipients, **context):
-    return mail.notify(template, recipients, context, after_commit=False)
+    """notify, then deliver what it wrote, as the commit (or the sweep) would."""
+    count = mail.notify(template, recipients, context)
+    mail.outbox_sweep()
+    return count
 
 
 # --- Rendering ------------------------------------------------------------------------------
@@ -74,9 +77,9 @@ def test_it_renders_in_english_when_asked_and_leaves_the_active_language_alone(g
             ["alice@acme.example"],
             {"name": "Alice", "url": "https://portal/x"},
             language="en",
-            after_commit=False,
         )
         assert translation.get_language() == "nl-be"
+    mail.outbox_sweep()
 
     message = django_mail.outbox[0]
     assert message.subject == "Dear Sir or Madam, Alice"
@@ -125,9 +128,10 @@ def test_duplicates_and_blanks_are_dropped_in_their_first_order(greeting):
 
 def test_nothing_is_rendered_or_sent_without_an_address():
     # The template does not exist: rendering it would raise.
-    assert mail.notify("no_such_template", ["", None, "  "], {}, after_commit=False) == 0
+    assert mail.notify("no_such_template", ["", None, "  "], {}) == 0
     assert mail.notify("no_such_template", [], {}) == 0
     assert django_mail.outbox == []
+    assert not OutboxMail.objects.exists()
 
 
 def test_it_sends_from_the_portals_address(greeting, settings):
@@ -165,16 +169,6 @@ def test_nothing_leaves_when_the_transaction_rolls_back(
     assert django_mail.outbox == []
 
 
-def test_after_commit_false_sends_inside_the_transaction(
-    greeting, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        notify_now(greeting, ["alice@acme.example"], name="Alice")
-
-    assert callbacks == []
-    assert len(django_mail.outbox) == 1
-
-
 # As in production: the services wrap the senders in on_commit, and notify waits again.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_second_on_commit_around_it_sends_once_after_the_commit(greeting):
@@ -190,34 +184,36 @@ def test_a_second_on_commit_around_it_sends_once_after_the_commit(greeting):
 # --- Failures and the log -------------------------------------------------------------------
 
 
-def test_a_refused_mail_raises_an_oserror_that_names_no_address(greeting, monkeypatch):
+def test_a_refused_mail_raises_an_oserror_that_names_no_address(greeting, smtp_server):
     address = "refused@acme.example"
-    refused = smtplib.SMTPRecipientsRefused({address: (550, f"5.1.1 <{address}>: unknown")})
-    monkeypatch.setattr("core.mail.send_mail", mock.Mock(side_effect=refused))
+    smtp_server.refused.add(address)
+    message = mail.render(greeting, [address], {"name": "Alice"})
 
     with pytest.raises(OSError) as caught:
-        notify_now(greeting, [address], name="Alice")
+        mail.deliver(message)
 
     assert isinstance(caught.value, mail.MailNotSent)
+    assert caught.value.reason == "SMTPRecipientsRefused"
     # What a logger.exception() would write: the source lines of the stack, the error.
     logged = "".join(traceback.format_exception(caught.value))
     assert "'greeting' not sent: SMTPRecipientsRefused" in logged
     assert address not in logged
 
 
-def test_a_server_error_keeps_its_smtp_code(greeting, monkeypatch):
-    down = smtplib.SMTPSenderRefused(421, b"try again later", "noreply@localhost")
-    monkeypatch.setattr("core.mail.send_mail", mock.Mock(side_effect=down))
+def test_a_server_error_keeps_its_smtp_code(greeting, smtp_server):
+    smtp_server.unavailable = True
+    message = mail.render(greeting, ["alice@acme.example"], {"name": "Alice"})
 
     with pytest.raises(mail.MailNotSent, match="SMTPSenderRefused 421"):
-        notify_now(greeting, ["alice@acme.example"], name="Alice")
+        mail.deliver(message)
 
 
 def test_the_log_names_the_template_and_a_count_never_an_address(greeting, caplog):
+    mail.notify(greeting, ["alice@acme.example", "bob@acme.example"], {"name": "Alice"})
     with caplog.at_level(logging.INFO, logger="core.mail"):
-        notify_now(greeting, ["alice@acme.example", "bob@acme.example"], name="Alice")
+        mail.outbox_sweep()
 
-    assert [record.getMessage() for record in caplog.records] == [
+    assert [r.getMessage() for r in caplog.records if r.name == "core.mail"] == [
         "Mail 'greeting' sent to 2 recipient(s)"
     ]
 
@@ -225,16 +221,12 @@ def test_the_log_names_the_template_and_a_count_never_an_address(greeting, caplo
 # --- Every app's mails take this path -------------------------------------------------------
 
 
-@pytest.fixture
-def deliver(monkeypatch):
-    """core.mail's sending step, replaced: a mail that reaches the outbox went around it."""
-    spy = mock.Mock()
-    monkeypatch.setattr("core.mail.deliver", spy)
-    return spy
-
-
-def delivered(deliver):
-    return [(message.template, sorted(message.to)) for (message,), _ in deliver.call_args_list]
+def delivered():
+    """(template, recipients) of every outbox row, in the order written; each was sent."""
+    rows = OutboxMail.objects.order_by("pk")
+    assert {row.status for row in rows} <= {OutboxMail.Status.SENT}
+    assert len(django_mail.outbox) == len(rows)
+    return [(row.template, sorted(row.recipients)) for row in rows]
 
 
 @pytest.fixture
@@ -243,9 +235,7 @@ def provider():
     return ServiceProviderFactory(organisation=organisation, email="advies@acme.example")
 
 
-def test_the_bank_account_mails_go_through_core_mail(
-    provider, deliver, django_capture_on_commit_callbacks
-):
+def test_the_bank_account_mails_go_through_core_mail(provider, django_capture_on_commit_callbacks):
     requested = {
         "service_provider": provider,
         "old_iban": "BE68539007547034",
@@ -262,17 +252,14 @@ def test_the_bank_account_mails_go_through_core_mail(
         provider_emails.bank_account_change_decided_send(verified)
 
     addresses = ["advies@acme.example", "zetel@acme.example"]
-    assert delivered(deliver) == [
+    assert delivered() == [
         ("bank_account_change_requested", addresses),
         ("bank_account_change_verified", addresses),
     ]
-    assert django_mail.outbox == []
-    assert f"/{provider.pk}/" in deliver.call_args.args[0].body
+    assert f"/{provider.pk}/" in django_mail.outbox[-1].body
 
 
-def test_the_registration_mails_go_through_core_mail(
-    provider, deliver, django_capture_on_commit_callbacks
-):
+def test_the_registration_mails_go_through_core_mail(provider, django_capture_on_commit_callbacks):
     registration = RegistrationFactory(
         service_provider=provider, approved=True, audit_report="registrations/x.pdf"
     )
@@ -290,22 +277,18 @@ def test_the_registration_mails_go_through_core_mail(
 
     with django_capture_on_commit_callbacks(execute=True):
         registration_emails.registration_event_send(event)
-    # The reminder's record says "sent": it leaves inside the caller's transaction.
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         registration_emails.expiry_reminder_send(reminder)
-    assert callbacks == []
 
     addresses = ["advies@acme.example", "zetel@acme.example"]
-    assert delivered(deliver) == [
+    assert delivered() == [
         ("registration_event", addresses),
         ("registration_expiry_reminder", addresses),
     ]
-    assert django_mail.outbox == []
-    assert f"/{registration.pk}/" in deliver.call_args.args[0].body
+    assert f"/{registration.pk}/" in django_mail.outbox[-1].body
 
 
 def test_the_dossier_mails_go_through_core_mail_one_per_party(
-    deliver, django_capture_on_commit_callbacks
+    django_capture_on_commit_callbacks,
 ):
     project = ProjectFactory(
         client=OrganisationFactory(email="info@korst.example"),
@@ -323,8 +306,7 @@ def test_the_dossier_mails_go_through_core_mail_one_per_party(
     with django_capture_on_commit_callbacks(execute=True):
         assert project_emails.project_event_send(event) == 2
 
-    assert delivered(deliver) == [
+    assert delivered() == [
         ("project_event", sorted(["dv@schelde.example", project.provider_organisation.email])),
         ("project_event", ["an@korst.example", "info@korst.example"]),
     ]
-    assert django_mail.outbox == []

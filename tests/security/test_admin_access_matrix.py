@@ -24,10 +24,11 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 from oauth2_provider.models import AccessToken, Application, Grant, IDToken, RefreshToken
 
+from core.models import OutboxMail
 from establishments.models import Establishment
 from organisations.models import LegalForm, Organisation, Postcode
 from portal.models import Membership, User
-from portal.roles import AUDITOR, PROCESSOR, RATES_MANAGER, REVIEWER, VERIFIER
+from portal.roles import AUDITOR, MAIL_OPERATOR, PROCESSOR, RATES_MANAGER, REVIEWER, VERIFIER
 from projects.models import AnnualCeiling, Project, SubsidyRate
 from providers.models import BankAccountChange, ServiceProvider, Vakgebied
 from providers.services import bank_account_change_request
@@ -57,6 +58,8 @@ NEEDS = {
     "history": (VIEW, VIEW),
     "simple_history": (VIEW, NEVER),  # the version page: no revert, for anyone
     "audit_report": (VIEW, VIEW),
+    # The outbox's resend (core.admin.OutboxMailAdmin): a confirmation page and its POST.
+    "resend": (DECIDE, DECIDE),
     "password_change": (CHANGE, CHANGE),
 }
 EVERYTHING = frozenset({VIEW, ADD, CHANGE, DELETE})
@@ -87,8 +90,12 @@ CAPABILITIES = {
         SubsidyRate: {VIEW, ADD, CHANGE},
         AnnualCeiling: {VIEW, ADD, CHANGE},
     },
+    MAIL_OPERATOR.key: {
+        OutboxMail: {VIEW, DECIDE},
+    },
     AUDITOR.key: dict.fromkeys(
         [
+            OutboxMail,
             Organisation,
             LegalForm,
             Postcode,
@@ -109,6 +116,8 @@ CAPABILITIES = {
         Registration: {VIEW, DECIDE},
         Project: {VIEW, DECIDE},
         BankAccountChange: {VIEW, DECIDE},
+        # Written by core.mail and its worker; resent on its page, never edited.
+        OutboxMail: {VIEW, DECIDE},
         # Owned by the providers and ACM: shown, not edited.
         ServiceProvider: {VIEW},
         Establishment: {VIEW},
@@ -137,7 +146,10 @@ CAPABILITIES = {
         AccessLog: {VIEW, CHANGE, DELETE},
     },
 }
-ROLES = {role.key: role for role in [REVIEWER, PROCESSOR, VERIFIER, RATES_MANAGER, AUDITOR]}
+ROLES = {
+    role.key: role
+    for role in [REVIEWER, PROCESSOR, VERIFIER, RATES_MANAGER, MAIL_OPERATOR, AUDITOR]
+}
 
 
 @pytest.fixture(autouse=True)
@@ -178,7 +190,13 @@ def rows(settings, tmp_path):
         "http_accept": "text/html",
         "path_info": "/admin/login/",
     }
+    # The bank-account change's mail, failed: the one kind of row that may be resent.
+    outbox_mail = OutboxMail.objects.latest("pk")
+    OutboxMail.objects.filter(pk=outbox_mail.pk).update(
+        status=OutboxMail.Status.FAILED, attempts=10, last_error="SMTPServerDisconnected"
+    )
     return {
+        OutboxMail: outbox_mail,
         AccessAttempt: AccessAttempt.objects.create(
             **signed_in_from, get_data="", post_data="", failures_since_start=1
         ),

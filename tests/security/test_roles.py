@@ -88,6 +88,7 @@ def test_the_role_names_are_dutch_and_distinct():
         "Behandelaar steundossiers",
         "Verificateur rekeningnummers",
         "Beheerder steunpercentages en plafonds",
+        "Beheerder e-mails",
         "Auditor (alleen lezen)",
     ]
 
