@@ -5,6 +5,10 @@ registered-office establishment is created and kept up to date from the
 organisation's address by `registered_office_sync`; people can add, change,
 deactivate and reactivate the others. Every write locates the establishment
 (coordinates of its postcode, for the distance search) and records who acted.
+
+Adding, changing, deactivating and reactivating are done for a `user`, who must act
+as a service provider for the establishment's organisation (portal.scope), checked on
+the row read inside the transaction: PermissionDenied otherwise, and nothing changes.
 """
 
 from django.core.exceptions import ValidationError
@@ -14,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from core.locking import conflict_for, version_claim
 from establishments.models import Establishment
 from organisations.models import ADDRESS_FIELDS
+from portal.models import Membership
+from portal.scope import require_acts_for
 
 EDITABLE_FIELDS = ["name", *ADDRESS_FIELDS, "phone", "email"]
 
@@ -43,8 +49,13 @@ def _claim(establishment, expected_version):
     establishment.version = expected_version + 1
 
 
-def establishment_create(*, organisation, data, user=None):
+def _require_provider(user, organisation):
+    require_acts_for(user, organisation, Membership.Profile.PROVIDER)
+
+
+def establishment_create(*, organisation, data, user):
     """Add an establishment; it is never the registered office (that one exists already)."""
+    _require_provider(user, organisation)
     establishment = Establishment(organisation=organisation, is_registered_office=False)
     for name in EDITABLE_FIELDS:
         if name in data:
@@ -53,7 +64,7 @@ def establishment_create(*, organisation, data, user=None):
         return _save(establishment, user)
 
 
-def establishment_update(*, establishment, data, expected_version, user=None):
+def establishment_update(*, establishment, data, expected_version, user):
     """Change an establishment.
 
     The registered office's address follows the organisation's: it is changed
@@ -61,6 +72,7 @@ def establishment_update(*, establishment, data, expected_version, user=None):
     """
     with transaction.atomic():
         establishment = Establishment.objects.get(pk=establishment.pk)
+        _require_provider(user, establishment.organisation_id)
         if establishment.is_registered_office:
             moved = [
                 name
@@ -85,10 +97,11 @@ def establishment_update(*, establishment, data, expected_version, user=None):
         return _save(establishment, user)
 
 
-def establishment_deactivate(*, establishment, expected_version=None, user=None):
+def establishment_deactivate(*, establishment, user, expected_version=None):
     """Take an establishment out of the search; the registered office cannot be."""
     with transaction.atomic():
         establishment = Establishment.objects.get(pk=establishment.pk)
+        _require_provider(user, establishment.organisation_id)
         if establishment.is_registered_office:
             raise ValidationError(
                 _(
@@ -104,10 +117,11 @@ def establishment_deactivate(*, establishment, expected_version=None, user=None)
         return _save(establishment, user)
 
 
-def establishment_reactivate(*, establishment, expected_version=None, user=None):
+def establishment_reactivate(*, establishment, user, expected_version=None):
     """Make a deactivated establishment visible in the search again."""
     with transaction.atomic():
         establishment = Establishment.objects.get(pk=establishment.pk)
+        _require_provider(user, establishment.organisation_id)
         if establishment.is_active:
             return establishment
         _claim(establishment, expected_version)
@@ -122,6 +136,12 @@ def registered_office_sync(*, organisation, user=None):
     every service that creates or changes an organisation runs it in its
     transaction; the demo data calls it too. An organisation created at sign-in has
     no address yet: then there is nothing to follow and None is returned.
+
+    It checks no organisation scope, on purpose: it writes nothing anyone chose, only
+    what the organisation's own address says, and it is reached from a request only
+    through a write that was checked (organisation_update) or the sign-in
+    (organisation_get_or_create: the organisation named by the signed ID token, `user`
+    None). `user` only goes into the history. No view calls it.
     """
     if not (organisation.postcode and organisation.municipality and organisation.street):
         return None

@@ -8,13 +8,17 @@ that follow an organisation's address (establishments: the registered office).
 
 import logging
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from core import validators
 from organisations.models import ADDRESS_FIELDS, Organisation
 from organisations.signals import organisation_saved
 
 LOGGER = logging.getLogger(__name__)
+
+CHANGE_PERMISSION = "organisations.change_organisation"
 
 
 def organisation_get_or_create(*, kbo_number, name, provisional_name=None):
@@ -44,12 +48,42 @@ def organisation_get_or_create(*, kbo_number, name, provisional_name=None):
     return organisation
 
 
-def organisation_update(*, organisation, data, user=None):
-    """Change an organisation (name, registered office, e-mail, legal form).
+def may_change(user, organisation):
+    """Whether `user` may change `organisation`: staff whose role holds the change
+    permission (in the admin: superusers; no staff role has it), or a user who acts for
+    this organisation as its service provider.
+
+    The second is the portal's organisation scope (portal.scope), reached through
+    Django's object permissions because this app sits below the portal and does not
+    import it (docs/architecture.md): portal.scope.OrganisationScopeBackend answers
+    ``has_perm(CHANGE_PERMISSION, organisation)`` from the user's memberships.
+    """
+    if user is None or not user.is_active:
+        return False
+    if user.is_staff and user.has_perm(CHANGE_PERMISSION):
+        return True
+    return user.has_perm(CHANGE_PERMISSION, organisation)
+
+
+def organisation_update(*, organisation, data, user):
+    """Change an organisation (name, registered office, e-mail, legal form) for `user`.
+
+    `user` is required and must pass may_change(): a provider user of this organisation
+    ("Mijn gegevens" completing it, providers.services) or staff allowed by the admin.
+    Anyone else, and no user at all, gets PermissionDenied and nothing changes. The
+    only write without a user is organisation_get_or_create at sign-in, where the
+    organisation comes from the signed ID token.
 
     The registered-office establishment follows the new address, in the same
     transaction (establishments listens to `organisation_saved`).
     """
+    if not may_change(user, organisation):
+        LOGGER.warning(
+            "Organisation update refused: user %s may not change organisation %s",
+            getattr(user, "pk", None),
+            organisation.pk,
+        )
+        raise PermissionDenied(_("U handelt niet voor deze onderneming."))
     with transaction.atomic():
         for name, value in data.items():
             setattr(organisation, name, value)

@@ -151,6 +151,9 @@ AUTHENTICATION_BACKENDS = [
     "portal.lockout.AdminLockoutBackend",
     "portal.oidc.claims.PortalOIDCBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Signs nobody in: answers user.has_perm(permission, organisation) from the
+    # organisation scope (portal.scope), for the services of the apps below the portal.
+    "portal.scope.OrganisationScopeBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

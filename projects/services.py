@@ -25,6 +25,7 @@ from projects import emails
 from projects.models import (
     AGENCY_STEP,
     DEPOSIT_TERM_DAYS,
+    SME_STEP,
     Payment,
     Project,
     ProjectNumberCounter,
@@ -205,7 +206,8 @@ def project_submit(
 
     The client's row is locked while the annual ceiling is counted, so two
     applications filed at the same moment cannot both use the last euros.
-    The provider is told by e-mail.
+    The provider is told by e-mail. `user` must act as an SME user for `client` (the
+    step's declared permission, portal.scope): otherwise nothing is filed.
     """
     with transaction.atomic():
         Organisation.objects.select_for_update().get(pk=client.pk)
@@ -239,14 +241,21 @@ def project_submit(
 
 def project_stop(*, project, user, reason, by_agency=False):
     """Stop a dossier, with a reason: the SME (its own, until a payment is made) or staff
-    (any dossier that is not final). The subsidy no longer counts toward the ceiling."""
+    (any dossier that is not final). The subsidy no longer counts toward the ceiling.
+
+    The step declares no permission because it is two people's: `by_agency` asks for a
+    processor of dossiers, otherwise `user` must act as an SME user for the client.
+    """
     reason = _require(reason, "reason", _("Geef een reden op voor de stopzetting."))
 
     def may_stop(locked):
         if by_agency:
             # The agency's stop is a processor's step, like the others of the agency.
             transitions.require(AGENCY_STEP, locked, user)
-        elif locked.status not in Project.SME_STOPPABLE:
+            return
+        # The client's own stop: first whether it is theirs, then whether it still can.
+        transitions.require(SME_STEP, locked, user)
+        if locked.status not in Project.SME_STOPPABLE:
             raise TransitionError(
                 _(
                     "Een dossier met status '%(status)s' kunt u niet meer zelf stopzetten: neem "
@@ -273,7 +282,10 @@ def project_stop(*, project, user, reason, by_agency=False):
 
 
 def project_confirm(*, project, user, remark=""):
-    """The provider confirms the application: the SME has 30 days to pay its own share."""
+    """The provider confirms the application: the SME has 30 days to pay its own share.
+
+    Like the refusal, only for a provider user of the dossier's provider organisation
+    (the step's declared permission, portal.scope)."""
     return _perform(
         project, "confirm", user=user, remark=remark.strip(), arguments={"at": timezone.now()}
     )

@@ -5,6 +5,10 @@ who acted in the history (django-simple-history): views and the admin never
 save these models themselves. A bank-account change moves through the steps
 declared on BankAccountChange, taken with core.transitions.perform (which also
 writes its BankAccountChangeEvent).
+
+What a provider user writes ("Mijn gegevens", a new bank account) is refused unless
+that user acts as a service provider for the organisation written to
+(portal.scope.require_acts_for: PermissionDenied, nothing changes).
 """
 
 from django.core.exceptions import ValidationError
@@ -16,6 +20,8 @@ from core import transitions, validators
 from core.locking import ConflictError, conflict_for, version_claim
 from organisations.models import ADDRESS_FIELDS
 from organisations.services import organisation_update
+from portal.models import Membership
+from portal.scope import require_acts_for
 from providers import emails
 from providers.models import BankAccountChange, ServiceProvider, service_provider_history
 
@@ -95,7 +101,11 @@ def service_provider_save(
     A new service provider is a "Dienstverlener" (DV); only an organisation
     without a registered-office entry yet (created at sign-in) gets its MZ, and
     that MZ's address completes the organisation's own.
+
+    `user` must act as a service provider for `organisation`; an existing
+    `service_provider` is looked up within that organisation.
     """
+    require_acts_for(user, organisation, Membership.Profile.PROVIDER)
     data = {name: step1_data[name] for name in STEP1_FIELDS if name in step1_data}
     iban = step1_data.get("iban") or ""
     bic = step1_data.get("bic") or ""
@@ -167,6 +177,7 @@ def bank_account_change_request(*, service_provider, iban, bic, requested_by):
 
     A newer request supersedes an older pending one. The organisation and the
     provider get an e-mail (masked accounts) once the transaction commits.
+    `requested_by` must act as a service provider for the provider's organisation.
     """
     iban = validators.normalise_iban(iban)
     bic = validators.normalise_bic(bic) or validators.derive_bic(iban) or ""
@@ -187,6 +198,7 @@ def bank_account_change_request(*, service_provider, iban, bic, requested_by):
             .select_related("organisation")
             .get(pk=service_provider.pk)
         )
+        require_acts_for(requested_by, provider.organisation_id, Membership.Profile.PROVIDER)
         if (provider.iban, provider.bic) == (iban, bic):
             raise ValidationError(
                 {"iban": _("Dit rekeningnummer is al actief voor betalingen.")},

@@ -19,6 +19,8 @@ from core import transitions
 from core.downloads import pdf_download_name
 from core.models import TransitionEvent
 from core.storage import private_storage as core_private_storage
+from portal.models import Membership
+from portal.scope import member_permission
 from providers.models import ServiceProvider
 
 # The text of the "verklaring op eer", shown on the request form and copied
@@ -87,6 +89,10 @@ MAY_DECIDE = transitions.staff_permission(
     _("Alleen een beoordelaar van registraties kan over een registratie beslissen."),
     code="registration_reviewer",
 )
+
+# Who files and withdraws a request: a provider user of the service provider's
+# organisation (portal.scope).
+PROVIDER_STEP = member_permission(Membership.Profile.PROVIDER, "service_provider.organisation_id")
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -252,6 +258,7 @@ class Registration(transitions.TransitionsMixin, models.Model):
         source=Status.REQUESTED,
         target=Status.REQUESTED,
         conditions=[transitions.is_new],
+        permission=PROVIDER_STEP,
         custom={"label": _("Aanvragen")},
     )
     def request(self):
@@ -284,6 +291,7 @@ class Registration(transitions.TransitionsMixin, models.Model):
         field=status,
         source=Status.REQUESTED,
         target=Status.CANCELLED,
+        permission=PROVIDER_STEP,
         custom={"label": _("Aanvraag intrekken")},
     )
     def cancel(self):

@@ -86,6 +86,8 @@ def registration_request(
 ):
     """File a request for `service_provider` to be registered for `service_type`.
 
+    `user` must act as a service provider for the provider's organisation (the step's
+    declared permission, portal.scope): otherwise TransitionError and nothing is stored.
     `audit_report` is an uploaded PDF (checked by the form: content and size);
     `quality_labels` a list of {"name", "expires_on"}. The declaration on honour
     must have been ticked; its text, who and when are stored with the request.
@@ -100,8 +102,11 @@ def registration_request(
         )
     with transaction.atomic():
         # Serialise requests for one provider: the second of two simultaneous
-        # requests for the same type sees the first one.
-        type(service_provider).objects.select_for_update().get(pk=service_provider.pk)
+        # requests for the same type sees the first one. The locked row, not the
+        # caller's object, names the organisation the request step's permission checks.
+        service_provider = (
+            type(service_provider).objects.select_for_update().get(pk=service_provider.pk)
+        )
         if (
             Registration.objects.pending()
             .filter(service_provider=service_provider, service_type=service_type)
@@ -149,7 +154,8 @@ def registration_request(
 
 
 def registration_cancel(*, registration, user, reason=""):
-    """The provider withdraws its own pending request."""
+    """The provider withdraws its own pending request: `user` must act as a service
+    provider for its organisation (the step's declared permission, portal.scope)."""
     return _perform(registration, "cancel", user=user, reason=reason)
 
 

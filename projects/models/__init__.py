@@ -31,6 +31,8 @@ from projects.models.configuration import AnnualCeiling, DatedConfiguration, Sub
 from projects.models.dossier import (
     AGENCY_STEP,
     FINAL_STATUSES,
+    PROVIDER_STEP,
+    SME_STEP,
     DaysBetween,
     Project,
     ProjectNumberCounter,
@@ -47,6 +49,8 @@ __all__ = [
     "ELIGIBLE_COMPANY_SIZES",
     "FILING_TERM_DAYS",
     "FINAL_STATUSES",
+    "PROVIDER_STEP",
+    "SME_STEP",
     "ZERO",
     "AnnualCeiling",
     "CompanySize",

@@ -14,6 +14,8 @@ from django_fsm import RETURN_VALUE, FSMField, transition
 
 from core import transitions
 from organisations.models import Organisation
+from portal.models import Membership
+from portal.scope import member_permission
 from projects.models.choices import (
     DEPOSIT_TERM_DAYS,
     ELIGIBLE_COMPANY_SIZES,
@@ -75,6 +77,13 @@ AGENCY_STEP = transitions.staff_permission(
     _("Alleen een behandelaar van steundossiers kan deze stap zetten."),
     code="project_processor",
 )
+
+
+# Who takes the parties' steps (portal.scope): the SME files and stops for the client
+# (project_stop asks for SME_STEP when the SME stops), the provider confirms or refuses
+# for the organisation of the service provider named.
+SME_STEP = member_permission(Membership.Profile.SME, "client_id")
+PROVIDER_STEP = member_permission(Membership.Profile.PROVIDER, "provider_organisation_id")
 
 
 class DaysBetween(models.Func):
@@ -493,6 +502,7 @@ class Project(transitions.TransitionsMixin, models.Model):
         source=Status.SUBMITTED,
         target=Status.SUBMITTED,
         conditions=[transitions.is_new],
+        permission=SME_STEP,
         custom={"label": _("Indienen")},
     )
     def submit(self, *, number, confirmation_due_on):
@@ -505,6 +515,7 @@ class Project(transitions.TransitionsMixin, models.Model):
         source=Status.SUBMITTED,
         target=Status.CONFIRMED,
         conditions=NOT_LAPSED,
+        permission=PROVIDER_STEP,
         custom={"label": _("Bevestigen")},
     )
     def confirm(self, *, at):
@@ -517,6 +528,7 @@ class Project(transitions.TransitionsMixin, models.Model):
         source=Status.SUBMITTED,
         target=Status.REFUSED,
         conditions=NOT_LAPSED,
+        permission=PROVIDER_STEP,
         custom={"label": _("Weigeren"), "destructive": True},
     )
     def refuse(self, *, reason, remark, at):

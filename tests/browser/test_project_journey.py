@@ -24,6 +24,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from demo.identities import DEMO_ORGANISATIONS, DEMO_SME
+from portal.models import Membership
 from projects.models import Project
 from projects.services import project_submit
 from providers.models import Vakgebied
@@ -34,6 +35,7 @@ from tests.browser.journeys import (
     sign_in_to_portal,
 )
 from tests.factories import (
+    MembershipFactory,
     OrganisationFactory,
     RegistrationFactory,
     UserFactory,
@@ -258,11 +260,12 @@ def test_an_application_is_filed_confirmed_granted_paid_and_exported(
 
 
 def submitted(*, provider, client, title):
-    """An opleiding application filed through the service, as the form would."""
+    """An opleiding application filed through the service, as the form would, by an SME
+    user of the client."""
     today = timezone.localdate()
     return project_submit(
         client=client,
-        user=UserFactory(),
+        user=MembershipFactory(organisation=client, profile=Membership.Profile.SME).user,
         service_provider=provider,
         service_type="O",
         training_kind="classroom",

@@ -56,9 +56,13 @@ def provider(db):
     )
 
 
-def request_change(provider, user=None):
+def request_change(provider):
+    """A new account asked for by a provider user of the organisation (each time another)."""
     return bank_account_change_request(
-        service_provider=provider, iban=NEW_IBAN, bic="", requested_by=user or UserFactory()
+        service_provider=provider,
+        iban=NEW_IBAN,
+        bic="",
+        requested_by=MembershipFactory(organisation=provider.organisation).user,
     )
 
 
@@ -111,7 +115,7 @@ def test_a_change_and_its_mail_roll_back_together(provider, smtp_server):
 def test_each_mail_has_its_own_message_id_in_the_portals_domain(provider, settings):
     settings.PORTAL_BASE_URL = "https://kmo-portefeuille.vlaio.be"
     request_change(provider)
-    request_change(provider, user=UserFactory())
+    request_change(provider)
 
     ids = list(OutboxMail.objects.values_list("message_id", flat=True))
     assert len(set(ids)) == 2

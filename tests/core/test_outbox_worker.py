@@ -20,7 +20,7 @@ from core import mail
 from core.models import OutboxMail
 from portal.celery import app
 from providers.services import bank_account_change_request
-from tests.factories import OrganisationFactory, ServiceProviderFactory, UserFactory
+from tests.factories import MembershipFactory, OrganisationFactory, ServiceProviderFactory
 from tests.mailserver import free_port
 
 # The worker thread has its own database connection: it must see what the test commits.
@@ -115,7 +115,7 @@ def request_change(provider):
             service_provider=provider,
             iban="BE48001123456727",
             bic="",
-            requested_by=UserFactory(),
+            requested_by=MembershipFactory(organisation=provider.organisation).user,
         )
     return OutboxMail.objects.latest("pk")
 

@@ -21,12 +21,22 @@ from establishments.services import (
 )
 from providers.models import ServiceProvider, Vakgebied
 from registrations.models import Registration
-from tests.factories import OrganisationFactory, RegistrationFactory, ServiceProviderFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    RegistrationFactory,
+    ServiceProviderFactory,
+)
 
 VALID_IBAN = "BE71096123456769"
 # A self-employed trainer under Adviesbureau Leie, with an enterprise number of their own.
 TRAINER_KBO = kbo_from_base(3_123_456)
 _numbers = itertools.count(1)
+
+
+def provider_user(organisation):
+    """A provider user of `organisation`: the services write only for such a person."""
+    return MembershipFactory(organisation=organisation).user
 
 
 def register(provider, service_type="O", *, status="approved", valid_from=None, years=5):
@@ -69,6 +79,7 @@ def provider(
         for branch_postcode, branch_municipality in branches:
             establishment_create(
                 organisation=organisation,
+                user=provider_user(organisation),
                 data={
                     "postcode": branch_postcode,
                     "municipality": branch_municipality,
@@ -167,7 +178,9 @@ def build_corpus():
     gent_branch = Establishment.objects.get(
         organisation=corpus["logistiek"].organisation, postcode="9000"
     )
-    establishment_deactivate(establishment=gent_branch)
+    establishment_deactivate(
+        establishment=gent_branch, user=provider_user(gent_branch.organisation)
+    )
 
     # Never listed.
     corpus["lapsed"] = provider(

@@ -27,7 +27,7 @@ from providers.models import ServiceProvider, Vakgebied
 from providers.services import service_provider_save
 from registrations.models import Registration
 from registrations.services import registration_withdraw
-from tests.directory.search_support import provider, register
+from tests.directory.search_support import provider, provider_user, register
 from tests.factories import UserFactory
 from tests.portal.test_deploy_checks import manage
 from tests.providers.conftest import step1_data
@@ -141,7 +141,7 @@ def test_a_renamed_provider_shows_at_once(
                 "description": schelde.description,
             },
             expected_version=schelde.version,
-            user=UserFactory(),
+            user=provider_user(schelde.organisation),
         )
 
     found = names(search(client, sorteer="naam"))
@@ -188,7 +188,7 @@ def test_a_deactivated_establishment_shows_at_once(
 
     ledeberg = Establishment.objects.get(organisation=corpus["leie"].organisation, postcode="9050")
     with django_capture_on_commit_callbacks(execute=True):
-        establishment_deactivate(establishment=ledeberg)
+        establishment_deactivate(establishment=ledeberg, user=provider_user(ledeberg.organisation))
 
     assert names(search(client, **NEAR_GENT)) == []
 

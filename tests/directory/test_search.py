@@ -34,10 +34,11 @@ from tests.directory.search_support import (
     TRAINER_KBO,
     keys,
     provider,
+    provider_user,
     register,
     registration_of,
 )
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory
 from tests.providers.conftest import step1_data
 
 pytestmark = pytest.mark.django_db
@@ -440,7 +441,7 @@ def test_only_active_establishments_and_registrations_in_force_are_shown(corpus)
 
 def test_documents_follow_the_company_data_service(corpus, engine):
     schelde = corpus["schelde"]
-    user = UserFactory()
+    user = provider_user(schelde.organisation)
     service_provider_save(
         service_provider=schelde,
         organisation=schelde.organisation,
@@ -492,11 +493,12 @@ def test_documents_follow_establishments(corpus, engine):
     ledeberg = Establishment.objects.get(organisation=corpus["leie"].organisation, postcode="9050")
     near_gent = {"place": place_resolve("9000"), "radius_km": 10}
 
-    establishment_deactivate(establishment=ledeberg)
+    alice = provider_user(ledeberg.organisation)
+    establishment_deactivate(establishment=ledeberg, user=alice)
     assert found(corpus, engine, **near_gent) == {"cafe"}
     assert not found(corpus, engine, text="ledeberg")
 
-    establishment_reactivate(establishment=ledeberg)
+    establishment_reactivate(establishment=ledeberg, user=alice)
     assert found(corpus, engine, **near_gent) == {"cafe", "leie", "leie_trainer"}
     assert found(corpus, engine, text="ledeberg") == {"leie", "leie_trainer"}
 

@@ -84,8 +84,12 @@ def test_a_wrong_municipality_is_named_in_dutch_and_the_input_kept(signed_in):
 def test_a_stale_update_shows_the_conflict_and_keeps_the_input(signed_in, organisation):
     establishment = EstablishmentFactory(organisation=organisation)
     url = reverse("establishments:update", kwargs={"pk": establishment.pk})
+    colleague = MembershipFactory(organisation=organisation).user
     establishment_update(
-        establishment=establishment, data={"phone": "+3292101010"}, expected_version=1
+        establishment=establishment,
+        data={"phone": "+3292101010"},
+        expected_version=1,
+        user=colleague,
     )
 
     data = {

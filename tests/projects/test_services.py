@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core import transitions
 from core.transitions import TransitionError
+from portal.models import Membership
 from projects import services
 from projects.models import Payment, Project, ProjectEvent
 from projects.services import (
@@ -24,7 +25,7 @@ from projects.services import (
     project_stop,
 )
 from providers.models import Vakgebied
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 from tests.projects.domain_support import (
     application,
     project_in,
@@ -51,15 +52,21 @@ def client_org():
 
 
 @pytest.fixture
-def an():
-    return UserFactory(
+def an(client_org):
+    """An files and stops for the SME."""
+    user = UserFactory(
         username="an", first_name="An", last_name="Willems", email="an@korst.example"
     )
+    MembershipFactory(user=user, organisation=client_org, profile=Membership.Profile.SME)
+    return user
 
 
 @pytest.fixture
-def sofie():
-    return UserFactory(username="sofie", first_name="Sofie", last_name="Maes")
+def sofie(provider):
+    """Sofie confirms and refuses for the provider."""
+    user = UserFactory(username="sofie", first_name="Sofie", last_name="Maes")
+    MembershipFactory(user=user, organisation=provider.organisation)
+    return user
 
 
 @pytest.fixture
@@ -247,7 +254,9 @@ def test_refused_stopped_and_lapsed_dossiers_leave_the_ceiling_free(
 
 def test_another_enterprise_has_its_own_ceiling(provider, client_org, an):
     submit(client=client_org, provider=provider, user=an, amount_excl_vat=D("30000.00"))
-    other = submit(client=sme(name="Garage Peeters"), provider=provider, user=an)
+    garage = sme(name="Garage Peeters")
+    MembershipFactory(user=an, organisation=garage, profile=Membership.Profile.SME)
+    other = submit(client=garage, provider=provider, user=an)
     assert other.subsidy_amount == D("600.00")
 
 
@@ -346,6 +355,15 @@ STEPS = {
     "close": (close, {Status.PAID}, Status.CLOSED),
     "stop": (stop, set(Status) - Project.FINAL, Status.STOPPED),
 }
+# The provider's steps; the others are the agency's.
+PROVIDER_STEPS = {"confirm", "refuse"}
+
+
+def taker(step, project, sam):
+    """Who takes `step`: a provider user of the dossier's provider, or Sam for the agency."""
+    if step in PROVIDER_STEPS:
+        return MembershipFactory(organisation=project.provider_organisation).user
+    return sam
 
 
 @pytest.mark.parametrize("status", list(Status))
@@ -353,15 +371,16 @@ STEPS = {
 def test_every_step_is_allowed_from_its_statuses_only(status, step, sam):
     function, from_statuses, to_status = STEPS[step]
     project = project_in(status)
+    user = taker(step, project, sam)
     if status in from_statuses:
-        function(project, sam)
+        function(project, user)
         project.refresh_from_db()
         assert project.status == to_status
         event = project.events.get()
-        assert (event.from_status, event.to_status, event.actor) == (status, to_status, sam)
+        assert (event.from_status, event.to_status, event.actor) == (status, to_status, user)
     else:
         with pytest.raises(TransitionError):
-            function(project, sam)
+            function(project, user)
         project.refresh_from_db()
         assert project.status == status
         assert not project.events.exists()
@@ -446,8 +465,8 @@ def test_the_confirmation_tells_the_sme_its_deadline(
 
 
 @pytest.mark.parametrize("status", list(Status))
-def test_the_sme_may_stop_its_dossier_until_a_payment_is_made(status, an):
-    project = project_in(status)
+def test_the_sme_may_stop_its_dossier_until_a_payment_is_made(status, an, client_org):
+    project = project_in(status, client=client_org)
     if status in {Status.SUBMITTED, Status.CONFIRMED, Status.DEPOSITED, Status.GRANTED}:
         project_stop(project=project, user=an, reason="Opleiding geannuleerd")
         project.refresh_from_db()

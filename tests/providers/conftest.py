@@ -1,10 +1,17 @@
 """Alice works for Acme (her provider user signs in through OIDC); Sam and Tina are
-agency staff. Charlie's organisation must never see Acme's data."""
+agency staff. Charlie's organisation must never see Acme's data. Whoever the services
+write for must hold a provider right for the organisation (portal.scope): Alice has
+one for Acme, and `colleague()` makes another person of Acme."""
 
 import pytest
 
 from providers.models import ServiceProvider, Vakgebied
-from tests.factories import OrganisationFactory, ServiceProviderFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    ServiceProviderFactory,
+    UserFactory,
+)
 
 VALID_IBAN = "BE71096123456769"  # Belfius, GKCCBEBB
 OTHER_IBAN = "BE48001123456727"  # BNP Paribas Fortis, GEBABEBB
@@ -13,6 +20,19 @@ OTHER_IBAN = "BE48001123456727"  # BNP Paribas Fortis, GEBABEBB
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory(name="Acme", email="zetel@acme.example")
+
+
+@pytest.fixture
+def alice(alice, organisation):
+    MembershipFactory(user=alice, organisation=organisation)
+    return alice
+
+
+def colleague(organisation, **fields):
+    """Another provider user of `organisation`."""
+    user = UserFactory(**fields)
+    MembershipFactory(user=user, organisation=organisation)
+    return user
 
 
 @pytest.fixture

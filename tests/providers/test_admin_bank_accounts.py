@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from providers.models import BankAccountChange
 from providers.services import bank_account_change_request
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 from tests.providers.conftest import OTHER_IBAN, VALID_IBAN
 
 QUEUE = reverse("admin:providers_bankaccountchange_changelist")
@@ -19,9 +19,12 @@ Status = BankAccountChange.Status
 
 
 @pytest.fixture
-def superuser(sam):
+def superuser(sam, organisation):
+    """Sam decides, and also works for Acme: he can ask for a change himself, for the
+    four-eyes tests."""
     sam.is_superuser = True
     sam.save()
+    MembershipFactory(user=sam, organisation=organisation)
     return sam
 
 

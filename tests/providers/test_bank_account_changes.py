@@ -11,9 +11,17 @@ from providers.services import (
     bank_account_change_request,
     bank_account_change_verify,
 )
+from tests.factories import MembershipFactory
 from tests.providers.conftest import OTHER_IBAN, VALID_IBAN
 
 Status = BankAccountChange.Status
+
+
+@pytest.fixture
+def sam(sam, organisation):
+    """Sam verifies bank accounts and, for the four-eyes tests, also works for Acme."""
+    MembershipFactory(user=sam, organisation=organisation)
+    return sam
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 from establishments.services import establishment_create
 from providers.selectors import organisation_history, service_provider_history
 from providers.services import bank_account_change_verify, service_provider_save
-from tests.factories import OrganisationFactory, UserFactory
-from tests.providers.conftest import OTHER_IBAN, step1_data, step2_data
+from tests.factories import OrganisationFactory
+from tests.providers.conftest import OTHER_IBAN, colleague, step1_data, step2_data
 
 
 def save(provider, user, **changes):
@@ -74,9 +74,10 @@ def test_the_organisation_history_shows_providers_and_establishments(provider, a
         },
         user=alice,
     )
-    charlie = UserFactory(first_name="Charlie", last_name="Anders")
+    charlies_organisation = OrganisationFactory()
+    charlie = colleague(charlies_organisation, first_name="Charlie", last_name="Anders")
     establishment_create(
-        organisation=OrganisationFactory(),
+        organisation=charlies_organisation,
         data={
             "postcode": "2000",
             "municipality": "Antwerpen",

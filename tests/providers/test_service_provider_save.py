@@ -10,8 +10,14 @@ from organisations.services import organisation_get_or_create
 from providers import services
 from providers.models import BankAccountChange, ServiceProvider
 from providers.services import ConflictError, service_provider_save
-from tests.factories import OrganisationFactory, UserFactory
-from tests.providers.conftest import OTHER_IBAN, VALID_IBAN, step1_data, step2_data
+from tests.factories import MembershipFactory, OrganisationFactory
+from tests.providers.conftest import (
+    OTHER_IBAN,
+    VALID_IBAN,
+    colleague,
+    step1_data,
+    step2_data,
+)
 
 
 def save(provider, user, version=None, step1=None, step2=None):
@@ -42,7 +48,7 @@ def test_it_saves_both_steps_and_bumps_the_version(provider, alice):
 
 
 def test_a_stale_save_gets_a_conflict_with_what_the_other_person_changed(provider, alice):
-    bob = UserFactory(first_name="Bob", last_name="Janssens")
+    bob = colleague(provider.organisation, first_name="Bob", last_name="Janssens")
     loaded_version = provider.version
     save(provider, bob, step1=step1_data(provider, phone="+3225531700"))
 
@@ -131,6 +137,7 @@ def test_a_new_provider_is_a_dv_whose_first_account_waits_for_verification(provi
 
 def test_the_first_provider_of_an_organisation_without_address_is_its_mz(alice, provider):
     organisation = organisation_get_or_create(kbo_number="0403.170.701", name="Nieuw BV")
+    MembershipFactory(user=alice, organisation=organisation)
     assert not organisation.establishments.exists()
     data = step1_data(provider, name="Nieuw BV", kbo_number=organisation.kbo_number)
 
@@ -145,8 +152,10 @@ def test_the_first_provider_of_an_organisation_without_address_is_its_mz(alice, 
     assert office.is_registered_office and office.latitude is not None
 
 
-def test_it_refuses_to_save_another_organisations_provider(provider, alice):
+def test_it_refuses_to_save_a_provider_under_another_of_the_users_organisations(provider, alice):
+    """Alice acts for both organisations, but Acme's provider is not the other's."""
     other = OrganisationFactory()
+    MembershipFactory(user=alice, organisation=other)
     with pytest.raises(ServiceProvider.DoesNotExist):
         service_provider_save(
             service_provider=provider,
@@ -171,7 +180,7 @@ def test_two_people_saving_at_the_same_moment_one_wins_and_one_gets_the_conflict
 ):
     """Two connections claim the same version at once: the database's row lock makes
     the second UPDATE wait for the first commit and then match no row."""
-    bob = UserFactory(first_name="Bob", last_name="Janssens")
+    bob = colleague(provider.organisation, first_name="Bob", last_name="Janssens")
     claim = services.version_claim
 
     def slow_claim(**kwargs):

@@ -8,13 +8,18 @@ from django.urls import reverse
 from portal.oidc.views import SESSION_AUTH_TIME
 from providers.models import BankAccountChange, ServiceProvider, Vakgebied
 from providers.services import service_provider_save
-from tests.factories import MembershipFactory, ServiceProviderFactory, UserFactory
-from tests.providers.conftest import OTHER_IBAN, VALID_IBAN, step1_data, step2_data
+from tests.factories import ServiceProviderFactory
+from tests.providers.conftest import (
+    OTHER_IBAN,
+    VALID_IBAN,
+    colleague,
+    step1_data,
+    step2_data,
+)
 
 
 @pytest.fixture
-def signed_in(client, organisation, alice):
-    MembershipFactory(user=alice, organisation=organisation)
+def signed_in(client, alice):
     client.force_login(alice)
     return client
 
@@ -143,7 +148,7 @@ def test_a_wrong_iban_gets_its_message_and_keeps_the_input(signed_in, provider):
 def test_a_stale_save_shows_what_the_other_person_changed(signed_in, provider):
     step1, step2 = urls(provider)
     signed_in.post(step1, step1_post(provider, name="Alice haar naam"))
-    bob = UserFactory(first_name="Bob", last_name="Janssens")
+    bob = colleague(provider.organisation, first_name="Bob", last_name="Janssens")
     service_provider_save(
         service_provider=provider,
         organisation=provider.organisation,

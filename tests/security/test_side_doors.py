@@ -78,6 +78,8 @@ def test_a_verifier_cannot_verify_a_change_they_asked_for_on_the_decision_page(
     client, staff_with_roles, provider
 ):
     verifier = staff_with_roles(VERIFIER)
+    # A verifier who also works for Acme may ask for Acme's change, never decide on it.
+    MembershipFactory(user=verifier, organisation=provider.organisation)
     own = bank_account_change_request(
         service_provider=provider, iban=NEW_IBAN, bic="", requested_by=verifier
     )
@@ -96,6 +98,8 @@ def test_a_verifier_cannot_verify_a_change_they_asked_for_on_the_decision_page(
 
 def test_the_service_refuses_the_requesters_own_verification(staff_with_roles, provider):
     verifier = staff_with_roles(VERIFIER)
+    # A verifier who also works for Acme may ask for Acme's change, never decide on it.
+    MembershipFactory(user=verifier, organisation=provider.organisation)
     own = bank_account_change_request(
         service_provider=provider, iban=NEW_IBAN, bic="", requested_by=verifier
     )
