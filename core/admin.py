@@ -41,6 +41,16 @@ def normalise_kbo_search_term(term):
     return validators.compact_kbo_number(term)
 
 
+def staff_may_change(request, opts):
+    """An active staff member whose role holds the change permission of `opts`' model:
+    who may take the steps of its decision pages."""
+    return (
+        request.user.is_active
+        and request.user.is_staff
+        and request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+    )
+
+
 class KboSearchMixin:
     """Lets the admin search box find an enterprise by its KBO number in any notation."""
 
@@ -188,12 +198,7 @@ class TransitionActionsMixin:
         return errors
 
     def has_object_action_permission(self, request):
-        opts = self.opts
-        return (
-            request.user.is_active
-            and request.user.is_staff
-            and request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
-        )
+        return staff_may_change(request, self.opts)
 
     def get_urls(self):
         urls = [
@@ -396,12 +401,7 @@ class OutboxMailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return ", ".join(obj.recipients)
 
     def has_resend_permission(self, request, obj=None):
-        opts = self.opts
-        return (
-            request.user.is_active
-            and request.user.is_staff
-            and request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
-        )
+        return staff_may_change(request, self.opts)
 
     def get_urls(self):
         opts = self.opts

@@ -207,3 +207,24 @@ def make_superuser(user):
     user.is_superuser = True
     user.save(update_fields=["is_superuser"])
     return user
+
+
+def company_step1_data(provider, **changes):
+    """What the browser posts on step 1 of "Mijn gegevens" for `provider`: its own values
+    with a new bank account (Belfius), changed by `changes`."""
+    data = {
+        "name": provider.name,
+        "country": "BE",
+        "postcode": provider.postcode,
+        "municipality": provider.municipality,
+        "street": provider.street,
+        "house_number": provider.house_number,
+        "box": provider.box,
+        "email": provider.email,
+        "kbo_number": provider.kbo_number,
+        "iban": "BE71 0961 2345 6769",
+        "bic": "",
+        "version": provider.version,
+    }
+    data.update(changes)
+    return data

@@ -33,6 +33,7 @@ from tests.factories import (
     RegistrationFactory,
     ServiceProviderFactory,
     UserFactory,
+    company_step1_data,
 )
 
 pytestmark = pytest.mark.django_db
@@ -141,23 +142,7 @@ def save_new_bank_account(client, provider):
     """Steps 1 and 2 of the company form with a new account: what Alice does."""
     step1 = reverse("providers:company-step-1", kwargs={"pk": provider.pk})
     step2 = reverse("providers:company-step-2", kwargs={"pk": provider.pk})
-    client.post(
-        step1,
-        {
-            "name": provider.name,
-            "country": "BE",
-            "postcode": provider.postcode,
-            "municipality": provider.municipality,
-            "street": provider.street,
-            "house_number": provider.house_number,
-            "box": provider.box,
-            "email": provider.email,
-            "kbo_number": provider.kbo_number,
-            "iban": "BE48 0011 2345 6727",
-            "bic": "",
-            "version": provider.version,
-        },
-    )
+    client.post(step1, company_step1_data(provider, iban="BE48 0011 2345 6727"))
     return client.post(
         step2,
         {

@@ -14,7 +14,7 @@ from django.urls import reverse
 from organisations.models import Organisation
 from portal.logs import logging_config
 from providers.models import BankAccountChange, ServiceProvider, Vakgebied
-from tests.factories import ServiceProviderFactory
+from tests.factories import ServiceProviderFactory, company_step1_data
 from tests.portal.oidc_support import KBO_A, FakeOP
 
 pytestmark = pytest.mark.django_db
@@ -102,25 +102,6 @@ PERSONAL = {
 }
 
 
-def company_data(provider, **changes):
-    data = {
-        "name": provider.name,
-        "country": "BE",
-        "postcode": provider.postcode,
-        "municipality": provider.municipality,
-        "street": provider.street,
-        "house_number": provider.house_number,
-        "box": "",
-        "email": provider.email,
-        "kbo_number": provider.kbo_number,
-        "iban": provider.iban,
-        "bic": "",
-        "version": provider.version,
-    }
-    data.update(changes)
-    return data
-
-
 def test_the_main_journeys_log_no_personal_data(client, settings, json_log):
     settings.RATELIMIT_ENABLE = True
     settings.DIRECTORY_RATE_LIMIT = "2/m"
@@ -142,11 +123,13 @@ def test_the_main_journeys_log_no_personal_data(client, settings, json_log):
     step2 = reverse("providers:company-step-2", kwargs={"pk": provider.pk})
 
     # Company data with a contact person and a new bank account (a verification request).
-    invalid = client.post(step1, company_data(provider, email="griet.vandenbroucke@", iban="x"))
+    invalid = client.post(
+        step1, company_step1_data(provider, email="griet.vandenbroucke@", iban="x")
+    )
     assert invalid.status_code == 200
     response = client.post(
         step1,
-        company_data(
+        company_step1_data(
             provider,
             contact_first_name="Griet",
             contact_last_name="Vandenbroucke",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from portal.oidc.views import SESSION_AUTH_TIME
 from providers.models import BankAccountChange, ServiceProvider, Vakgebied
 from providers.services import service_provider_save
-from tests.factories import ServiceProviderFactory
+from tests.factories import ServiceProviderFactory, company_step1_data
 from tests.providers.conftest import (
     OTHER_IBAN,
     VALID_IBAN,
@@ -28,25 +28,6 @@ def sign_in_moment(client, seconds_ago):
     session = client.session
     session[SESSION_AUTH_TIME] = int(time.time()) - seconds_ago
     session.save()
-
-
-def step1_post(provider, **changes):
-    data = {
-        "name": provider.name,
-        "country": "BE",
-        "postcode": provider.postcode,
-        "municipality": provider.municipality,
-        "street": provider.street,
-        "house_number": provider.house_number,
-        "box": provider.box,
-        "email": provider.email,
-        "kbo_number": provider.kbo_number,
-        "iban": "BE71 0961 2345 6769",
-        "bic": "",
-        "version": provider.version,
-    }
-    data.update(changes)
-    return data
 
 
 def step2_post(**changes):
@@ -96,7 +77,7 @@ def test_the_overview_runs_the_same_number_of_queries_for_1_and_50_rows(
 
 def test_the_wizard_saves_both_steps_together(signed_in, provider):
     step1, step2 = urls(provider)
-    response = signed_in.post(step1, step1_post(provider, name="Acme Academie"))
+    response = signed_in.post(step1, company_step1_data(provider, name="Acme Academie"))
     assert response.status_code == 302
     provider.refresh_from_db()
     assert provider.name == "Acme Opleidingen"  # nothing saved after step 1
@@ -111,7 +92,7 @@ def test_the_wizard_saves_both_steps_together(signed_in, provider):
 
 def test_back_from_step_2_keeps_what_was_typed_in_both_steps(signed_in, provider):
     step1, step2 = urls(provider)
-    signed_in.post(step1, step1_post(provider, name="Getypte naam", box="7"))
+    signed_in.post(step1, company_step1_data(provider, name="Getypte naam", box="7"))
 
     response = signed_in.post(step2, step2_post(description="Getypte tekst", terug="1"))
     assert response.status_code == 302
@@ -127,7 +108,7 @@ def test_back_from_step_2_keeps_what_was_typed_in_both_steps(signed_in, provider
 
 def test_abandoning_step_2_changes_nothing(signed_in, provider):
     step1, _step2 = urls(provider)
-    signed_in.post(step1, step1_post(provider, name="Nooit opgeslagen"))
+    signed_in.post(step1, company_step1_data(provider, name="Nooit opgeslagen"))
     signed_in.get(reverse("providers:list"))
 
     provider.refresh_from_db()
@@ -137,7 +118,9 @@ def test_abandoning_step_2_changes_nothing(signed_in, provider):
 
 def test_a_wrong_iban_gets_its_message_and_keeps_the_input(signed_in, provider):
     step1, _step2 = urls(provider)
-    response = signed_in.post(step1, step1_post(provider, iban="BE25 1001 2345 0789", name="X"))
+    response = signed_in.post(
+        step1, company_step1_data(provider, iban="BE25 1001 2345 0789", name="X")
+    )
     content = response.content.decode()
     assert response.status_code == 200
     assert "Het IBAN klopt niet: het controlegetal is fout." in content
@@ -147,7 +130,7 @@ def test_a_wrong_iban_gets_its_message_and_keeps_the_input(signed_in, provider):
 
 def test_a_stale_save_shows_what_the_other_person_changed(signed_in, provider):
     step1, step2 = urls(provider)
-    signed_in.post(step1, step1_post(provider, name="Alice haar naam"))
+    signed_in.post(step1, company_step1_data(provider, name="Alice haar naam"))
     bob = colleague(provider.organisation, first_name="Bob", last_name="Janssens")
     service_provider_save(
         service_provider=provider,
@@ -177,7 +160,7 @@ def test_changing_the_iban_without_a_recent_sign_in_asks_to_sign_in_again(signed
     sign_in_moment(signed_in, seconds_ago=3600)
     step1, _step2 = urls(provider)
 
-    response = signed_in.post(step1, step1_post(provider, iban="BE48 0011 2345 6727"))
+    response = signed_in.post(step1, company_step1_data(provider, iban="BE48 0011 2345 6727"))
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("oidc_authentication_init"))
@@ -189,7 +172,7 @@ def test_changing_the_iban_without_a_recent_sign_in_asks_to_sign_in_again(signed
 def test_after_a_recent_sign_in_the_new_iban_is_pending(signed_in, provider):
     sign_in_moment(signed_in, seconds_ago=60)
     step1, step2 = urls(provider)
-    signed_in.post(step1, step1_post(provider, iban="BE48 0011 2345 6727"))
+    signed_in.post(step1, company_step1_data(provider, iban="BE48 0011 2345 6727"))
 
     response = signed_in.post(step2, step2_post(), follow=True)
 
@@ -203,20 +186,20 @@ def test_after_a_recent_sign_in_the_new_iban_is_pending(signed_in, provider):
 
 def test_an_unchanged_iban_needs_no_new_sign_in(signed_in, provider):
     step1, _step2 = urls(provider)
-    response = signed_in.post(step1, step1_post(provider))
+    response = signed_in.post(step1, company_step1_data(provider))
     assert response["Location"].startswith(urls(provider)[1])
 
 
 def test_step_2_says_how_many_characters_are_too_many(signed_in, provider):
     step1, step2 = urls(provider)
-    signed_in.post(step1, step1_post(provider))
+    signed_in.post(step1, company_step1_data(provider))
     response = signed_in.post(step2, step2_post(description="x" * 1010))
     assert "10 tekens te lang" in response.content.decode()
 
 
 def test_a_new_service_provider_uses_the_same_two_steps(signed_in, provider, organisation):
     sign_in_moment(signed_in, seconds_ago=10)
-    data = step1_post(provider, name="Trainer Jan", email="jan@example.be", version="")
+    data = company_step1_data(provider, name="Trainer Jan", email="jan@example.be", version="")
     signed_in.post(reverse("providers:create-step-1"), data)
     response = signed_in.post(reverse("providers:create-step-2"), step2_post())
 
@@ -228,7 +211,7 @@ def test_a_new_service_provider_uses_the_same_two_steps(signed_in, provider, org
 
 def test_the_history_page_shows_who_changed_which_fields(signed_in, provider):
     step1, step2 = urls(provider)
-    signed_in.post(step1, step1_post(provider, mobile="0470 12 34 56"))
+    signed_in.post(step1, company_step1_data(provider, mobile="0470 12 34 56"))
     signed_in.post(step2, step2_post())
 
     content = signed_in.get(reverse("providers:history")).content.decode()

@@ -15,7 +15,7 @@ from directory.models import ProviderSearchTerm
 from portal.models import Membership, User
 from projects.models import Project
 from providers.models import DESCRIPTION_MAX_LENGTH, ServiceProvider, Vakgebied
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, company_step1_data
 from tests.portal.oidc_support import FakeOP
 from tests.projects.domain_support import registered_provider, sme, submit
 
@@ -53,30 +53,11 @@ def alice_client(client, organisation, alice):
     return client
 
 
-def step1_post(provider, **changes):
-    data = {
-        "name": provider.name,
-        "country": "BE",
-        "postcode": provider.postcode,
-        "municipality": provider.municipality,
-        "street": provider.street,
-        "house_number": provider.house_number,
-        "box": provider.box,
-        "email": provider.email,
-        "kbo_number": provider.kbo_number,
-        "iban": "BE71 0961 2345 6769",
-        "bic": "",
-        "version": provider.version,
-    }
-    data.update(changes)
-    return data
-
-
 def save_company_data(client, provider, *, step1=None, description=None):
     """Both steps of "Mijn gegevens", as the browser posts them."""
     step1_url = reverse("providers:company-step-1", kwargs={"pk": provider.pk})
     step2_url = reverse("providers:company-step-2", kwargs={"pk": provider.pk})
-    response = client.post(step1_url, step1_post(provider, **(step1 or {})))
+    response = client.post(step1_url, company_step1_data(provider, **(step1 or {})))
     if response.status_code != 302:
         return response
     return client.post(
