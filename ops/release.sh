@@ -23,5 +23,10 @@ fi
 manage migrate --noinput
 # The database cache that counts rate limits when no Redis is configured.
 manage createcachetable
-# The private files' bucket (or PORTAL_MEDIA_ROOT without object storage).
-manage ensure_bucket
+# The private files' bucket (or PORTAL_MEDIA_ROOT without object storage). The object
+# store may still be starting (docker-compose.yml starts them together): a minute.
+for attempt in $(seq 30); do
+    manage ensure_bucket && break
+    [ "$attempt" = 30 ] && exit 1
+    sleep 2
+done

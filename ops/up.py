@@ -49,6 +49,9 @@ STOP_TIMEOUT_SECONDS = 30
 READY_TIMEOUT_SECONDS = 120
 POSTGRES_DATABASES = ("kmo", "kmo_standin")
 RESTART_DELAY_SECONDS = 1
+# `make down`: the processes that serve and work, then what they use (ops/Procfile).
+DOWN_FIRST = ("nginx", "web1", "web2", "standin", "worker", "beat")
+DOWN_THEN = ("smtp", "s3", "redis", "postgres")
 
 
 def up_dir():
@@ -69,7 +72,8 @@ def _secret(path, length=50):
 
 
 def settings():
-    """The variables of ops/up.env, expanded, with the computed UP_* values."""
+    """The variables of ops/up.env, expanded, with the computed UP_* values; then those of
+    the file UP_ENV_FILE names, if any (the same format; e.g. a load test's limits)."""
     base = up_dir()
     values = {
         "UP_ROOT": str(ROOT),
@@ -80,18 +84,27 @@ def settings():
         "UP_S3_ACCESS_KEY": _secret(base / "s3-access-key", 15),
         "UP_S3_SECRET_KEY": _secret(base / "s3-secret-key", 30),
     }
-    for number, line in enumerate(ENV_FILE.read_text().splitlines(), start=1):
+    files = [
+        ENV_FILE,
+        *([Path(os.environ["UP_ENV_FILE"])] if os.environ.get("UP_ENV_FILE") else []),
+    ]
+    lines = [
+        (path, number, line)
+        for path in files
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+    ]
+    for path, number, line in lines:
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         key, separator, value = line.partition("=")
         if not separator or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
-            sys.exit(f"{ENV_FILE}:{number}: expected KEY=VALUE")
+            sys.exit(f"{path}:{number}: expected KEY=VALUE")
 
-        def expand(match, number=number):
+        def expand(match, path=path, number=number):
             name = match.group(1)
             if name not in values:
-                sys.exit(f"{ENV_FILE}:{number}: ${{{name}}} is not defined above")
+                sys.exit(f"{path}:{number}: ${{{name}}} is not defined above")
             return values[name]
 
         value = re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", expand, value)
@@ -318,6 +331,8 @@ def cmd_up(args):
             f"Ports in use: {', '.join(busy)}. Stop what uses them or choose others (ops/up.env)."
         )
         return 1
+    if socket.gethostbyname("localhost") != "127.0.0.1":
+        print("WARNING: 'localhost' does not resolve to 127.0.0.1; the stand-in needs it.")
     _prepare(values)
     # Honcho writes to the log for as long as it runs: the file stays open in it.
     log = open(base / "log" / "honcho.log", "a")  # noqa: SIM115
@@ -401,6 +416,11 @@ def cmd_down(args):
     honcho = _read_pid(run / "honcho.pid", "honcho")
     if honcho:
         print(f"Stopping (honcho pid {honcho}) ...", flush=True)
+        # In order, each group at once, with time to finish (honcho alone would KILL
+        # whatever has not stopped 5 s after its TERM): what serves and works first, then
+        # what they use.
+        for group in (DOWN_FIRST, DOWN_THEN):
+            _stop_processes(group, STOP_TIMEOUT_SECONDS)
         os.kill(honcho, signal.SIGTERM)
         if _wait_gone([honcho], STOP_TIMEOUT_SECONDS):
             os.killpg(honcho, signal.SIGKILL)
@@ -476,18 +496,28 @@ def _child(name):
     return _read_pid(run_dir() / f"{name}.child.pid", "")
 
 
-def cmd_stop(args):
+def _stop_processes(names, timeout):
+    """Mark `names` stopped and signal them all (PostgreSQL: a fast shutdown); KILL
+    whatever still runs after `timeout` seconds."""
     run = run_dir()
-    if not _read_pid(run / f"{args.name}.keep.pid", "up.py keep"):
+    pids = []
+    for name in names:
+        if _read_pid(run / f"{name}.keep.pid", "up.py keep"):
+            (run / f"{name}.stopped").touch()
+        pid = _child(name)
+        if pid:
+            os.kill(pid, signal.SIGINT if name == "postgres" else signal.SIGTERM)
+            pids.append(pid)
+    for pid in _wait_gone(pids, timeout):
+        os.kill(pid, signal.SIGKILL)
+    _wait_gone(pids, 5)
+
+
+def cmd_stop(args):
+    if not _read_pid(run_dir() / f"{args.name}.keep.pid", "up.py keep"):
         print(f"No process {args.name} (python3 ops/up.py status).")
         return 1
-    (run / f"{args.name}.stopped").touch()
-    pid = _child(args.name)
-    if pid:
-        os.kill(pid, signal.SIGINT if args.name == "postgres" else signal.SIGTERM)
-        if _wait_gone([pid], args.timeout):
-            os.kill(pid, signal.SIGKILL)
-            _wait_gone([pid], 5)
+    _stop_processes([args.name], args.timeout)
     print(f"{args.name} stopped.")
     return 0
 

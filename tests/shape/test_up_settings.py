@@ -118,7 +118,7 @@ def test_nginx_accepts_the_configuration(up):
     assert result.returncode == 0, result.stderr
 
 
-def test_every_process_of_the_procfile_runs_under_a_keeper():
+def test_every_process_of_the_procfile_runs_under_a_keeper_and_make_down_stops_it(up):
     lines = [
         line
         for line in (ROOT / "ops" / "Procfile").read_text().splitlines()
@@ -130,3 +130,5 @@ def test_every_process_of_the_procfile_runs_under_a_keeper():
     )
     assert all(" ops/up.py keep " in line for line in lines)
     assert sum(" beat " in line for line in lines) == 1
+    names = sorted(line.split(":")[0] for line in lines)
+    assert sorted(up.DOWN_FIRST + up.DOWN_THEN) == names
