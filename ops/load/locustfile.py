@@ -8,8 +8,8 @@ Against nginx of `make up`, a mix of what people do on the portal:
 - ProviderUser (weight 2): signs in through the separate ACM/IDM stand-in (the real
   OIDC redirects and its sign-in form), saves "Mijn gegevens" (both steps: reads the
   form, changes a field, posts it back with all its values; now and then a new bank
-  account, which mails), opens "Overzicht projecten" and exports it (CSV, XLSX); some
-  file a registration request with an audit report (a PDF upload);
+  account, which mails), opens "Overzicht projecten" and exports it (CSV, XLSX); half
+  of them file a registration request with an audit report (a PDF upload) once;
 - SMEUser (weight 1): an SME's user signs in, finds a provider, files an application
   (the form, "Controleer en dien in" with its submit-once token) and signs out.
 
@@ -289,6 +289,11 @@ class ProviderUser(PortalUser):
         link = re.search(r'href="(/dienstverlener/dienstverleners/\d+/)stap-1/"', response.text)
         self.check(response, link, "no provider to edit")
         self.provider_path = link.group(1)
+        # Half of the providers file a registration request with an audit report (a PDF)
+        # once, right after signing in, so that even a short run has files to account for.
+        if self.identity.index % 2 == 0 and not self.uploaded:
+            self.uploaded = True
+            self._registration_request()
 
     def signed_in(self):
         if self.provider_path is None:
@@ -349,16 +354,8 @@ class ProviderUser(PortalUser):
         kind = self.rng.choice(["csv", "xlsx"])
         self.get(f"/dienstverlener/projecten/export.{kind}", f"provider: export {kind}")
 
-    @task(1)
-    def registration_request(self):
-        self.run_step(self._registration_request)
-
     def _registration_request(self):
-        """A registration request for advies with an audit report (once per user)."""
-        if self.uploaded or self.rng.random() < 0.5:
-            return
-        self.signed_in()
-        self.uploaded = True
+        """A registration request for advies with an audit report."""
         response = self.get("/dienstverlener/registraties/", "provider: registrations")
         links = re.findall(
             r'href="(/dienstverlener/registraties/aanvragen/\d+/(?:\?type=\w+)?)"', response.text

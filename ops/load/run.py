@@ -217,11 +217,18 @@ def account_changes(values, saved):
     return checked, problems
 
 
-def account_mail(values):
+def account_mail(values, started):
     """Every outbox row sent, and each sent mail exactly once in the mailbox."""
     problems = []
     with psycopg.connect(values["DATABASE_URL"]) as connection:
         rows = connection.execute("SELECT message_id, status FROM core_outboxmail").fetchall()
+        # This run's mails: how many took more than one attempt (the SMTP outage, the
+        # killed worker), and the most attempts one needed.
+        run_mails, retried, most = connection.execute(
+            "SELECT count(*), count(*) FILTER (WHERE attempts > 1), coalesce(max(attempts), 0) "
+            "FROM core_outboxmail WHERE created_at >= to_timestamp(%s)",
+            [started],
+        ).fetchone()
     mails = mailbox.Maildir(Path(values["UP_DIR"]) / "mail", create=False)
     received = Counter(message["Message-ID"] for message in mails)
     statuses = Counter(status for _id, status in rows)
@@ -241,6 +248,9 @@ def account_mail(values):
         "outbox": dict(statuses),
         "mailbox": sum(received.values()),
         "duplicates": duplicates,
+        "run_mails": run_mails,
+        "retried": retried,
+        "most_attempts": most,
     }, problems
 
 
@@ -345,7 +355,16 @@ def report(args, values, run_dir, started, ended, load_before, load_after, accou
         kinds = Counter(
             f"{item['name']} ({item['status'] or item['error'][:60]})" for item in found
         )
-        what = "; ".join(f"{count} x {kind}" for kind, count in kinds.most_common(4)) or "–"
+        what = "; ".join(f"{count} x {kind}" for kind, count in kinds.most_common(4))
+        if window.get("killed_mid_task") is not None:
+            what += (
+                " (killed while it held a mail: mid-send)"
+                if window["killed_mid_task"]
+                else " (no mail held at the moment of the kill)"
+            )
+        if window.get("stopped"):
+            what += f" (stopped {window['stopped'] - window['start']:.1f} s after TERM)"
+        what = what.strip() or "–"
         if window["fault"]:
             span = (
                 time.strftime("%H:%M:%S", time.localtime(window["start"])),
@@ -364,6 +383,8 @@ def report(args, values, run_dir, started, ended, load_before, load_after, accou
         "Accounting after the run:",
         "",
         *[f"- {what}: {count} checked" for what, count in checked.items()],
+        f"- this run's mails: {mail['run_mails']}, of which {mail['retried']} needed more "
+        f"than one attempt (at most {mail['most_attempts']})",
         f"- outbox drained after {drained[0]:.0f} s; outbox rows by status: {mail['outbox']}; "
         f"mails in the mailbox: {mail['mailbox']}, Message-IDs received twice: "
         f"{mail['duplicates']}",
@@ -473,7 +494,7 @@ def main():
     log(f"accounting (outbox after {drained[0]:.0f} s: {drained[1]})")
     saved = read_jsonl(run_dir / "saved.jsonl")
     checked, change_problems = account_changes(values, saved)
-    mail, mail_problems = account_mail(values)
+    mail, mail_problems = account_mail(values, started)
     total, readable, file_problems = account_files(values, saved)
     markdown, met = report(
         args,
