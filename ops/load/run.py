@@ -178,11 +178,13 @@ def drain(values, timeout):
 def account_changes(values, saved):
     problems, checked = [], Counter()
     last_name = {}
+    saves = []
     ibans = []
     projects = []
     for item in sorted(saved, key=lambda item: item["time"]):
         if item["kind"] == "company":
             last_name[item["provider"]] = item["contact_last_name"]
+            saves.append((item["provider"], item["contact_last_name"]))
             if item.get("iban"):
                 ibans.append((item["provider"], item["iban"]))
         elif item["kind"] == "application":
@@ -196,6 +198,16 @@ def account_changes(values, saved):
             checked["providers' company data (last save each)"] += 1
             if row is None or row[0] != name:
                 problems.append(f"provider {provider}: contact name {row} is not the saved {name}")
+        # Every save, not only the last: each is a version in the provider's history.
+        for provider, name in saves:
+            row = connection.execute(
+                "SELECT count(*) FROM providers_historicalserviceprovider "
+                "WHERE id = %s AND contact_last_name = %s",
+                [provider, name],
+            ).fetchone()
+            checked["company data saves (each in the provider's history)"] += 1
+            if not row[0]:
+                problems.append(f"provider {provider}: the save of {name} is not in its history")
         for provider, iban in ibans:
             row = connection.execute(
                 "SELECT count(*) FROM providers_bankaccountchange "
