@@ -80,10 +80,11 @@ def web1(values):
 
 
 def _mail_sending(connection):
-    """Whether the worker holds an outbox mail right now (claimed, not yet sent)."""
-    return connection.execute(
-        "SELECT 1 FROM core_outboxmail WHERE status = 'sending' LIMIT 1"
+    """The id of an outbox mail the worker holds right now (claimed, not yet sent)."""
+    row = connection.execute(
+        "SELECT id FROM core_outboxmail WHERE status = 'sending' LIMIT 1"
     ).fetchone()
+    return row[0] if row else None
 
 
 def _worker_ready(values):
@@ -97,14 +98,8 @@ def _worker_ready(values):
     return result.returncode == 0
 
 
-def worker(values):
-    # Mid-task: watch the outbox (every 10 ms, up to 30 s) until the worker holds a mail
-    # it claimed and has not marked sent, then KILL it at once.
-    import psycopg
-
-    with psycopg.connect(values["DATABASE_URL"], autocommit=True) as connection:
-        busy = wait_until(lambda: _mail_sending(connection), timeout=30, interval=0.01)
-    start = time.time()
+def _worker_tree():
+    """The worker's main process (ops/up.py's child "worker") and its pool's processes."""
     pid = up._child("worker")
     processes = up._processes()
     tree, todo = [], [pid] if pid else []
@@ -112,13 +107,46 @@ def worker(values):
         current = todo.pop()
         tree.append(current)
         todo.extend(child for child, (parent, _rss) in processes.items() if parent == current)
-    # The pool first, then the main process (up.py kill): its keeper starts it again.
-    for child in reversed(tree[1:]):
+    return tree
+
+
+def worker(values):
+    """KILL the worker mid-send: its processes are found first, then the outbox is
+    watched (every 2 ms, up to 30 s) until the worker holds a mail it claimed and has
+    not marked sent, and every process of it gets SIGKILL at once (as `up.py kill`
+    does to the main one; its keeper starts it again)."""
+    import psycopg
+
+    tree = _worker_tree()
+    held = []
+    connection = psycopg.connect(values["DATABASE_URL"], autocommit=True)
+
+    def holds_a_mail():
+        held[:] = [_mail_sending(connection)]
+        return held[0] is not None
+
+    busy = wait_until(holds_a_mail, timeout=30, interval=0.002)
+    start = time.time()
+    for pid in reversed(tree):
         with contextlib.suppress(ProcessLookupError):
-            os.kill(child, signal.SIGKILL)
-    up_py("kill", "worker")
+            os.kill(pid, signal.SIGKILL)
+    # Whether the kill landed before the worker marked that mail sent: then the row is
+    # still 'sending' and waits out its lease (truly mid-send).
+    status = None
+    if busy:
+        row = connection.execute(
+            "SELECT status FROM core_outboxmail WHERE id = %s", [held[0]]
+        ).fetchone()
+        status = row[0] if row else None
+    connection.close()
     wait_until(lambda: _worker_ready(values), timeout=60)
-    return {"start": start, "end": time.time(), "killed_mid_task": busy}
+    return {
+        "start": start,
+        "end": time.time(),
+        "killed_mid_task": busy and status == "sending",
+        "held_mail": held[0] if busy else None,
+        "held_mail_status_after_kill": status,
+    }
 
 
 def smtp(values):
