@@ -26,7 +26,7 @@ APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y
 
 .PHONY: help run test install install-dev gettext chromium compilemessages migrate demo \
 	collectstatic lint format messages check-deploy clean benchmark wrk backup restore up down \
-	logs mail smoke servers
+	logs mail smoke servers load
 
 help:
 	@echo "make run           install, migrate, load demo data, serve http://127.0.0.1:8000"
@@ -35,6 +35,8 @@ help:
 	@echo "                   Redis, S3, SMTP, the stand-in (state in var/up/); make down stops it"
 	@echo "make logs          follow the logs of make up (make mail: the mails it sent)"
 	@echo "make smoke         make up, a journey through the shape, the SMTP outage, make down"
+	@echo "make load          make up (if needed), 50 users for 4 min with four faults, accounting"
+	@echo "                   [LOAD_ARGS=\"--users 10 --duration 30 --faults web1\"]"
 	@echo "make install       runtime dependencies into .venv (install-dev: with dev tools)"
 	@echo "make migrate       apply migrations"
 	@echo "make demo          load the demo data"
@@ -79,6 +81,12 @@ mail:
 # With the shape already up (make up), it walks through that one and leaves it running.
 smoke: install-dev gettext servers
 	$(VENV)/bin/python ops/smoke.py
+
+# The load test with faults (ops/load/, docs/operations.md "Load and faults"): uses the
+# running `make up` or starts one; the report goes to var/load/<run>/report.md.
+LOAD_ARGS ?=
+load: install-dev gettext servers
+	$(VENV)/bin/python ops/load/run.py $(LOAD_ARGS)
 
 # The Debian packages of `make up` (PostgreSQL 15 is the machine's own).
 servers:

@@ -367,10 +367,13 @@ def cmd_up(args):
         print(f"  released after {time.monotonic() - started:.1f} s", flush=True)
         portal = f"http://127.0.0.1:{values['UP_NGINX_PORT']}"
         standin = f"http://127.0.0.1:{values['UP_STANDIN_PORT']}"
-        for url in (f"{portal}{values['UP_READY_PATH']}",):
-            _wait_for(url, lambda url=url: _http_ok(url), READY_TIMEOUT_SECONDS)
+        # The app servers directly first, nginx after: a probe through nginx while they
+        # are still starting counts as their failure in nginx (max_fails), which would
+        # then refuse the first visitors' requests ("no live upstreams").
         for port in (values["UP_WEB1_PORT"], values["UP_WEB2_PORT"]):
             url = f"http://127.0.0.1:{port}{values['UP_READY_PATH']}"
+            _wait_for(url, lambda url=url: _http_ok(url), READY_TIMEOUT_SECONDS)
+        for url in (f"{portal}{values['UP_READY_PATH']}",):
             _wait_for(url, lambda url=url: _http_ok(url), READY_TIMEOUT_SECONDS)
         discovery = f"{standin}/standin/op/.well-known/openid-configuration"
         _wait_for("the stand-in", lambda: _http_ok(discovery, host="localhost"), 60)

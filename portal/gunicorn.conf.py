@@ -34,6 +34,12 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # Behind nginx: a stopped instance finishes what it is doing within this time.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# Idle keep-alive connections stay open this long. Behind nginx, which keeps idle
+# connections to each app server for 60 s (keepalive_timeout of the upstream block in
+# ops/nginx/portal.conf.template), it must be longer: gunicorn's default (2 s) closes
+# connections that nginx then reuses, and the request sent on one gets a reset (nginx
+# retries a GET on the other app server, a POST fails with a 502).
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 
 logger_class = "portal.logs.AccessLogger"
 accesslog = "-"

@@ -83,6 +83,24 @@ def test_the_nginx_configuration_is_complete_and_hides_the_metrics(up):
     assert limit > int(values["REGISTRATION_UPLOAD_MAX_BYTES"])
 
 
+def test_nginx_closes_idle_connections_to_an_app_server_before_gunicorn_does(up):
+    """Else gunicorn closes a connection just as nginx sends a request on it: a reset,
+    which takes an app server out of rotation and fails a POST (ops/load found it)."""
+    values = up.settings()
+    up._prepare(values)
+    portal_conf = (Path(values["UP_DIR"]) / "nginx" / "portal.conf").read_text()
+    upstream = re.search(r"upstream portal \{(.*?)\n\}", portal_conf, re.DOTALL).group(1)
+    assert re.search(r"^\s*keepalive \d+;", upstream, re.MULTILINE)
+    nginx_idle = int(re.search(r"keepalive_timeout (\d+)s;", upstream).group(1))
+    # Read, not imported: importing the configuration sets up Prometheus' directory.
+    gunicorn_conf = (ROOT / "portal" / "gunicorn.conf.py").read_text()
+    keepalive = re.search(r'"GUNICORN_KEEPALIVE", "(\d+)"', gunicorn_conf)
+    assert int(keepalive.group(1)) > nginx_idle
+    # One failure does not take a server out of rotation: with the other one stopped,
+    # that would leave no server at all.
+    assert all(int(fails) > 1 for fails in re.findall(r"max_fails=(\d+)", upstream))
+
+
 def test_nginx_accepts_the_configuration(up):
     nginx = shutil.which("nginx")
     if nginx is None:
