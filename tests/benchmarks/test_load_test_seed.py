@@ -13,7 +13,7 @@ from registrations.models import Registration
 from registrations.selectors import listed_service_providers
 from standin.models import Person, UserRight
 from standin.validators import validate_national_number
-from tests.factories import RegistrationFactory
+from tests.factories import MembershipFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,13 +55,24 @@ def test_each_provider_is_listed_with_a_registration_in_force_so_that_smes_can_c
 def test_a_second_seed_changes_nothing_but_cancels_the_requests_an_earlier_run_filed():
     seed_portal()
     office = ServiceProvider.objects.get(kbo_number=loadtest.providers(1)[0].kbo_number)
-    pending = RegistrationFactory(service_provider=office, service_type="A")
+    filer = MembershipFactory(organisation=office.organisation).user
+    pending = RegistrationFactory(service_provider=office, service_type="A", declared_by=filer)
     counts = (Organisation.objects.count(), ServiceProvider.objects.count())
     output = seed_portal()
     assert (Organisation.objects.count(), ServiceProvider.objects.count()) == counts
     assert "0 registrations new, 1 pending requests" in output
     pending.refresh_from_db()
     assert pending.status == Registration.Status.CANCELLED
+
+
+def test_a_request_whose_filer_no_longer_acts_for_the_provider_is_left_as_it_is():
+    seed_portal()
+    office = ServiceProvider.objects.get(kbo_number=loadtest.providers(1)[0].kbo_number)
+    pending = RegistrationFactory(service_provider=office, service_type="A")
+    output = seed_portal()
+    assert "0 pending requests" in output
+    pending.refresh_from_db()
+    assert pending.status == Registration.Status.REQUESTED
 
 
 def test_the_stand_in_gives_each_person_one_right_in_force_with_the_right_profile():
