@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal import errors, health, metrics, views
+from portal.oidc.views import PortalLogoutView
 
 portal_patterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -26,6 +27,8 @@ portal_patterns = [
 
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
+    # Before mozilla's own logout under the same path and name: it says "U bent afgemeld".
+    path("oidc/logout/", PortalLogoutView.as_view(), name="oidc_logout"),
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("dienstverlener/registraties/", include("registrations.urls")),
     path("dienstverlener/dienstverleners/", include("providers.urls")),

@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -17,7 +18,7 @@ from portal.access import (
 )
 from portal.menu import PROVIDER_MENU, menu_item
 from portal.models import Membership
-from portal.oidc.views import SESSION_ACR, targeted_login_url
+from portal.oidc.views import SESSION_ACR, sme_login_url, targeted_login_url
 
 # The sign-in methods ACM reports in `acr` (the stand-in uses these codes).
 SIGN_IN_METHODS = {
@@ -45,9 +46,16 @@ class HealthView(View):
 
 
 class HomeView(TemplateView):
-    """The public home page with the portal's entry points."""
+    """The public home page with the portal's entry points.
+
+    Both sign-in buttons start the same ACM sign-in; the enterprises' one asks
+    to land on their applications ("Mijn steunaanvragen") instead of the menu.
+    """
 
     template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sme_login_url=sme_login_url(), **kwargs)
 
 
 class AfterLoginView(View):
@@ -114,8 +122,10 @@ class ChooseOrganisationView(ProviderAccessMixin, FormView):
         return ""
 
     def form_valid(self, form):
-        set_active_organisation(
-            self.request, profile=self.profile, organisation=form.cleaned_data["organisation"]
+        organisation = form.cleaned_data["organisation"]
+        set_active_organisation(self.request, profile=self.profile, organisation=organisation)
+        messages.success(
+            self.request, _("U werkt nu voor %(name)s.") % {"name": organisation.name}
         )
         # Not redirect(): it would read a `next` without a slash as the name of a view.
         return HttpResponseRedirect(self._next_url() or reverse(self.success_url_name))
@@ -148,16 +158,21 @@ class ProviderMenuView(ProviderAccessMixin, TemplateView):
     """The "Dienstverlener: menu" page (seed 000): a radio group and VERDER.
 
     The form is a GET to this same page, which redirects to the chosen page,
-    so it works without JavaScript.
+    so it works without JavaScript. "Verder" without a choice sends only the
+    button's name: the form is then bound, so the page says what to do.
     """
 
     template_name = "portal/provider_menu.html"
+    submit_name = "verder"
 
     def get(self, request, *args, **kwargs):
-        form = MenuChoiceForm(request.GET if "bewerking" in request.GET else None)
+        submitted = "bewerking" in request.GET or self.submit_name in request.GET
+        form = MenuChoiceForm(request.GET if submitted else None)
         if form.is_valid():
             return redirect(menu_item(form.cleaned_data["bewerking"]).url_name)
-        return self.render_to_response(self.get_context_data(form=form, menu=PROVIDER_MENU))
+        return self.render_to_response(
+            self.get_context_data(form=form, menu=PROVIDER_MENU, submit_name=self.submit_name)
+        )
 
 
 class AccountView(ProviderAccessMixin, TemplateView):

@@ -14,15 +14,18 @@ import re
 
 import requests
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 from mozilla_django_oidc.views import (
     OIDCAuthenticationCallbackView,
     OIDCAuthenticationRequestView,
+    OIDCLogoutView,
 )
 
 from portal.access import clear_active_organisations, set_active_organisation
@@ -60,6 +63,16 @@ def targeted_login_url(organisation, next_url=None):
     if next_url:
         params["next"] = next_url
     return _sign_in_url(params)
+
+
+def sme_login_url():
+    """The enterprises' sign-in: the same ACM sign-in, landing on "Mijn steunaanvragen".
+
+    mozilla-django-oidc keeps `next` in the session and redirects there after
+    the callback; without it a sign-in lands on portal:after-login (the
+    provider menu for a provider).
+    """
+    return _sign_in_url({"next": reverse("sme-projects:list")})
 
 
 def reauthentication_url(next_url, max_age=None):
@@ -185,15 +198,37 @@ class PortalAuthenticationCallbackView(OIDCAuthenticationCallbackView):
         clear_active_organisations(self.request)
         orgcode = claims.get("vo_orgcode")
         if target and orgcode:
-            for membership in Membership.objects.filter(
+            memberships = Membership.objects.filter(
                 user=self.user, organisation__kbo_number=orgcode
-            ).select_related("organisation"):
+            ).select_related("organisation")
+            for membership in memberships:
                 set_active_organisation(
                     self.request,
                     profile=membership.profile,
                     organisation=membership.organisation,
                 )
+            if memberships:
+                # The "Wissel van organisatie" ends here: say where the person now works.
+                messages.success(
+                    self.request,
+                    _("U werkt nu voor %(name)s.") % {"name": memberships[0].organisation.name},
+                )
         LOGGER.info("User %s signed in", self.user.pk)
+        return response
+
+
+class PortalLogoutView(OIDCLogoutView):
+    """Signs out here and at the OP, then says so on the home page.
+
+    The message survives the flushed session: Django's message storage keeps
+    it in a cookie first, which the browser brings back from the OP's logout.
+    """
+
+    def post(self, request):
+        signed_in = request.user.is_authenticated
+        response = super().post(request)
+        if signed_in:
+            messages.success(request, _("U bent afgemeld."))
         return response
 
 

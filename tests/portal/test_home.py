@@ -37,6 +37,12 @@ def test_it_explains_how_smes_apply_for_subsidies(home):
     assert "Subsidies aanvragen" in home.text
 
 
+def test_it_offers_enterprises_their_own_sign_in_that_lands_on_their_applications(home):
+    sme_login = f"{reverse('oidc_authentication_init')}?next=%2Fkmo%2Fdossiers%2F"
+    assert reverse("sme-projects:list") == "/kmo/dossiers/"
+    assert f'href="{sme_login}">Login ondernemingen</a>' in home.text
+
+
 def test_it_links_to_the_provider_search_only_when_it_exists(home):
     try:
         search_url = reverse("directory:search")

@@ -1,6 +1,8 @@
 """Signing in (portal.oidc.views): the request to the OP, where the user lands, switching
 organisation, what the session keeps, failures."""
 
+from urllib.parse import parse_qs, urlparse
+
 import pytest
 from django.urls import reverse
 
@@ -103,6 +105,29 @@ def test_a_provider_of_one_organisation_lands_on_the_menu_for_it(client, op):
 
     assert response.redirect_chain[-1][0] == reverse("portal:provider-menu")
     assert "Vormingscentrum Schelde" in response.content.decode()
+
+
+def test_an_sme_signing_in_from_the_home_page_lands_on_its_applications(client, op):
+    home = client.get(reverse("portal:home"))
+    next_url = parse_qs(urlparse(home.context["sme_login_url"]).query)["next"][0]
+
+    callback = op.sign_in(
+        client, {"next": next_url}, vlaio_inkom_rol_3d=[sme_right(KBO_SME)], vo_orgcode=KBO_SME
+    )
+    response = client.get(callback["Location"])
+
+    assert callback["Location"] == reverse("sme-projects:list")
+    assert response.status_code == 200
+    assert "Mijn steunaanvragen" in response.content.decode()
+
+
+def test_a_provider_signing_in_from_the_home_page_still_lands_on_the_menu(client, op):
+    callback = op.sign_in(client)
+
+    response = client.get(callback["Location"], follow=True)
+
+    assert callback["Location"] == reverse("portal:after-login")
+    assert response.redirect_chain[-1][0] == reverse("portal:provider-menu")
 
 
 def test_a_provider_of_several_organisations_chooses_one_first(client, op):
