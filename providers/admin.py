@@ -54,10 +54,21 @@ class BankAccountChangeInline(admin.TabularInline):
 
     model = BankAccountChange
     extra = 0
-    fields = ["status", "old_account", "new_account", "requested_at", "decided_by", "decided_at"]
+    fields = [
+        "status",
+        "old_account",
+        "new_account",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+    ]
     readonly_fields = fields
     show_change_link = True
     can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("requested_by", "decided_by")
 
     def has_add_permission(self, request, obj=None):
         return False
