@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
+    DutchEmptyChoiceMixin,
     HistoryAdmin,
     KboSearchMixin,
     ReadOnlyAdminMixin,
@@ -316,7 +317,7 @@ class BankAccountChangeAdmin(TransitionActionsMixin, ReadOnlyAdminMixin, History
 
 
 @admin.register(Vakgebied)
-class VakgebiedAdmin(admin.ModelAdmin):
+class VakgebiedAdmin(DutchEmptyChoiceMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
