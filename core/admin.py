@@ -51,6 +51,35 @@ def staff_may_change(request, opts):
     )
 
 
+class DutchEmptyChoiceMixin:
+    """Every select of the admin says in Dutch what to choose, never Django's "---------".
+
+    The actions menu offers "Kies een actie"; a foreign key or a field with choices
+    offers "Kies een <verbose name>" ("Kies een rechtsvorm"). Every admin of the site
+    has it: the project's through their base classes, the installed apps' through
+    portal.admin (tests/core/test_empty_choice.py walks every page).
+    """
+
+    def get_action_choices(self, request, default_choices=None):
+        return super().get_action_choices(request, default_choices=[("", _("Kies een actie"))])
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("empty_label", empty_choice_label(db_field))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if "choices" not in kwargs:
+            kwargs["choices"] = db_field.get_choices(
+                include_blank=db_field.blank or not db_field.has_default(),
+                blank_choice=[("", empty_choice_label(db_field))],
+            )
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+def empty_choice_label(db_field):
+    return _("Kies een %(name)s") % {"name": db_field.verbose_name}
+
+
 class KboSearchMixin:
     """Lets the admin search box find an enterprise by its KBO number in any notation."""
 
@@ -78,7 +107,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(DutchEmptyChoiceMixin, SimpleHistoryAdmin):
     """django-simple-history's history pages without its revert, for every model whose
     changes go through services.
 
@@ -357,7 +386,7 @@ class ResendPage:
 
 
 @admin.register(OutboxMail)
-class OutboxMailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class OutboxMailAdmin(ReadOnlyAdminMixin, DutchEmptyChoiceMixin, admin.ModelAdmin):
     """The outbox of e-mails (core.mail): what waits, what was sent, what failed and why.
 
     Read-only: rows are written by core.mail.notify and changed by the worker. The one

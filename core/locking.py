@@ -16,6 +16,7 @@ from django.db.models import F, ForeignKey, ManyToManyField
 from django.utils.translation import gettext_lazy as _
 
 from core import validators
+from core.people import user_display
 
 MASKED_FIELDS = {"iban": validators.mask_iban, "old_iban": validators.mask_iban}
 
@@ -101,12 +102,6 @@ def history_changes(new_record, old_record):
         )
         for change in delta.changes
     ]
-
-
-def user_display(user):
-    if user is None:
-        return str(_("onbekend"))
-    return user.get_full_name() or user.get_username()
 
 
 def conflict_for(*, model, pk, expected_version):

@@ -6,18 +6,19 @@ providers/admin.py: staff open an organisation to see who provides for it.
 
 from django.contrib import admin
 
+from core.admin import DutchEmptyChoiceMixin
 from organisations.models import LegalForm, Postcode
 
 
 @admin.register(LegalForm)
-class LegalFormAdmin(admin.ModelAdmin):
+class LegalFormAdmin(DutchEmptyChoiceMixin, admin.ModelAdmin):
     list_display = ["name", "abbreviation", "code", "in_use"]
     list_filter = ["in_use"]
     search_fields = ["name", "abbreviation", "code"]
 
 
 @admin.register(Postcode)
-class PostcodeAdmin(admin.ModelAdmin):
+class PostcodeAdmin(DutchEmptyChoiceMixin, admin.ModelAdmin):
     """Reference data loaded by a migration: staff look it up, they do not edit it."""
 
     list_display = [

@@ -12,13 +12,15 @@ every sign-in: it is shown, read-only, to whoever may view it, and nobody adds,
 changes or deletes it here.
 """
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdminMixin, ReadOnlyInline
+from core.admin import DutchEmptyChoiceMixin, ReadOnlyAdminMixin, ReadOnlyInline
 from portal.models import Membership, User
 from portal.roles import role_group_names, role_named
 
@@ -59,7 +61,7 @@ class MembershipInline(ReadOnlyInline):
 
 
 @admin.register(User)
-class UserAdmin(SuperuserOnlyAdminMixin, DjangoUserAdmin):
+class UserAdmin(DutchEmptyChoiceMixin, SuperuserOnlyAdminMixin, DjangoUserAdmin):
     """Django's user admin plus the OIDC subject and the rights from the last login.
 
     The OIDC subject is read-only: it is how the identity provider knows the
@@ -78,9 +80,20 @@ class UserAdmin(SuperuserOnlyAdminMixin, DjangoUserAdmin):
 
 admin.site.unregister(Group)
 
+# django-axes' lockout lists, with the Dutch empty choice like every admin of the site.
+for _model, _admin_class in [
+    (AccessAttempt, axes_admin.AccessAttemptAdmin),
+    (AccessLog, axes_admin.AccessLogAdmin),
+    (AccessFailureLog, axes_admin.AccessFailureLogAdmin),
+]:
+    admin.site.unregister(_model)
+    admin.site.register(
+        _model, type(_admin_class.__name__, (DutchEmptyChoiceMixin, _admin_class), {})
+    )
+
 
 @admin.register(Group)
-class GroupAdmin(SuperuserOnlyAdminMixin, DjangoGroupAdmin):
+class GroupAdmin(DutchEmptyChoiceMixin, SuperuserOnlyAdminMixin, DjangoGroupAdmin):
     """Groups, for superusers. A staff role's group is read-only: portal.roles defines it
     and its migration keeps it so."""
 
@@ -103,7 +116,7 @@ class GroupAdmin(SuperuserOnlyAdminMixin, DjangoGroupAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdminMixin, DutchEmptyChoiceMixin, admin.ModelAdmin):
     """Who may act for which organisation since their last sign-in (from ACM)."""
 
     list_display = ["user", "organisation", "profile", "granted_at"]

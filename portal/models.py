@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.people import user_display
+
 
 class User(AbstractUser):
     """A person known to the portal.
@@ -18,6 +20,10 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
+
+    def __str__(self):
+        # What every admin column, read-only field and choice list shows for a person.
+        return user_display(self)
 
 
 class Membership(models.Model):

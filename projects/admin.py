@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
+    DutchEmptyChoiceMixin,
     KboSearchMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
@@ -170,7 +171,13 @@ class PaymentInline(ReadOnlyInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(TransitionActionsMixin, ReadOnlyAdminMixin, KboSearchMixin, admin.ModelAdmin):
+class ProjectAdmin(
+    TransitionActionsMixin,
+    ReadOnlyAdminMixin,
+    KboSearchMixin,
+    DutchEmptyChoiceMixin,
+    admin.ModelAdmin,
+):
     """The dossier queue and every dossier's agency steps.
 
     Read-only: applications come from the SMEs, through the portal's rules, and the
@@ -389,7 +396,7 @@ class ProjectAdmin(TransitionActionsMixin, ReadOnlyAdminMixin, KboSearchMixin, a
 # --- Dated configuration ----------------------------------------------------------------
 
 
-class DatedConfigurationAdmin(admin.ModelAdmin):
+class DatedConfigurationAdmin(DutchEmptyChoiceMixin, admin.ModelAdmin):
     """Periods are validated by the model: an overlap with another period is refused."""
 
     list_filter = ["valid_from"]

@@ -20,6 +20,7 @@ from django.utils.formats import date_format, localize
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.people import user_display
 from projects.models import Project, ProjectEvent
 from projects.rates import euro
 
@@ -195,7 +196,7 @@ def history_rows(project, *, viewer):
         side = _event_side(event)
         by = SIDE_LABELS[side]
         if side == viewer and event.actor_id:
-            by = f"{by} ({event.actor.get_full_name() or event.actor.username})"
+            by = f"{by} ({user_display(event.actor)})"
         rows.append(
             {
                 "at": event.at,

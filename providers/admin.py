@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
+    DutchEmptyChoiceMixin,
     HistoryAdmin,
     KboSearchMixin,
     ReadOnlyAdminMixin,
@@ -54,10 +55,21 @@ class BankAccountChangeInline(admin.TabularInline):
 
     model = BankAccountChange
     extra = 0
-    fields = ["status", "old_account", "new_account", "requested_at", "decided_by", "decided_at"]
+    fields = [
+        "status",
+        "old_account",
+        "new_account",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+    ]
     readonly_fields = fields
     show_change_link = True
     can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("requested_by", "decided_by")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -305,7 +317,7 @@ class BankAccountChangeAdmin(TransitionActionsMixin, ReadOnlyAdminMixin, History
 
 
 @admin.register(Vakgebied)
-class VakgebiedAdmin(admin.ModelAdmin):
+class VakgebiedAdmin(DutchEmptyChoiceMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

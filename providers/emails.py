@@ -7,7 +7,7 @@ are core.mail's.
 """
 
 from core import mail
-from core.locking import user_display
+from core.people import user_display
 
 
 def recipients(service_provider):

@@ -89,7 +89,10 @@ class ServiceProviderStep1Form(AddressFormMixin):
     )
     iban = IBANField(label=_("IBAN"), help_text=_("Vb. BE71 0961 2345 6769"))
     legal_form = forms.ModelChoiceField(
-        label=_("Rechtsvorm"), queryset=LegalForm.objects.none(), required=False
+        label=_("Rechtsvorm"),
+        queryset=LegalForm.objects.none(),
+        required=False,
+        empty_label=_("Kies een rechtsvorm"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

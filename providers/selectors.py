@@ -6,7 +6,8 @@ from datetime import datetime
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from core.locking import history_changes, user_display
+from core.locking import history_changes
+from core.people import user_display
 from establishments.models import Establishment
 from providers.models import BankAccountChange, ServiceProvider
 

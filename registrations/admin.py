@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
+    DutchEmptyChoiceMixin,
     KboSearchMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
@@ -236,7 +237,11 @@ class ExpiryReminderInline(ReadOnlyInline):
 
 @admin.register(Registration)
 class RegistrationAdmin(
-    TransitionActionsMixin, ReadOnlyAdminMixin, KboSearchMixin, admin.ModelAdmin
+    TransitionActionsMixin,
+    ReadOnlyAdminMixin,
+    KboSearchMixin,
+    DutchEmptyChoiceMixin,
+    admin.ModelAdmin,
 ):
     """The work queue of registration requests and every registration's decisions.
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import transitions
 from core.downloads import pdf_download_name
-from core.locking import user_display
+from core.people import user_display
 from registrations import emails
 from registrations.models import (
     AUDIT_REPORT_DEFAULT_NAME,

@@ -19,7 +19,7 @@ from django.views.generic import DetailView, TemplateView
 from core.downloads import pdf_attachment, stored_pdf_attachment
 from core.forms import add_service_errors
 from core.idempotency import SubmitOnceMixin, submit_once
-from core.locking import user_display
+from core.people import user_display
 from portal.access import ProviderAccessMixin
 from providers.models import ServiceProvider
 from registrations.certificate import AGENCY_NAME, registration_certificate_pdf
