@@ -18,20 +18,9 @@ from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     ServiceProviderFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org_a():
-    return OrganisationFactory(name="Vormingscentrum Schelde")
-
-
-@pytest.fixture
-def org_b():
-    return OrganisationFactory(name="Adviesbureau Leie")
 
 
 @pytest.fixture
@@ -43,14 +32,6 @@ def alice(alice, org_a):
 @pytest.fixture
 def charlie():
     return MembershipFactory(profile=Membership.Profile.SME, user__first_name="Charlie").user
-
-
-@pytest.fixture
-def dave(org_a, org_b):
-    user = UserFactory(first_name="Dave")
-    MembershipFactory(user=user, organisation=org_a)
-    MembershipFactory(user=user, organisation=org_b)
-    return user
 
 
 # --- The mixin ------------------------------------------------------------------

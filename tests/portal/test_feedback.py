@@ -7,28 +7,9 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.portal.oidc_support import KBO_A, KBO_B, provider_right
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org_a():
-    return OrganisationFactory(name="Vormingscentrum Schelde")
-
-
-@pytest.fixture
-def org_b():
-    return OrganisationFactory(name="Adviesbureau Leie")
-
-
-@pytest.fixture
-def dave(org_a, org_b):
-    user = UserFactory(first_name="Dave")
-    MembershipFactory(user=user, organisation=org_a)
-    MembershipFactory(user=user, organisation=org_b)
-    return user
 
 
 def shown_messages(response):
