@@ -15,7 +15,7 @@ from factory.django import DjangoModelFactory
 
 from organisations.models import Organisation
 from portal.models import Membership, User
-from providers.models import ServiceProvider
+from providers.models import ServiceProvider, Vakgebied
 from registrations.services import validity_end
 
 
@@ -225,6 +225,26 @@ def company_step1_data(provider, **changes):
         "iban": "BE71 0961 2345 6769",
         "bic": "",
         "version": provider.version,
+    }
+    data.update(changes)
+    return data
+
+
+def sme_application_data(**changes):
+    """What the browser posts for an SME's application: a small enterprise's classroom
+    training in ICT, started three days ago, changed by `changes`."""
+    today = timezone.localdate()
+    data = {
+        "service_type": "O",
+        "title": "Bakken met zuurdesem",
+        "training_kind": "classroom",
+        "vakgebied": Vakgebied.objects.get(name="ICT").pk,
+        "theme": "professional_skills",
+        "higher_rate_topic": "",
+        "start_date": (today - datetime.timedelta(days=3)).isoformat(),
+        "end_date": (today + datetime.timedelta(days=30)).isoformat(),
+        "amount_excl_vat": "1.250,50",
+        "company_size": "small",
     }
     data.update(changes)
     return data

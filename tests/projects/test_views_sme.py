@@ -14,7 +14,7 @@ from projects.models import Project, ProjectEvent
 from projects.services import project_confirm, project_record_deposit
 from projects.views.sme import SESSION_APPLICATION
 from providers.models import Vakgebied
-from tests.factories import ProjectFactory, ServiceProviderFactory
+from tests.factories import ProjectFactory, ServiceProviderFactory, sme_application_data
 from tests.projects.domain_support import registered_provider, staff, submit
 
 pytestmark = pytest.mark.django_db
@@ -29,24 +29,6 @@ def form_url(provider):
 
 def confirm_url(provider):
     return reverse("sme-projects:confirm", kwargs={"provider_pk": provider.pk})
-
-
-def application_post(**changes):
-    today = timezone.localdate()
-    data = {
-        "service_type": "O",
-        "title": "Bakken met zuurdesem",
-        "training_kind": "classroom",
-        "vakgebied": Vakgebied.objects.get(name="ICT").pk,
-        "theme": "professional_skills",
-        "higher_rate_topic": "",
-        "start_date": (today - datetime.timedelta(days=3)).isoformat(),
-        "end_date": (today + datetime.timedelta(days=30)).isoformat(),
-        "amount_excl_vat": "1.250,50",
-        "company_size": "small",
-    }
-    data.update(changes)
-    return data
 
 
 # --- The SME home page --------------------------------------------------------------
@@ -122,7 +104,7 @@ def test_step_2_of_an_unregistered_provider_is_not_found(an_client):
 
 
 def test_a_valid_application_shows_the_subsidy_before_anything_is_filed(an_client, provider):
-    response = an_client.post(form_url(provider), application_post())
+    response = an_client.post(form_url(provider), sme_application_data())
 
     assert response.status_code == 302
     assert response["Location"] == confirm_url(provider)
@@ -141,7 +123,7 @@ def test_a_valid_application_shows_the_subsidy_before_anything_is_filed(an_clien
 def test_submitting_files_the_application_and_tells_the_provider(
     an_client, an, provider, client_organisation, mailoutbox, django_capture_on_commit_callbacks
 ):
-    an_client.post(form_url(provider), application_post())
+    an_client.post(form_url(provider), sme_application_data())
 
     with django_capture_on_commit_callbacks(execute=True):
         response = an_client.post(confirm_url(provider), {"indienen": "1"}, follow=True)
@@ -164,7 +146,7 @@ def test_submitting_files_the_application_and_tells_the_provider(
 
 
 def test_submitting_twice_files_one_dossier(an_client, provider):
-    an_client.post(form_url(provider), application_post())
+    an_client.post(form_url(provider), sme_application_data())
     an_client.post(confirm_url(provider), {"indienen": "1"})
 
     again = an_client.post(confirm_url(provider), {"indienen": "1"})
@@ -174,7 +156,7 @@ def test_submitting_twice_files_one_dossier(an_client, provider):
 
 
 def test_wijzigen_goes_back_with_the_input_kept(an_client, provider):
-    an_client.post(form_url(provider), application_post(title="Eerste titel"))
+    an_client.post(form_url(provider), sme_application_data(title="Eerste titel"))
 
     response = an_client.post(confirm_url(provider), {"wijzig": "1"})
 
@@ -192,7 +174,7 @@ def test_an_application_15_days_after_the_start_is_refused_next_to_the_start_dat
     start = timezone.localdate() - datetime.timedelta(days=15)
 
     response = an_client.post(
-        form_url(provider), application_post(start_date=start.isoformat(), title="Te laat")
+        form_url(provider), sme_application_data(start_date=start.isoformat(), title="Te laat")
     )
 
     assert response.status_code == 200
@@ -208,13 +190,15 @@ def test_an_application_15_days_after_the_start_is_refused_next_to_the_start_dat
 def test_an_application_14_days_after_the_start_is_in_time(an_client, provider):
     start = timezone.localdate() - datetime.timedelta(days=14)
 
-    response = an_client.post(form_url(provider), application_post(start_date=start.isoformat()))
+    response = an_client.post(
+        form_url(provider), sme_application_data(start_date=start.isoformat())
+    )
 
     assert response.status_code == 302
 
 
 def test_a_large_enterprise_is_refused_with_the_reason(an_client, provider):
-    response = an_client.post(form_url(provider), application_post(company_size="large"))
+    response = an_client.post(form_url(provider), sme_application_data(company_size="large"))
 
     assert response.status_code == 200
     errors = response.context["form"].errors["company_size"]
@@ -224,7 +208,7 @@ def test_a_large_enterprise_is_refused_with_the_reason(an_client, provider):
 def test_a_vakgebied_outside_the_providers_selection_is_refused(an_client, provider):
     talen = Vakgebied.objects.get(name="Talen")
 
-    response = an_client.post(form_url(provider), application_post(vakgebied=talen.pk))
+    response = an_client.post(form_url(provider), sme_application_data(vakgebied=talen.pk))
 
     assert (
         "uit de selectie van de dienstverlener" in response.context["form"].errors["vakgebied"][0]
@@ -232,7 +216,7 @@ def test_a_vakgebied_outside_the_providers_selection_is_refused(an_client, provi
 
 
 def test_training_needs_its_kind(an_client, provider):
-    response = an_client.post(form_url(provider), application_post(training_kind=""))
+    response = an_client.post(form_url(provider), sme_application_data(training_kind=""))
 
     assert "Kies de soort opleiding" in response.context["form"].errors["training_kind"][0]
 
@@ -247,7 +231,7 @@ def test_a_used_up_annual_ceiling_is_said_next_to_the_amount(
         amount_excl_vat=Decimal("25000.00"),
     )  # 30 % = EUR 7,500: the whole ceiling
 
-    response = an_client.post(form_url(provider), application_post())
+    response = an_client.post(form_url(provider), sme_application_data())
 
     errors = response.context["form"].errors["amount_excl_vat"]
     assert any("Het steunplafond van € 7.500,00" in error for error in errors)
@@ -259,7 +243,7 @@ def test_a_capped_subsidy_says_why(an_client, an, provider, client_organisation)
         client=client_organisation, provider=provider, user=an, amount_excl_vat=Decimal("24000")
     )  # EUR 7,200 used, EUR 300 left
 
-    an_client.post(form_url(provider), application_post())
+    an_client.post(form_url(provider), sme_application_data())
     content = an_client.get(confirm_url(provider)).content.decode()
 
     assert "U krijgt € 300,00 steun" in content
@@ -268,7 +252,7 @@ def test_a_capped_subsidy_says_why(an_client, an, provider, client_organisation)
 
 @pytest.mark.parametrize("amount", ["twaalf", "-5", "0", "12,345"])
 def test_a_wrong_amount_is_said_in_dutch(an_client, provider, amount):
-    response = an_client.post(form_url(provider), application_post(amount_excl_vat=amount))
+    response = an_client.post(form_url(provider), sme_application_data(amount_excl_vat=amount))
 
     assert response.status_code == 200
     assert response.context["form"].errors["amount_excl_vat"]

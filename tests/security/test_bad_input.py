@@ -5,17 +5,19 @@ Alice works for Acme, a registered provider; An files applications for Bakkerij 
 Gouden Korst; Sam is agency staff.
 """
 
-import datetime
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from directory.models import ProviderSearchTerm
 from portal.models import Membership, User
 from projects.models import Project
 from providers.models import DESCRIPTION_MAX_LENGTH, ServiceProvider, Vakgebied
-from tests.factories import MembershipFactory, UserFactory, company_step1_data
+from tests.factories import (
+    MembershipFactory,
+    UserFactory,
+    company_step1_data,
+    sme_application_data,
+)
 from tests.portal.oidc_support import FakeOP
 from tests.projects.domain_support import registered_provider, sme, submit
 
@@ -143,24 +145,6 @@ def an_client(client):
     return client
 
 
-def application_post(**changes):
-    today = timezone.localdate()
-    data = {
-        "service_type": "O",
-        "title": "Bakken met zuurdesem",
-        "training_kind": "classroom",
-        "vakgebied": Vakgebied.objects.get(name="ICT").pk,
-        "theme": "professional_skills",
-        "higher_rate_topic": "",
-        "start_date": (today - datetime.timedelta(days=3)).isoformat(),
-        "end_date": (today + datetime.timedelta(days=30)).isoformat(),
-        "amount_excl_vat": "1.250,50",
-        "company_size": "small",
-    }
-    data.update(changes)
-    return data
-
-
 @pytest.mark.parametrize(
     ("start", "end"),
     [("9999-12-31", "9999-12-31"), ("0001-01-01", "2025-01-31"), ("2025-01-01", "9999-12-31")],
@@ -168,7 +152,7 @@ def application_post(**changes):
 def test_a_start_date_of_9999_12_31_gets_a_message(an_client, provider, start, end):
     url = reverse("sme-projects:create", kwargs={"provider_pk": provider.pk})
 
-    response = an_client.post(url, application_post(start_date=start, end_date=end))
+    response = an_client.post(url, sme_application_data(start_date=start, end_date=end))
 
     assert response.status_code == 200
     errors = response.context["form"].errors

@@ -28,7 +28,7 @@ from portal.oidc.views import SESSION_AUTH_TIME
 from projects.models import Project
 from providers.models import ServiceProvider, Vakgebied
 from registrations.models import Registration
-from tests.factories import MembershipFactory, UserFactory, pdf_bytes
+from tests.factories import MembershipFactory, UserFactory, pdf_bytes, sme_application_data
 from tests.projects.domain_support import registered_provider, sme
 
 pytestmark = pytest.mark.django_db
@@ -89,26 +89,10 @@ def an_client(client):
     return client
 
 
-def application_post():
-    today = timezone.localdate()
-    return {
-        "service_type": "O",
-        "title": "Bakken met zuurdesem",
-        "training_kind": "classroom",
-        "vakgebied": Vakgebied.objects.get(name="ICT").pk,
-        "theme": "professional_skills",
-        "higher_rate_topic": "",
-        "start_date": (today - datetime.timedelta(days=3)).isoformat(),
-        "end_date": (today + datetime.timedelta(days=30)).isoformat(),
-        "amount_excl_vat": "1.250,50",
-        "company_size": "small",
-    }
-
-
 def test_two_clicks_on_indienen_file_one_dossier(an_client, provider):
     form_url = reverse("sme-projects:create", kwargs={"provider_pk": provider.pk})
     confirm_url = reverse("sme-projects:confirm", kwargs={"provider_pk": provider.pk})
-    an_client.post(form_url, application_post())
+    an_client.post(form_url, sme_application_data())
     token = token_in(an_client.get(confirm_url))
     click = {"indienen": "1", TOKEN_FIELD: token}
 
@@ -129,7 +113,7 @@ def test_a_new_application_after_the_first_gets_a_new_token(an_client, provider)
     confirm_url = reverse("sme-projects:confirm", kwargs={"provider_pk": provider.pk})
     tokens = []
     for _application in range(2):
-        an_client.post(form_url, application_post())
+        an_client.post(form_url, sme_application_data())
         tokens.append(token_in(an_client.get(confirm_url)))
         an_client.post(confirm_url, {"indienen": "1", TOKEN_FIELD: tokens[-1]})
 
@@ -140,7 +124,7 @@ def test_a_new_application_after_the_first_gets_a_new_token(an_client, provider)
 def test_a_refused_application_keeps_its_token_for_the_corrected_submit(an_client, provider):
     form_url = reverse("sme-projects:create", kwargs={"provider_pk": provider.pk})
     confirm_url = reverse("sme-projects:confirm", kwargs={"provider_pk": provider.pk})
-    an_client.post(form_url, application_post())
+    an_client.post(form_url, sme_application_data())
     token = token_in(an_client.get(confirm_url))
     provider.registrations.all().delete()  # no longer listed: the submit is refused
 
