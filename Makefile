@@ -25,7 +25,7 @@ APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y
 .NOTPARALLEL:
 
 .PHONY: help run test install install-dev gettext chromium compilemessages migrate demo \
-	collectstatic lint format messages check-deploy clean benchmark wrk backup restore up down \
+	collectstatic lint format messages check-deploy clean benchmark search-quality wrk backup restore up down \
 	logs mail smoke servers load
 
 help:
@@ -41,6 +41,7 @@ help:
 	@echo "make migrate       apply migrations"
 	@echo "make demo          load the demo data"
 	@echo "make benchmark     seed PostgreSQL, measure the search, update docs/performance.md"
+	@echo "make search-quality  recall and precision of the search on its judged query set"
 	@echo "make lint          ruff check + ruff format --check"
 	@echo "make format        ruff format + ruff check --fix"
 	@echo "make messages      update locale/en/LC_MESSAGES/django.po"
@@ -138,6 +139,10 @@ collectstatic:
 # Seeds $(BENCHMARK_DATABASE_URL) once (50,000 providers), measures, writes the figures.
 benchmark: install collectstatic wrk
 	BENCHMARKS_ENABLED=true $(MANAGE) benchmark --database-url $(BENCHMARK_DATABASE_URL) --markdown $(BENCHMARK_ARGS)
+
+# The judged query set in a throwaway test database (SQLite; DATABASE_URL=postgres://... for PostgreSQL).
+search-quality: install
+	BENCHMARKS_ENABLED=true $(MANAGE) search_quality $(SEARCH_QUALITY_ARGS)
 
 wrk:
 	@command -v wrk >/dev/null || { \
