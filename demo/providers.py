@@ -15,10 +15,12 @@ import phonenumbers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.text import slugify
 from schwifty import IBAN
 
 from demo.identities import DEMO_ORGANISATIONS, DEMO_SME
+from demo.projects import projects_demo_load
 from demo.registrations import registrations_demo_load
 from establishments.services import registered_office_sync
 from organisations.models import LegalForm, Organisation, Postcode
@@ -69,7 +71,9 @@ FIXED_ADDRESSES = {
 }
 # Vakgebieden (slugs) of fixed demo organisations' registered-office providers, so that
 # the public search's demo scenario (ICT within 10 km of 9000 Gent) finds a provider.
+# Vormingscentrum Schelde's fit the training of the demo dossiers (demo.projects).
 FIXED_VAKGEBIEDEN = {
+    "0123456749": ("administratie-en-financien", "energie", "ict", "talen"),
     "0234567873": ("ict", "marketing-communicatie-en-verkoop"),
 }
 # Real Belgian bank codes (first three BBAN digits); schwifty derives the BIC from them.
@@ -173,6 +177,8 @@ class DemoDataSummary:
     used_fallback_places: bool = False
     registrations: int = 0
     registrations_created: int = 0
+    projects: int = 0
+    projects_created: int = 0
 
 
 @dataclass
@@ -516,6 +522,7 @@ DEMO_STAFF = [
 # The catch-all group earlier demo data gave `medewerker` (view and change on almost
 # every model): removed, so that an older development database loses those rights.
 FORMER_STAFF_GROUP = "VLAIO-medewerkers"
+DEMO_EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 
 def _load_staff(summary):
@@ -539,13 +546,18 @@ def _load_staff(summary):
 
 
 def demo_data_load(*, organisations=200):
-    """Create or update the demo organisations, service providers and staff accounts.
+    """Create or update the demo organisations, service providers, staff accounts,
+    registrations and subsidy dossiers (demo.projects, with the demo SMEs it adds).
 
     One transaction: a failure leaves the database as it was. Records are found
-    again by KBO number (and provider type/name), so a second run creates nothing.
+    again by KBO number (and provider type/name, a dossier by client and title), so a
+    second run creates nothing.
     """
     summary = DemoDataSummary()
-    with transaction.atomic():
+    # The demo dossiers' steps mail the parties like any other (core.mail's outbox keeps
+    # them), but two years of made-up history is not news: this process delivers them
+    # nowhere. (A separate worker, with a broker, delivers them to its mail server.)
+    with override_settings(EMAIL_BACKEND=DEMO_EMAIL_BACKEND), transaction.atomic():
         places, summary.used_fallback_places = _places()
         legal_forms = _legal_forms()
         vakgebieden_pool = list(Vakgebied.objects.order_by("slug"))
@@ -564,4 +576,6 @@ def demo_data_load(*, organisations=200):
             seed=SEED,
             staff=get_user_model().objects.get(username="medewerker"),
         )
+        projects = projects_demo_load()
+        summary.projects, summary.projects_created = projects.projects, projects.projects_created
     return summary
