@@ -8,6 +8,8 @@ E-mail addresses and websites use the reserved top-level domain `.example`, so
 that a demo environment with a real mail server never writes to a real company.
 """
 
+import contextlib
+import logging
 import random
 from dataclasses import dataclass, field
 
@@ -545,6 +547,17 @@ def _load_staff(summary):
             summary.staff_created.append(account["username"])
 
 
+@contextlib.contextmanager
+def _quiet_logs():
+    """Only warnings and errors are logged inside the block."""
+    previous = logging.root.manager.disable
+    logging.disable(logging.INFO)
+    try:
+        yield
+    finally:
+        logging.disable(previous)
+
+
 def demo_data_load(*, organisations=200):
     """Create or update the demo organisations, service providers, staff accounts,
     registrations and subsidy dossiers (demo.projects, with the demo SMEs it adds).
@@ -556,8 +569,13 @@ def demo_data_load(*, organisations=200):
     summary = DemoDataSummary()
     # The demo dossiers' steps mail the parties like any other (core.mail's outbox keeps
     # them), but two years of made-up history is not news: this process delivers them
-    # nowhere. (A separate worker, with a broker, delivers them to its mail server.)
-    with override_settings(EMAIL_BACKEND=DEMO_EMAIL_BACKEND), transaction.atomic():
+    # nowhere, and does not log each of them. (A separate worker, with a broker, delivers
+    # them to its mail server.)
+    with (
+        override_settings(EMAIL_BACKEND=DEMO_EMAIL_BACKEND),
+        _quiet_logs(),
+        transaction.atomic(),
+    ):
         places, summary.used_fallback_places = _places()
         legal_forms = _legal_forms()
         vakgebieden_pool = list(Vakgebied.objects.order_by("slug"))
