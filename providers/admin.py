@@ -159,7 +159,7 @@ class ServiceProviderAdmin(ReadOnlyAdminMixin, KboSearchMixin, HistoryAdmin):
             {"fields": ["name", "kbo_number", "legal_form"]},
         ),
         (
-            _("Facturatie adres"),
+            _("Facturatieadres"),
             {"fields": ["country", "postcode", "municipality", "street", "house_number", "box"]},
         ),
         (_("Contactgegevens"), {"fields": ["phone", "mobile", "email", "website"]}),
