@@ -4,10 +4,11 @@ History (who changed what, with a diff between versions) comes from
 django-simple-history's admin, without its revert (core.admin.HistoryAdmin). A
 service provider's data is the provider's own ("Mijn gegevens"): staff see it and
 its history, and edit nothing of it here. Bank accounts are never edited here either:
-staff verify or reject a pending request on its own reviewed decision page (the
-transitions BankAccountChange declares for the admin), from the queue of
-"Wijzigingen rekeningnummer". An organisation is changed only through
-organisations.services, and never gets another KBO number here.
+staff verify or reject a pending request on its review page (the change's own page,
+with the transitions BankAccountChange declares for the admin), from the queue of
+"Wijzigingen rekeningnummer" or the start page's "Bankrekeningen te verifiëren". An
+organisation is changed only through organisations.services, and never gets another
+KBO number here.
 """
 
 from django import forms
