@@ -29,7 +29,7 @@ APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y
 # Prerequisites are steps in order (install before compilemessages, ...).
 .NOTPARALLEL:
 
-.PHONY: help run test install install-dev gettext chromium compilemessages migrate demo \
+.PHONY: help run test install install-dev gettext dictionary chromium compilemessages migrate demo \
 	collectstatic lint format messages check-deploy clean benchmark search-quality wrk backup restore up down \
 	logs mail smoke servers load
 
@@ -63,18 +63,18 @@ help:
 # the addresses registered before.
 run migrate demo: export DJANGO_DEBUG := true
 run migrate demo: export PORT := $(PORT)
-run: install compilemessages migrate demo
+run: install compilemessages dictionary migrate demo
 	@getent ahostsv4 localhost | grep -q '^127\.0\.0\.1' || \
 	  echo "WARNING: 'localhost' does not resolve to 127.0.0.1; the stand-in at http://localhost:$(PORT)/standin/ needs it (see /etc/hosts)."
 	@echo "Portal: http://127.0.0.1:$(PORT)/   admin: http://127.0.0.1:$(PORT)/admin/ (admin/admin)   stand-in: http://localhost:$(PORT)/standin/"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: install-dev compilemessages chromium wrk servers collectstatic
+test: install-dev compilemessages dictionary chromium wrk servers collectstatic
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The production shape on this machine (ops/up.py, ops/Procfile, ops/up.env,
 # docs/deployment.md): returns once the portal answers, honcho runs in the background.
-up: install-dev gettext servers
+up: install-dev gettext dictionary servers
 	$(VENV)/bin/python ops/up.py up
 
 down:
@@ -123,6 +123,12 @@ gettext:
 	@command -v msgfmt >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update && $(APT_INSTALL) gettext; \
 	  else echo "msgfmt (GNU gettext) is missing: run 'sudo apt-get install gettext' and retry."; exit 1; fi; }
+
+# The OpenTaal Dutch dictionary that splits compounds for the public search (directory/compounds.py).
+dictionary:
+	@test -f /usr/share/hunspell/nl.dic || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && $(APT_INSTALL) hunspell-nl; \
+	  else echo "hunspell-nl is missing: the search will not split compounds ('sudo apt-get install hunspell-nl')."; fi; }
 
 chromium:
 	@test -x /usr/bin/chromium || { \

@@ -375,7 +375,8 @@ QUERIES = (
     _q("academie", {"welzijn", "horeca", "ict"}, "part"),
     _q("cursus", {"leie", "dender", "vca", "hout"}, "part"),
     _q("beveiliging", {"cyber"}, "part"),
-    _q("veiligheid", {"brugge", "vca"} | _active_in("Milieu en veiligheid"), "part"),
+    # "CyberVeilig": safe, as on-line safety is.
+    _q("veiligheid", {"brugge", "vca", "cyber"} | _active_in("Milieu en veiligheid"), "part"),
     _q("personeel", {"hr"}, "part"),
     _q("heftruck", {"vca"}, "part"),
     _q("boekhouding", {"peeters", "boekhouding"}, "part", not_relevant={"hout"}),

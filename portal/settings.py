@@ -273,6 +273,9 @@ CACHES = {
 # to the listing empties it at once; this is the limit for writes that send no
 # signals (see directory/cache.py).
 DIRECTORY_CACHE_SECONDS = env.int("DIRECTORY_CACHE_SECONDS", default=300)
+# The OpenTaal Dutch dictionary (Debian's hunspell-nl) that splits compounds for the search
+# (directory.compounds); without it the search matches whole words only (check directory.W001).
+DIRECTORY_HUNSPELL_DIC = env.str("DIRECTORY_HUNSPELL_DIC", default="/usr/share/hunspell/nl.dic")
 
 # --- Rate limits (django-ratelimit; portal.ratelimit) -------------------------
 RATELIMIT_USE_CACHE = "ratelimit"

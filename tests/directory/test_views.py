@@ -390,7 +390,7 @@ def test_results_are_paged_on_the_server_and_page_links_keep_the_search(client, 
     second = get(client, q="opleidingen", plaats="Gent", straal="10", page="2")
 
     assert len(result_names(first)) == PAGE_SIZE
-    assert len(result_names(second)) == 6
+    assert len(result_names(second)) == 7
     assert "?q=opleidingen&amp;plaats=Gent&amp;straal=10&amp;page=2" in first.text
     assert 'aria-current="page"' in second.text
     assert '<ol class="list-unstyled results" start="21">' in second.text
