@@ -79,6 +79,8 @@ class DirectorySearchForm(forms.Form):
         help_text=_("Dienstverleners die in minstens één van de aangeduide vakgebieden werken."),
         error_messages={"invalid_choice": _("Dit vakgebied bestaat niet: %(value)s.")},
     )
+    # "Zoek toch naar …": search the words as typed, without correcting typos.
+    letterlijk = forms.BooleanField(required=False, widget=forms.HiddenInput)
     sorteer = forms.ChoiceField(
         label=_("Sorteer op"),
         required=False,
@@ -173,6 +175,7 @@ class DirectorySearchForm(forms.Form):
             "place": self.place,
             "radius_km": data["straal"] if self.place else None,
             "sort": SORTS[data["sorteer"] or "relevantie"],
+            "correct": not data["letterlijk"],
         }
 
     def vakgebied_names(self):

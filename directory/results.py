@@ -111,6 +111,14 @@ class SearchResult:
     def corrected_terms(self):
         return [term for term in self.terms if term.corrected]
 
+    @property
+    def corrected_text(self):
+        """The search words with each misspelt one replaced by its best correction:
+        the search that "Bedoelt u …?" offers."""
+        return " ".join(
+            term.alternatives[0][0] if term.corrected else term.word for term in self.terms
+        )
+
 
 def _public_providers(pks):
     """The providers with these pks, in this order, with only their public fields and

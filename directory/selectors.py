@@ -63,6 +63,7 @@ def provider_search(
     sort=Sort.RELEVANCE,
     on=None,
     text_search=None,
+    correct=True,
 ):
     """Search the listed service providers.
 
@@ -76,7 +77,8 @@ def provider_search(
       (needs a place) or name;
     - `on`: the day whose listing counts (default today);
     - `text_search`: "postgresql" or "portable" to choose how free text is
-      matched (default: what the database offers; the tests use both).
+      matched (default: what the database offers; the tests use both);
+    - `correct`: False searches misspelt words as typed instead of correcting them.
 
     Returns a SearchResult; nothing runs until a page is asked for, except the
     vocabulary lookup that corrects typos.
@@ -100,7 +102,9 @@ def provider_search(
         )
     else:
         matcher = text_matcher(text_search)
-        terms = corrected_terms(search_terms(text), use_trigram_index=matcher.use_trigram_index)
+        terms = corrected_terms(
+            search_terms(text), use_trigram_index=matcher.use_trigram_index, correct=correct
+        )
         if terms and sort == Sort.RELEVANCE and place is None:
             ranking = matcher.term_ranking(terms, provider_sets)
             if ranking is not None:

@@ -207,11 +207,14 @@ def corrections(word, rows):
     return tuple((candidate, candidate_lexeme) for *_score, candidate, candidate_lexeme in best)
 
 
-def corrected_terms(terms, *, use_trigram_index):
-    """Give each term its completions or corrections, with one query on the vocabulary."""
+def corrected_terms(terms, *, use_trigram_index, correct=True):
+    """Give each term its completions or corrections, with one query on the vocabulary.
+
+    `correct=False` searches the words as typed: no corrections ("Zoek toch naar …").
+    """
     if not terms:
         return terms
-    fuzzy = [term for term in terms if _may_be_misspelt(term)]
+    fuzzy = [term for term in terms if correct and _may_be_misspelt(term)]
     condition = Q(lexeme__in=[term.lexeme for term in terms])
     forms_of = {term.word: inflected_forms(term.word) for term in terms if term.word.isalpha()}
     condition |= Q(word__in=sorted(set().union(*forms_of.values())))

@@ -21,7 +21,7 @@ from organisations.reference import POSTCODE_ATTRIBUTION
 from portal.ratelimit import directory_rate
 
 # The GET parameters of a search, the only ones a "back to the results" link keeps.
-SEARCH_PARAMETERS = ("q", "vakgebied", "type", "plaats", "straal", "sorteer", "page")
+SEARCH_PARAMETERS = ("q", "vakgebied", "type", "plaats", "straal", "sorteer", "letterlijk", "page")
 BACK_PARAMETER = "terug"
 
 rate_limit = method_decorator(

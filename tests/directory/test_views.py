@@ -164,7 +164,7 @@ def test_corrected_words_are_explained(client, corpus):
     html = get(client, q="boekhoudnig").text
 
     assert result_names(get(client, q="boekhoudnig")) == ["Vormingscentrum Schelde"]
-    assert "komt in geen enkele voorstelling voor" in html
+    assert "komt bij geen enkele dienstverlener voor" in html
     assert "<strong>boekhouding</strong>" in html
 
 
@@ -494,3 +494,21 @@ def test_behind_the_proxy_the_client_address_comes_from_x_forwarded_for(client, 
         client.get(SEARCH, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.10").status_code
         == 200
     )
+
+
+def test_a_typo_is_corrected_with_a_link_to_the_correction_and_one_to_the_word_as_typed(
+    client, corpus
+):
+    response = get(client, q="boekhoudnig")
+
+    assert result_names(response) == ["Vormingscentrum Schelde"]
+    assert 'Bedoelt u <a href="?q=boekhouding">boekhouding</a>?' in response.text
+    assert '<a href="?q=boekhoudnig&amp;letterlijk=1">Zoek toch naar' in response.text
+
+    as_typed = get(client, q="boekhoudnig", letterlijk="1")
+    assert result_names(as_typed) == []
+    assert "Bedoelt u" not in as_typed.text
+
+    corrected = get(client, q="boekhouding")
+    assert result_names(corrected) == ["Vormingscentrum Schelde"]
+    assert "Zoek toch naar" not in corrected.text
