@@ -6,6 +6,24 @@ sign-in lands on an organisation with data. The numbers pass the mod-97 check
 but are made up.
 """
 
+import uuid
+
+# The demo people's ACM "sub": fixed, so that the portal's demo data can know a demo
+# person before their first sign-in (Tom Peeters' lapsed right, demo.access).
+DEMO_SUBJECT_NAMESPACE = uuid.UUID("5f0d1c2e-7a4b-4f5e-9a61-0c2b8e4d7a10")
+# Tom Peeters: his right for Vormingscentrum Schelde lapsed 30 days ago.
+DEMO_LAPSED_PERSON = {
+    "national_number": "03090911165",
+    "first_name": "Tom",
+    "last_name": "Peeters",
+}
+
+
+def demo_subject(national_number):
+    """The pseudonymous id (ACM's `sub`) of a demo person."""
+    return uuid.uuid5(DEMO_SUBJECT_NAMESPACE, national_number)
+
+
 DEMO_ORGANISATIONS = [
     # (KBO number, name)
     ("0123456749", "Vormingscentrum Schelde"),

@@ -21,6 +21,7 @@ from django.test.utils import override_settings
 from django.utils.text import slugify
 from schwifty import IBAN
 
+from demo.access import lapsed_right_demo_load
 from demo.identities import DEMO_ORGANISATIONS, DEMO_SME
 from demo.projects import projects_demo_load
 from demo.registrations import registrations_demo_load
@@ -596,4 +597,5 @@ def demo_data_load(*, organisations=200):
         )
         projects = projects_demo_load()
         summary.projects, summary.projects_created = projects.projects, projects.projects_created
+        lapsed_right_demo_load()
     return summary

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import get_application_model
 
 from core.dates import add_years
-from demo.identities import DEMO_ORGANISATIONS, DEMO_SME
+from demo.identities import DEMO_ORGANISATIONS, DEMO_SME, demo_subject
 from standin import validators as national_numbers
 from standin.models import (
     IdmOrganisation,
@@ -186,6 +186,17 @@ def load():
     for data in DEMO_PEOPLE:
         person, _created = Person.objects.update_or_create(
             national_number=data["national_number"],
+            create_defaults={
+                "uuid": demo_subject(data["national_number"]),
+                "first_name": data["first_name"],
+                "last_name": data["last_name"],
+                "birth_date": national_numbers.birth_date_from_national_number(
+                    data["national_number"]
+                ),
+                "sex": data["sex"],
+                "phone": "+3292671200",
+                "email": _email(data),
+            },
             defaults={
                 "first_name": data["first_name"],
                 "last_name": data["last_name"],

@@ -150,3 +150,13 @@ def test_a_typed_rijksregisternummer_signs_the_person_in(client, db):
     assert pieter.user.username == f"standin-{pieter.uuid}"
     assert not pieter.user.has_usable_password()
     assert pieter.last_sign_in_method == "federal_token"
+
+
+def test_the_demo_people_s_subject_is_fixed_so_the_portal_demo_can_know_them(db):
+    from demo.identities import DEMO_LAPSED_PERSON, demo_subject
+    from standin import demo as standin_demo
+
+    standin_demo.load()
+    tom = standin_demo.demo_person("tom")
+    assert tom.national_number == DEMO_LAPSED_PERSON["national_number"]
+    assert tom.uuid == demo_subject(tom.national_number)
