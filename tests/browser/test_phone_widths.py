@@ -22,7 +22,13 @@ from demo.identities import DEMO_SME
 from projects.models import Project
 from projects.services import project_confirm, project_refuse
 from providers.models import ServiceProvider, Vakgebied
-from tests.browser.journeys import schelde_office, sign_in_at_standin, sign_in_to_portal
+from tests.browser.journeys import (
+    SCHELDE_NAME,
+    idm_open_organisation,
+    schelde_office,
+    sign_in_at_standin,
+    sign_in_to_portal,
+)
 from tests.conftest import SERIOUS_IMPACTS, _describe_violations
 from tests.factories import (
     EstablishmentFactory,
@@ -131,7 +137,7 @@ def portal_data(db):
         reason=Project.RefusalReason.values[0],
         remark="De opleiding is geannuleerd wegens te weinig inschrijvingen.",
     )
-    return {"office": office, "second": second, "dossier": dossiers[0]}
+    return {"office": office, "second": second, "dossier": dossiers[0], "filed": dossiers[2]}
 
 
 def path(name, *args):
@@ -187,6 +193,7 @@ def company_step_2(sites, provider):
 def test_the_public_and_provider_pages_fit_a_phone_and_pass_axe(sites, portal_data, page):
     office, second = portal_data["office"], portal_data["second"]
     registration = office.registrations.get()
+    pending = second.registrations.get()
     establishment = office.organisation.establishments.filter(name=LONG_NAME).get()
     sign_in_to_portal(page, sites, "itsme", "Sofie Maes")
     expect(page.get_by_role("heading", name="Dienstverlener: menu", level=1)).to_be_visible()
@@ -200,6 +207,7 @@ def test_the_public_and_provider_pages_fit_a_phone_and_pass_axe(sites, portal_da
         ("registrations", go(sites, path("registrations:list"))),
         ("registration detail", go(sites, path("registrations:detail", registration.pk))),
         ("registration form", go(sites, path("registrations:create", second.pk))),
+        ("registration cancel", go(sites, path("registrations:cancel", pending.pk))),
         ("providers", go(sites, path("providers:list"))),
         ("provider detail", go(sites, path("providers:detail", second.pk))),
         ("company data step 1", go(sites, path("providers:company-step-1", office.pk))),
@@ -210,6 +218,8 @@ def test_the_public_and_provider_pages_fit_a_phone_and_pass_axe(sites, portal_da
         ("establishment form", go(sites, path("establishments:create"))),
         ("projects", go(sites, path("projects:list"))),
         ("project detail", go(sites, path("projects:detail", portal_data["dossier"].pk))),
+        ("project confirm", go(sites, path("projects:confirm", portal_data["filed"].pk))),
+        ("project refuse", go(sites, path("projects:refuse", portal_data["filed"].pk))),
         ("account", go(sites, path("portal:account"))),
     ]
     failures = check_pages(page, sites, visits)
@@ -229,11 +239,40 @@ def test_the_sme_pages_fit_a_phone_and_pass_axe(sites, portal_data, page):
         ("SME start page", go(sites, path("portal:sme-home"))),
         ("SME dossiers", go(sites, path("sme-projects:list"))),
         ("SME dossier detail", go(sites, path("sme-projects:detail", portal_data["dossier"].pk))),
+        ("SME dossier stop", go(sites, path("sme-projects:stop", portal_data["dossier"].pk))),
         ("SME choose provider", go(sites, path("sme-projects:choose-provider") + "?q=schelde")),
         (
             "SME application form",
             go(sites, path("sme-projects:create", portal_data["office"].pk)),
         ),
+    ]
+    failures = check_pages(page, sites, visits)
+
+    assert not failures, "\n".join(failures)
+
+
+def test_the_standin_idm_pages_fit_a_phone_and_pass_axe(sites, portal_data, page):
+    page.goto(sites.standin_url("/aanmelden/"))
+    sign_in_at_standin(page, "eid", "Koen Janssens")
+    idm_open_organisation(page, sites, SCHELDE_NAME)
+    organisation_url = page.url
+    page.get_by_role("link", name="Sofie Maes", exact=True).click()
+    person_url = page.url
+    page.get_by_role("link", name="Historiek", exact=True).click()
+    history_url = page.url
+
+    def visit(url):
+        def open_page(page):
+            page.goto(url)
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+        return open_page
+
+    visits = [
+        ("IDM home", visit(sites.standin_url("/idm/"))),
+        ("IDM organisation", visit(organisation_url)),
+        ("IDM person", visit(person_url)),
+        ("IDM person history", visit(history_url)),
     ]
     failures = check_pages(page, sites, visits)
 
