@@ -74,6 +74,12 @@ SCROLLING_BOXES = """() => [...document.querySelectorAll("main *")]
   .filter(element => ["auto", "scroll"].includes(getComputedStyle(element).overflowX)
     && element.scrollWidth > element.clientWidth + 1)
   .map(element => element.tagName.toLowerCase() + "." + [...element.classList].join("."))"""
+# Buttons (and links that look like one) lower than 44 px: hard to hit with a thumb.
+SMALL_BUTTONS = """() => [...document.querySelectorAll(
+    "button, input[type=submit], a.btn, summary")]
+  .filter(element => element.offsetParent !== null)
+  .filter(element => element.getBoundingClientRect().height < 44)
+  .map(element => (element.innerText || element.value || "").trim())"""
 
 
 @pytest.fixture
@@ -164,6 +170,9 @@ def check_pages(page, sites, visits):
                 scrolling = page.evaluate(SCROLLING_BOXES)
                 if scrolling:
                     failures.append(f"{name} at {width} px scrolls sideways in {scrolling}")
+                small = page.evaluate(SMALL_BUTTONS) if width < 576 else []
+                if small:
+                    failures.append(f"{name} at {width} px has buttons under 44 px: {small}")
             if width in AXE_WIDTHS:
                 violations = Axe().run(page).response["violations"]
                 serious = [v for v in violations if v["impact"] in SERIOUS_IMPACTS]
