@@ -12,6 +12,11 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 UV_SYNC := UV_PYTHON_DOWNLOADS=never $(UV) sync --python $(PYTHON) --frozen
 # compilemessages and makemessages walk the whole tree; keep them out of the venvs.
 I18N_IGNORE := --ignore=.venv --ignore=.tools --ignore=staticfiles
+# The development server's port (`make run PORT=8400`): the portal is http://127.0.0.1:$(PORT),
+# the stand-in http://localhost:$(PORT)/standin/. portal/settings.py derives every address
+# from it (mail links, OIDC endpoints, the stand-in's client registration). Without PORT,
+# the port of PORTAL_BASE_URL=http://127.0.0.1:<port>, else 8000.
+PORT ?= $(or $(patsubst http://127.0.0.1:%,%,$(filter http://127.0.0.1:%,$(PORTAL_BASE_URL:/=))),8000)
 PYTEST_ARGS ?=
 # pytest-xdist: one test process per core (each with its own test database).
 PYTEST_WORKERS ?= auto
@@ -24,12 +29,12 @@ APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y
 # Prerequisites are steps in order (install before compilemessages, ...).
 .NOTPARALLEL:
 
-.PHONY: help run test install install-dev gettext chromium compilemessages migrate demo \
-	collectstatic lint format messages check-deploy clean benchmark wrk backup restore up down \
+.PHONY: help run test install install-dev gettext dictionary chromium compilemessages migrate demo \
+	collectstatic lint format messages check-deploy clean benchmark search-quality wrk backup restore up down \
 	logs mail smoke servers load screenshots
 
 help:
-	@echo "make run           install, migrate, load demo data, serve http://127.0.0.1:8000"
+	@echo "make run           install, migrate, load demo data, serve http://127.0.0.1:$(PORT) [PORT=8400]"
 	@echo "make test          install (with dev tools and Chromium) and run pytest [PYTEST_ARGS=...]"
 	@echo "make up            the production shape: nginx, 2 app servers, worker, beat, PostgreSQL,"
 	@echo "                   Redis, S3, SMTP, the stand-in (state in var/up/); make down stops it"
@@ -39,8 +44,9 @@ help:
 	@echo "                   [LOAD_ARGS=\"--users 10 --duration 30 --faults web1\"]"
 	@echo "make install       runtime dependencies into .venv (install-dev: with dev tools)"
 	@echo "make migrate       apply migrations"
-	@echo "make demo          load the demo data"
+	@echo "make demo          load the demo data (and register the stand-in's client for PORT)"
 	@echo "make benchmark     seed PostgreSQL, measure the search, update docs/performance.md"
+	@echo "make search-quality  recall and precision of the search on its judged query set"
 	@echo "make lint          ruff check + ruff format --check"
 	@echo "make format        ruff format + ruff check --fix"
 	@echo "make messages      update locale/en/LC_MESSAGES/django.po"
@@ -50,23 +56,26 @@ help:
 	@echo "make restore       BACKUP=var/backups/kmo-backup-... into an empty database and bucket [FORCE=1]"
 	@echo "make clean         remove .venv, .tools, staticfiles, caches (keeps db.sqlite3)"
 
-# The portal is http://127.0.0.1:8000, the ACM/IDM stand-in http://localhost:8000/standin/:
+# The portal is http://127.0.0.1:$(PORT), the ACM/IDM stand-in http://localhost:$(PORT)/standin/:
 # one server, two host names, so the two never share a session cookie.
 # Development: DEBUG on for every step of `make run` (and for `make migrate` and
 # `make demo` of the development database), which also turns on the ACM/IDM stand-in.
+# `make demo` registers the portal's client at the stand-in for this port too, keeping
+# the addresses registered before.
 run migrate demo: export DJANGO_DEBUG := true
-run: install compilemessages migrate demo
+run migrate demo: export PORT := $(PORT)
+run: install compilemessages dictionary migrate demo
 	@getent ahostsv4 localhost | grep -q '^127\.0\.0\.1' || \
-	  echo "WARNING: 'localhost' does not resolve to 127.0.0.1; the stand-in at http://localhost:8000/standin/ needs it (see /etc/hosts)."
-	@echo "Portal: http://127.0.0.1:8000/   admin: http://127.0.0.1:8000/admin/ (admin/admin)   stand-in: http://localhost:8000/standin/"
-	$(MANAGE) runserver 127.0.0.1:8000
+	  echo "WARNING: 'localhost' does not resolve to 127.0.0.1; the stand-in at http://localhost:$(PORT)/standin/ needs it (see /etc/hosts)."
+	@echo "Portal: http://127.0.0.1:$(PORT)/   admin: http://127.0.0.1:$(PORT)/admin/ (admin/admin)   stand-in: http://localhost:$(PORT)/standin/"
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: install-dev compilemessages chromium wrk servers collectstatic
+test: install-dev compilemessages dictionary chromium wrk servers collectstatic
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The production shape on this machine (ops/up.py, ops/Procfile, ops/up.env,
 # docs/deployment.md): returns once the portal answers, honcho runs in the background.
-up: install-dev gettext servers
+up: install-dev gettext dictionary servers
 	$(VENV)/bin/python ops/up.py up
 
 down:
@@ -116,6 +125,12 @@ gettext:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update && $(APT_INSTALL) gettext; \
 	  else echo "msgfmt (GNU gettext) is missing: run 'sudo apt-get install gettext' and retry."; exit 1; fi; }
 
+# The OpenTaal Dutch dictionary that splits compounds for the public search (directory/compounds.py).
+dictionary:
+	@test -f /usr/share/hunspell/nl.dic || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && $(APT_INSTALL) hunspell-nl; \
+	  else echo "hunspell-nl is missing: the search will not split compounds ('sudo apt-get install hunspell-nl')."; fi; }
+
 chromium:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update && $(APT_INSTALL) chromium; \
@@ -139,6 +154,10 @@ collectstatic:
 # Seeds $(BENCHMARK_DATABASE_URL) once (50,000 providers), measures, writes the figures.
 benchmark: install collectstatic wrk
 	BENCHMARKS_ENABLED=true $(MANAGE) benchmark --database-url $(BENCHMARK_DATABASE_URL) --markdown $(BENCHMARK_ARGS)
+
+# The judged query set in a throwaway test database (SQLite; DATABASE_URL=postgres://... for PostgreSQL).
+search-quality: install
+	BENCHMARKS_ENABLED=true $(MANAGE) search_quality $(SEARCH_QUALITY_ARGS)
 
 wrk:
 	@command -v wrk >/dev/null || { \

@@ -1,8 +1,9 @@
 """Admin building blocks shared by every app: read-only pages and inlines, a history
-without revert, decision pages derived from a model's declared transitions, and a
-search box that understands KBO numbers in any notation; and core's own page, the
-outbox of e-mails with its resend."""
+without revert, decision pages derived from a model's declared transitions, a search
+box that understands KBO numbers in any notation, and the work queues of the staff
+start page; and core's own page, the outbox of e-mails with its resend."""
 
+import dataclasses
 import re
 
 from django import forms
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -161,12 +163,19 @@ class ReadOnlyInline(admin.TabularInline):
 class TransitionPage:
     """How the admin presents one declared transition: the form on its confirmation page,
     the text above it, and the message once the step is taken (may use %(...)s keys of
-    TransitionActionsMixin.transition_done_values())."""
+    TransitionActionsMixin.transition_done_values()).
 
-    def __init__(self, form_class, intro, done):
+    `danger` says whether its button is red. By default it follows the model's
+    "destructive"; a step that is final but neither destroys nor refuses (granting a
+    subsidy, recording a payment) passes ``danger=False``: red is kept for what takes
+    something away, so that it still warns.
+    """
+
+    def __init__(self, form_class, intro, done, *, danger=None):
         self.form_class = form_class
         self.intro = intro
         self.done = done
+        self.danger = danger
 
 
 class TransitionAction:
@@ -176,6 +185,7 @@ class TransitionAction:
         self.name = declared.name
         self.label = declared.label
         self.destructive = declared.destructive
+        self.danger = declared.destructive if page.danger is None else page.danger
         self.form_class = page.form_class
         self.intro = page.intro
         self.done = page.done
@@ -246,7 +256,11 @@ class TransitionActionsMixin:
         if not self.has_object_action_permission(request):
             return []
         return [
-            {"label": action.label, "url": reverse(f"admin:{action.url_name}", args=[obj.pk])}
+            {
+                "label": action.label,
+                "url": reverse(f"admin:{action.url_name}", args=[obj.pk]),
+                "danger": action.danger,
+            }
             for action in self.transition_actions()
             if transitions.refusal(obj, action.name) is None
             and transitions.permission_refusal(obj, action.name, request.user) is None
@@ -302,7 +316,7 @@ class TransitionActionsMixin:
             "action": action,
             "form": form,
             "change_url": change_url,
-            **self.get_object_action_context(action, obj),
+            **self.get_object_action_context(request, action, obj, form),
         }
         return TemplateResponse(request, self.object_action_template, context)
 
@@ -337,8 +351,9 @@ class TransitionActionsMixin:
         """How the page title names the object."""
         return str(obj)
 
-    def get_object_action_context(self, action, obj):
-        """Extra context for the confirmation page, e.g. what the object will look like."""
+    def get_object_action_context(self, request, action, obj, form):
+        """Extra context for the confirmation page, e.g. what the object will look like.
+        `form` is the transition's form, bound on a POST."""
         return {}
 
 
@@ -372,12 +387,79 @@ class WorkQueueFilter(admin.SimpleListFilter):
         return queryset.filter(**{self.parameter_name: value})
 
 
+@dataclasses.dataclass(frozen=True)
+class WorkQueue:
+    """One queue of the staff start page: the rows of `model` waiting for staff.
+
+    `label` names the work ("Bankrekeningen te verifiëren"), `filter` selects the rows
+    (keyword arguments of QuerySet.filter), `query` is the change list's query string
+    that shows the same rows. Whoever may view the model sees the queue and its count;
+    whoever may change it (a role that decides there) may also act on it.
+    """
+
+    label: str
+    model: type
+    filter: dict
+    query: dict
+    order: int = 100
+
+    def permission(self, action):
+        opts = self.model._meta
+        return f"{opts.app_label}.{action}_{opts.model_name}"
+
+    def url(self):
+        opts = self.model._meta
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return f"{changelist}?{urlencode(self.query)}"
+
+
+WORK_QUEUES = []
+
+
+def work_queue_register(queue):
+    """Add a queue to the staff start page; each app's admin module registers its own."""
+    WORK_QUEUES.append(queue)
+    WORK_QUEUES.sort(key=lambda item: item.order)
+
+
+def work_queues_for(user):
+    """The queues `user` may see, with their counts: one COUNT query per queue shown.
+
+    Each item is a dict with the queue's label, count, link and whether the user may act
+    on it (the change permission; an auditor only looks).
+    """
+    if not (user.is_active and user.is_staff):
+        return []
+    shown = []
+    for queue in WORK_QUEUES:
+        may_act = user.has_perm(queue.permission("change"))
+        if not (may_act or user.has_perm(queue.permission("view"))):
+            continue
+        shown.append(
+            {
+                "label": queue.label,
+                "count": queue.model._default_manager.filter(**queue.filter).count(),
+                "url": queue.url(),
+                "may_act": may_act,
+            }
+        )
+    return shown
+
+
+# The admin index is the staff start page: the work queues above the list of sections.
+admin.site.index_template = "admin/staff_index.html"
+# Without the navigation column beside every page, a change list's status, amounts and
+# dates fit at 1366 px; the breadcrumbs and the start page lead everywhere.
+admin.site.enable_nav_sidebar = False
+
+
 class ResendPage:
     """The resend of an outbox mail as core's confirmation page presents an action."""
 
     name = "resend"
     label = _("Opnieuw verzenden")
     destructive = False
+    danger = False
     intro = _(
         "De e-mail wordt opnieuw in de wachtrij gezet en meteen verzonden, met een nieuwe "
         "reeks pogingen. Verstuur een mislukte e-mail pas opnieuw als de oorzaak is "
@@ -515,3 +597,14 @@ class OutboxMailAdmin(ReadOnlyAdminMixin, DutchEmptyChoiceMixin, admin.ModelAdmi
             % {"count": queued},
             messages.SUCCESS,
         )
+
+
+work_queue_register(
+    WorkQueue(
+        label=_("Mislukte e-mails"),
+        model=OutboxMail,
+        filter={"status": OutboxMail.Status.FAILED},
+        query={"status__exact": OutboxMail.Status.FAILED},
+        order=40,
+    )
+)

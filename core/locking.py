@@ -16,6 +16,7 @@ from django.db.models import F, ForeignKey, ManyToManyField
 from django.utils.translation import gettext_lazy as _
 
 from core import validators
+from core.models import PhoneNumberField
 from core.people import user_display
 
 MASKED_FIELDS = {"iban": validators.mask_iban, "old_iban": validators.mask_iban}
@@ -81,6 +82,8 @@ def display_value(record, field_name):
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return str(_("ja") if value else _("nee"))
+    if isinstance(model_field, PhoneNumberField) and value:
+        return validators.format_phone_number(value)
     return "" if value is None else str(value)
 
 

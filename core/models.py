@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import forms as core_forms
+from core import validators
 from core.text import normalise_line_breaks
 
 ACTION_MAX_LENGTH = 20
@@ -84,6 +85,28 @@ class MultilineTextField(models.TextField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": core_forms.MultilineTextField, **kwargs})
+
+
+class PhoneNumberField(models.CharField):
+    """A phone number stored in E.164 ('+3292251234'), whichever way it comes in.
+
+    Forms (the admin's too) get core.forms.PhoneNumberField: it accepts what people
+    type, refuses what is no number with a Dutch message and shows the stored value
+    in the national format. A value set in code is tidied to E.164 by full_clean();
+    one that is no valid number is kept as it is rather than refused, so that an old
+    row can still be saved.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return validators.phone_number_e164_or_unchanged(value)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": core_forms.PhoneNumberField, **kwargs})
 
 
 class Submission(models.Model):

@@ -33,3 +33,12 @@ def without_control_characters(text):
 def longest_word_length(text):
     """The length of the longest run of characters without white space in `text`."""
     return max((len(word) for word in str(text or "").split()), default=0)
+
+
+def name_key(text):
+    """'Sint niklaas ' and 'sint-Niklaas' -> 'sint niklaas', 'LIÈGE' -> 'liege': a name
+    with case, accents, punctuation and extra spaces left out, to compare what people
+    type with a reference list's spelling."""
+    decomposed = unicodedata.normalize("NFKD", str(text or ""))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[\W_]+", " ", plain.casefold()).split())

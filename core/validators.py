@@ -250,6 +250,20 @@ def validate_phone_number(value):
     normalise_phone_number(value)
 
 
+def phone_number_e164_or_unchanged(value):
+    """'09/225.12.34' -> '+3292251234'; what is no valid number comes back unchanged.
+
+    For values that no form checked (the model field, a data migration, a tel: link):
+    they are tidied where possible and never refused or lost.
+    """
+    if not value:
+        return value
+    try:
+        return normalise_phone_number(value)
+    except ValidationError:
+        return value
+
+
 @functools.lru_cache(maxsize=4096)
 def format_phone_number(value):
     """'+3225531700' -> '02 553 17 00'; foreign numbers in international format.

@@ -8,6 +8,8 @@ E-mail addresses and websites use the reserved top-level domain `.example`, so
 that a demo environment with a real mail server never writes to a real company.
 """
 
+import contextlib
+import logging
 import random
 from dataclasses import dataclass, field
 
@@ -15,10 +17,12 @@ import phonenumbers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.text import slugify
 from schwifty import IBAN
 
 from demo.identities import DEMO_ORGANISATIONS, DEMO_SME
+from demo.projects import projects_demo_load
 from demo.registrations import registrations_demo_load
 from establishments.services import registered_office_sync
 from organisations.models import LegalForm, Organisation, Postcode
@@ -69,7 +73,9 @@ FIXED_ADDRESSES = {
 }
 # Vakgebieden (slugs) of fixed demo organisations' registered-office providers, so that
 # the public search's demo scenario (ICT within 10 km of 9000 Gent) finds a provider.
+# Vormingscentrum Schelde's fit the training of the demo dossiers (demo.projects).
 FIXED_VAKGEBIEDEN = {
+    "0123456749": ("administratie-en-financien", "energie", "ict", "talen"),
     "0234567873": ("ict", "marketing-communicatie-en-verkoop"),
 }
 # Real Belgian bank codes (first three BBAN digits); schwifty derives the BIC from them.
@@ -173,6 +179,8 @@ class DemoDataSummary:
     used_fallback_places: bool = False
     registrations: int = 0
     registrations_created: int = 0
+    projects: int = 0
+    projects_created: int = 0
 
 
 @dataclass
@@ -516,6 +524,7 @@ DEMO_STAFF = [
 # The catch-all group earlier demo data gave `medewerker` (view and change on almost
 # every model): removed, so that an older development database loses those rights.
 FORMER_STAFF_GROUP = "VLAIO-medewerkers"
+DEMO_EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 
 def _load_staff(summary):
@@ -538,14 +547,35 @@ def _load_staff(summary):
             summary.staff_created.append(account["username"])
 
 
+@contextlib.contextmanager
+def _quiet_logs():
+    """Only warnings and errors are logged inside the block."""
+    previous = logging.root.manager.disable
+    logging.disable(logging.INFO)
+    try:
+        yield
+    finally:
+        logging.disable(previous)
+
+
 def demo_data_load(*, organisations=200):
-    """Create or update the demo organisations, service providers and staff accounts.
+    """Create or update the demo organisations, service providers, staff accounts,
+    registrations and subsidy dossiers (demo.projects, with the demo SMEs it adds).
 
     One transaction: a failure leaves the database as it was. Records are found
-    again by KBO number (and provider type/name), so a second run creates nothing.
+    again by KBO number (and provider type/name, a dossier by client and title), so a
+    second run creates nothing.
     """
     summary = DemoDataSummary()
-    with transaction.atomic():
+    # The demo dossiers' steps mail the parties like any other (core.mail's outbox keeps
+    # them), but two years of made-up history is not news: this process delivers them
+    # nowhere, and does not log each of them. (A separate worker, with a broker, delivers
+    # them to its mail server.)
+    with (
+        override_settings(EMAIL_BACKEND=DEMO_EMAIL_BACKEND),
+        _quiet_logs(),
+        transaction.atomic(),
+    ):
         places, summary.used_fallback_places = _places()
         legal_forms = _legal_forms()
         vakgebieden_pool = list(Vakgebied.objects.order_by("slug"))
@@ -564,4 +594,6 @@ def demo_data_load(*, organisations=200):
             seed=SEED,
             staff=get_user_model().objects.get(username="medewerker"),
         )
+        projects = projects_demo_load()
+        summary.projects, summary.projects_created = projects.projects, projects.projects_created
     return summary

@@ -82,7 +82,8 @@ class Plan:
 # Registered offices of the fixed demo organisations.
 FIXED_PLANS = {
     SCHELDE: [
-        Plan(TRAINING, started_days_ago=420),
+        # Over two years: the demo dossiers (demo.projects) go back that far.
+        Plan(TRAINING, started_days_ago=800),
         Plan(ADVICE, status=Status.REQUESTED),
     ],
     LEIE: [

@@ -12,8 +12,9 @@ class DirectoryConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from directory import cache, index
+        from directory import cache, compounds, index
 
         index.connect_signals()
         cache.connect_signals()
         checks.register(cache.check_shared_cache, checks.Tags.caches, deploy=True)
+        checks.register(compounds.check_dictionary)

@@ -90,6 +90,7 @@ class DirectorySearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.place = None
+        self.place_suggestions = []
         self.fields["vakgebied"].choices = list(
             Vakgebied.objects.order_by("name").values_list("slug", "name")
         )
@@ -116,16 +117,12 @@ class DirectorySearchForm(forms.Form):
             return ""
         self.place = place_resolve(text)
         if self.place is None:
-            suggestions = place_suggestions(text)
-            if suggestions:
+            # The page offers each as a link that runs the search with it ("Bedoelt u ...?").
+            self.place_suggestions = place_suggestions(text)
+            if self.place_suggestions:
                 raise ValidationError(
                     format_lazy(
-                        _(
-                            "We vinden geen Belgische gemeente of postcode '{text}'. "
-                            "Bedoelt u {names}?"
-                        ),
-                        text=text,
-                        names=_(" of ").join(suggestions),
+                        _("We vinden geen Belgische gemeente of postcode '{text}'."), text=text
                     ),
                     code="place_unknown",
                 )

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+from directory.compounds import split, text_part_lexemes
 from directory.models import (
     ProviderSearchDocument,
     ProviderSearchLexemes,
@@ -24,7 +25,7 @@ from directory.models import (
     SearchWord,
 )
 from directory.places import postcode_index
-from directory.text import STOP_WORDS, TEXT_SEARCH_CONFIG, fold, lexemes, stem, words
+from directory.text import STOP_WORDS, fold, lexemes, stem, words
 from establishments.models import Establishment
 from providers.models import ServiceProvider, Vakgebied
 
@@ -46,7 +47,10 @@ class DocumentValues:
     sort_name: str
     lexemes: str
     name_lexemes: str
-    words: frozenset  # (word, lexeme) pairs for the vocabulary
+    name_part_lexemes: str
+    # The lexemes of PostgreSQL's vector by weight, space-separated (see _UPSERT_SQL).
+    weighted: tuple
+    words: frozenset  # (word, lexeme, in_text) triples for the vocabulary
 
 
 def _spaced(items):
@@ -67,24 +71,44 @@ def establishment_place(postcode, municipality, main_municipality=""):
     return " ".join(part for part in parts if part)
 
 
+def _vocabulary(text, *, in_text):
+    """(word, lexeme, in_text) of the words of `text` and, when it is not a place, of the
+    parts of its compounds: the words a search term is known by or corrected towards."""
+    found = set()
+    for word in words(text):
+        if not word.isalpha() or word in STOP_WORDS or len(word) > MAX_WORD_LENGTH:
+            continue
+        found.add((word, stem(word), in_text))
+        if in_text:
+            found.update(
+                (part, stem(part), True) for part in split(word) if part not in STOP_WORDS
+            )
+    return found
+
+
 def document_values(*, organisation_id, name, vakgebieden, places, description):
     """What is stored about a provider, from its name, vakgebied names, establishment
-    places and presentation. A pure function (the benchmark seeder uses it too)."""
+    places and presentation. A pure function (the benchmark seeder uses it too).
+
+    Each text gives its words' lexemes and the lexemes of the parts of its compounds
+    (directory.compounds); places are names and are not split.
+    """
     # One per line: vakgebied names contain commas ("Marketing, communicatie en verkoop").
     vakgebieden_text = "\n".join(vakgebieden)
     places_text = ", ".join(sorted(set(places)))
     name_lexemes = lexemes(name)
-    all_lexemes = [
-        *name_lexemes,
-        *lexemes(vakgebieden_text),
-        *lexemes(places_text),
-        *lexemes(description),
-    ]
-    vocabulary = frozenset(
-        (word, stem(word))
-        for word in words(f"{name} {vakgebieden_text} {places_text} {description}")
-        if word.isalpha() and word not in STOP_WORDS and len(word) <= MAX_WORD_LENGTH
-    )
+    name_parts = text_part_lexemes(name)
+    vakgebied_lexemes = lexemes(vakgebieden_text)
+    vakgebied_parts = text_part_lexemes(vakgebieden_text)
+    place_lexemes = lexemes(places_text)
+    description_lexemes = [*lexemes(description), *text_part_lexemes(description)]
+    texts = f"{name} {vakgebieden_text} {description}"
+    vocabulary = _vocabulary(texts, in_text=True)
+    vocabulary |= {
+        item
+        for item in _vocabulary(places_text, in_text=False)
+        if (*item[:2], True) not in vocabulary
+    }
     return DocumentValues(
         organisation_id=organisation_id,
         name=name,
@@ -92,28 +116,48 @@ def document_values(*, organisation_id, name, vakgebieden, places, description):
         places_text=places_text,
         description=description,
         sort_name="".join(words(name))[:SORT_NAME_LENGTH],
-        lexemes=_spaced(all_lexemes),
+        lexemes=_spaced(
+            [
+                *name_lexemes,
+                *name_parts,
+                *vakgebied_lexemes,
+                *vakgebied_parts,
+                *place_lexemes,
+                *description_lexemes,
+            ]
+        ),
         name_lexemes=_spaced(name_lexemes),
-        words=vocabulary,
+        name_part_lexemes=_spaced(name_parts),
+        weighted=(
+            " ".join(name_lexemes),
+            " ".join([*name_parts, *vakgebied_lexemes]),
+            " ".join([*vakgebied_parts, *place_lexemes]),
+            " ".join(description_lexemes),
+        ),
+        words=frozenset(vocabulary),
     )
 
 
 # On PostgreSQL the document is written with its vector in one statement (an
 # update after the insert would leave every row twice in the table until the
-# next vacuum). The four texts are weighted A to D: ts_rank counts them 1.0,
-# 0.4, 0.2 and 0.1. The presentation's lexemes are stored without positions: a
+# next vacuum). The vector holds directory.text's lexemes (the "simple"
+# configuration keeps them as they are), so both databases search the same
+# lexemes. They are weighted A to D, which ts_rank counts 1.0, 0.4, 0.2 and 0.1: the
+# name (A), the parts of the name's compounds and the vakgebieden (B), the parts of the
+# vakgebieden's compounds and the places (C), the presentation with the parts of its
+# compounds (D). The presentation's lexemes are stored without positions: a
 # third smaller row (a search for a common word reads every row), at the price of
 # not counting how often a word occurs in the presentation.
 _UPSERT_SQL = """
 INSERT INTO {table}
     (service_provider_id, organisation_id, sort_name, vakgebieden_text, search_vector)
 SELECT source.id, source.organisation_id, source.sort_name, source.vakgebieden,
-    setweight(to_tsvector('{config}'::regconfig, source.name), 'A')
-    || setweight(to_tsvector('{config}'::regconfig, source.vakgebieden), 'B')
-    || setweight(to_tsvector('{config}'::regconfig, source.places), 'C')
-    || strip(to_tsvector('{config}'::regconfig, source.description))
+    setweight(to_tsvector('simple'::regconfig, source.a), 'A')
+    || setweight(to_tsvector('simple'::regconfig, source.b), 'B')
+    || setweight(to_tsvector('simple'::regconfig, source.c), 'C')
+    || strip(to_tsvector('simple'::regconfig, source.d))
 FROM (VALUES {rows})
-    AS source (id, organisation_id, sort_name, name, vakgebieden, places, description)
+    AS source (id, organisation_id, sort_name, vakgebieden, a, b, c, d)
 ON CONFLICT (service_provider_id) DO UPDATE SET
     organisation_id = EXCLUDED.organisation_id,
     sort_name = EXCLUDED.sort_name,
@@ -157,16 +201,13 @@ def _write_postgres_terms(ids):
 
 
 def _write_postgres_documents(batch):
-    rows = ", ".join(["(%s::bigint, %s::bigint, %s, %s, %s, %s, %s)"] * len(batch))
+    rows = ", ".join(["(%s::bigint, %s::bigint, %s, %s, %s, %s, %s, %s)"] * len(batch))
     params = []
     for pk, values in batch:
-        params += [pk, values.organisation_id, values.sort_name, values.name]
-        params.append(values.vakgebieden_text)
-        params += [values.places_text, values.description]
+        params += [pk, values.organisation_id, values.sort_name, values.vakgebieden_text]
+        params += list(values.weighted)
     sql = _UPSERT_SQL.format(
-        table=connection.ops.quote_name(ProviderSearchDocument._meta.db_table),
-        config=TEXT_SEARCH_CONFIG,
-        rows=rows,
+        table=connection.ops.quote_name(ProviderSearchDocument._meta.db_table), rows=rows
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -204,12 +245,13 @@ def write_documents(values_by_pk, *, known_words=None):
                     document_id=pk,
                     lexemes=values.lexemes,
                     name_lexemes=values.name_lexemes,
+                    name_part_lexemes=values.name_part_lexemes,
                 )
                 for pk, values in batch
             ],
             update_conflicts=True,
             unique_fields=["document"],
-            update_fields=["lexemes", "name_lexemes"],
+            update_fields=["lexemes", "name_lexemes", "name_part_lexemes"],
         )
         new_words = set().union(*(values.words for _pk, values in batch))
         if known_words is not None:
@@ -217,10 +259,16 @@ def write_documents(values_by_pk, *, known_words=None):
             known_words |= new_words
         if new_words:
             SearchWord.objects.bulk_create(
-                [SearchWord(word=word, lexeme=lexeme) for word, lexeme in sorted(new_words)],
+                [
+                    SearchWord(word=word, lexeme=lexeme, in_text=in_text)
+                    for word, lexeme, in_text in sorted(new_words)
+                ],
                 ignore_conflicts=True,
                 batch_size=BATCH_SIZE,
             )
+            # A place's name that a text now uses too becomes a word to correct towards.
+            in_text = [word for word, _lexeme, in_text in new_words if in_text]
+            SearchWord.objects.filter(word__in=in_text, in_text=False).update(in_text=True)
 
 
 def _places_by_organisation(organisation_ids):

@@ -6,9 +6,9 @@ development and the test suite run on SQLite without any set-up, and SQLite has
 none of that.
 
 - PostgresFullText: full-text search on the stored, GIN-indexed `search_vector`
-  column of the provider's ProviderSearchDocument (configuration `nl_unaccent`:
-  Dutch stemming without accents, see directory migration 0002), ranked with
-  ts_rank; a search for one plain word reads the inverted index instead;
+  column of the provider's ProviderSearchDocument, which holds directory.text's
+  lexemes (and the parts of compounds) by weight, ranked with ts_rank; a search for
+  one plain word reads the inverted index instead;
 - PortableText (SQLite, the zero-setup default): a match on the lexemes that
   directory.text computed in Python when the document was written: the same
   stemmer and stop words, so the same providers match. It is plain ORM and also
@@ -29,7 +29,49 @@ from django.db.models import Case, Expression, F, FloatField, Q, Value, When
 
 from directory.models import ProviderSearchTerm
 from directory.query import CountOf
-from directory.text import TEXT_SEARCH_CONFIG
+
+# The stored vectors hold directory.text's lexemes (directory.index), which the "simple"
+# configuration keeps as they are: the query names lexemes too.
+LEXEME_CONFIG = "simple"
+
+
+def _tsquery_group(term):
+    """A term as a tsquery: any of its lexemes, or all of its parts."""
+    options = list(term.lexemes)
+    if term.parts:
+        options.append("(" + " & ".join(term.parts) + ")")
+    return "(" + " | ".join(options) + ")"
+
+
+def _any(conditions):
+    combined = Q(pk__in=[])
+    for condition in conditions:
+        combined |= condition
+    return combined
+
+
+def _registered_for(service_type, scheme_sets):
+    """Providers registered for a meaning in the scheme (none without one)."""
+    if not service_type or not scheme_sets or service_type not in scheme_sets:
+        return Q(pk__in=[])
+    return Q(service_provider__in=scheme_sets[service_type])
+
+
+def _has_scheme_meaning(term):
+    return bool(term.service_type or any(term.part_types))
+
+
+def term_condition(term, has, scheme_sets):
+    """Which documents a term matches, with `has(lexemes)` the matcher's condition for
+    a document with any of these lexemes: a lexeme of the term, all of its parts (each
+    also by its meaning in the scheme), or a registration for its meaning."""
+    condition = has(term.lexemes) | _registered_for(term.service_type, scheme_sets)
+    if term.parts:
+        every_part = Q()
+        for part, service_type in zip(term.parts, term.part_types, strict=True):
+            every_part &= has([part]) | _registered_for(service_type, scheme_sets)
+        condition |= every_part
+    return condition
 
 
 class DocumentSearchVector(Expression):
@@ -62,16 +104,23 @@ class PostgresFullText:
 
     use_trigram_index = True
 
-    def apply(self, queryset, terms):
-        groups = []
-        for term in terms:
-            words = [term.word, *(word for word, _lexeme in term.alternatives)]
-            groups.append("(" + " | ".join(words) + ")")
-        query = SearchQuery(" & ".join(groups), config=TEXT_SEARCH_CONFIG, search_type="raw")
+    def apply(self, queryset, terms, scheme_sets=None):
         vector = DocumentSearchVector()
-        return queryset.filter(SearchVectorExact(vector, query)).annotate(
-            rank=SearchRank(vector, query)
-        )
+        groups = [_tsquery_group(term) for term in terms]
+        ranked = SearchQuery(" | ".join(groups), config=LEXEME_CONFIG, search_type="raw")
+        if not any(_has_scheme_meaning(term) for term in terms):
+            # One tsquery for the whole search: the GIN index answers it at once.
+            every = SearchQuery(" & ".join(groups), config=LEXEME_CONFIG, search_type="raw")
+            queryset = queryset.filter(SearchVectorExact(vector, every))
+        else:
+
+            def has(lexemes):
+                query = SearchQuery(" | ".join(lexemes), config=LEXEME_CONFIG, search_type="raw")
+                return Q(SearchVectorExact(vector, query))
+
+            for term in terms:
+                queryset = queryset.filter(term_condition(term, has, scheme_sets))
+        return queryset.annotate(rank=SearchRank(vector, ranked))
 
     def term_ranking(self, terms, provider_sets):
         """For a search of one plain word, the ranking read from the inverted index
@@ -85,7 +134,7 @@ class PostgresFullText:
         (`Term.vector_lexeme`): a word the configuration turns into no lexeme or into
         several, or that no document has, is left to `apply`.
         """
-        if len(terms) != 1 or terms[0].corrected:
+        if len(terms) != 1 or not terms[0].plain:
             return None
         lexeme = terms[0].vector_lexeme
         if not lexeme or " " in lexeme:
@@ -103,10 +152,16 @@ class PostgresFullText:
         )
 
 
+def _in_field(field, lexemes):
+    return _any(Q(**{f"portable__{field}__contains": f" {lexeme} "}) for lexeme in lexemes)
+
+
 class PortableText:
     """Free text without PostgreSQL: whole lexemes in the provider's lexeme list.
 
-    A match in the name counts double, as the name weighs most on PostgreSQL.
+    Each term scores 3 for a word of the name, 2 for a part of a compound of the name,
+    1 elsewhere and 0.5 for a provider that only its registration matches: the order
+    that PostgreSQL's weights give.
     """
 
     use_trigram_index = False
@@ -115,18 +170,19 @@ class PortableText:
         """No inverted index without PostgreSQL: `apply` does all text searches."""
         return None
 
-    def apply(self, queryset, terms):
+    def apply(self, queryset, terms, scheme_sets=None):
+        def has(lexemes):
+            return _in_field("lexemes", lexemes)
+
         score = Value(0.0)
         for term in terms:
-            lexemes = [term.lexeme, *(lexeme for _word, lexeme in term.alternatives)]
-            anywhere = Q()
-            in_name = Q()
-            for lexeme in lexemes:
-                anywhere |= Q(portable__lexemes__contains=f" {lexeme} ")
-                in_name |= Q(portable__name_lexemes__contains=f" {lexeme} ")
-            queryset = queryset.filter(anywhere)
+            queryset = queryset.filter(term_condition(term, has, scheme_sets))
             score = score + Case(
-                When(in_name, then=Value(2.0)), default=Value(1.0), output_field=FloatField()
+                When(_in_field("name_lexemes", term.lexemes), then=Value(3.0)),
+                When(_in_field("name_part_lexemes", term.lexemes), then=Value(2.0)),
+                When(has(term.lexemes), then=Value(1.0)),
+                default=Value(0.5),
+                output_field=FloatField(),
             )
         return queryset.annotate(rank=score)
 

@@ -79,6 +79,11 @@ class ProviderSearchLexemes(models.Model):
     )
     lexemes = models.TextField(_("woordstammen"), blank=True, default="")
     name_lexemes = models.TextField(_("woordstammen van de naam"), blank=True, default="")
+    # The lexemes of the parts of the name's compounds: a match there ranks below the name's
+    # own words and above the rest.
+    name_part_lexemes = models.TextField(
+        _("woordstammen van delen van de naam"), blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("woordstammen van een dienstverlener")
@@ -133,8 +138,9 @@ class ProviderSearchTerm(models.Model):
 
 
 class SearchWord(models.Model):
-    """A word that occurs in the search documents, with its lexeme: the vocabulary that
-    corrects a misspelt search term (a trigram index on `word` on PostgreSQL).
+    """A word that occurs in the search documents (or is a part of a compound that does),
+    with its lexeme: the vocabulary that tells a known word, completes the word being
+    typed and corrects a misspelt one (a trigram index on `word` on PostgreSQL).
 
     Words are added as documents change and only removed by a rebuild; a stale word
     costs nothing but an alternative that matches no document.
@@ -142,6 +148,9 @@ class SearchWord(models.Model):
 
     word = models.CharField(_("woord"), max_length=100, unique=True)
     lexeme = models.CharField(_("woordstam"), max_length=100, db_index=True)
+    # Whether a name, presentation or vakgebied uses the word (or a compound has it as
+    # a part): only such words correct a typo, never a place's name alone.
+    in_text = models.BooleanField(_("in een tekst"), default=True)
 
     class Meta:
         verbose_name = _("zoekwoord")

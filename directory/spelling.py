@@ -1,10 +1,23 @@
-"""The words of a search and their typo correction on the vocabulary.
+"""The words of a search and what each may match: its own lexeme, the parts of a
+compound, the words it begins (the word being typed), the scheme's meaning of a word,
+and corrections of a typo.
 
 The search text becomes Terms: each folded word with its lexeme (directory.text).
-Typos are corrected the same way for both matchers: a search word that occurs in
-no document is replaced by the words of the vocabulary (SearchWord) that are
-similar to it by pg_trgm's measure; PostgreSQL finds them with a trigram index,
-other databases with a prefilter that leaves nothing similar enough out.
+A term matches a document that has
+
+- its lexeme, as a word or as a part of a compound ("advies" finds "adviesbureau":
+  directory.index stores the parts of compounds too);
+- all the parts of the term when it is a compound itself ("opleidingscentrum" finds
+  "centrum voor opleidingen"; directory.compounds splits it);
+- for the last word, when it is not a word of the vocabulary, a word it begins
+  ("boekh" finds "boekhouding"): the visitor is still typing it;
+- for a word with a meaning in the scheme ("advies", "opleiding" and their forms),
+  also a registration for that service type (directory.matching);
+- for a word that occurs nowhere, the most similar words of the names, presentations
+  and vakgebieden (never of places: "boekhoudng" is not the village Boekhoute),
+  which the page then offers as "Bedoelt u …?".
+
+Both matchers read the same Terms, so both databases find the same providers.
 """
 
 import dataclasses
@@ -13,45 +26,120 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.lookups import TrigramSimilar
 from django.db.models import F, Q, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
+from rapidfuzz.distance import OSA
 
+from directory.compounds import split
 from directory.models import SearchWord
-from directory.text import TEXT_SEARCH_CONFIG, lexeme, similarity, words
+from directory.text import STOP_WORDS, lexeme, similarity, stem, words
 
 # A search word is "misspelt" when no document has it; it is then replaced by the
-# vocabulary words at least this similar (pg_trgm similarity), the best few.
+# vocabulary words the fewest edits away (letters added, left out, changed or swapped:
+# "adveis" -> "advies"), at most one edit for a short word and two for a longer one.
+# Candidates share the first two letters or are similar by pg_trgm's measure.
 TYPO_MIN_SIMILARITY = 0.4
 TYPO_MAX_ALTERNATIVES = 5
 TYPO_MIN_LENGTH = 4
+TYPO_TWO_EDITS_FROM = 8
 MAX_TERMS = 10
+# The word being typed: at least this long, and the most common completions only.
+PREFIX_MIN_LENGTH = 3
+MAX_COMPLETIONS = 30
+
+# Words whose meaning in the kmo-portefeuille is a service type: a provider registered
+# for it answers them, also when its presentation does not use the word. The forms of
+# a word find each other ("adviezen" finds "advies").
+SCHEME_WORDS = {
+    "A": ("advies", "adviezen", "adviseur", "adviseurs", "advisering", "adviseren"),
+    "O": ("opleiding", "opleidingen", "training", "trainingen"),
+}
+_SCHEME = {word: service_type for service_type, forms in SCHEME_WORDS.items() for word in forms}
+_SCHEME_LEXEMES = {
+    stem(word): service_type for service_type, forms in SCHEME_WORDS.items() for word in forms
+}
 
 
 @dataclass(frozen=True)
 class Term:
-    """One search word and what it may match: its own lexeme or, when no document
-    has that, similar words of the vocabulary."""
+    """One search word and what it may match (see the module's docstring)."""
 
     word: str
     lexeme: str
-    alternatives: tuple = ()  # ((word, lexeme), ...)
-    # PostgreSQL's lexeme of the word, for a one-word search on PostgreSQL.
+    alternatives: tuple = ()  # typo corrections: ((word, lexeme), ...)
+    parts: tuple = ()  # the lexemes of its parts when it is a compound
+    part_types: tuple = ()  # each part's meaning in the scheme, or None
+    completions: tuple = ()  # lexemes of the words it begins (the last word only)
+    forms: tuple = ()  # lexemes of its other forms (a scheme word)
+    service_type: str | None = None  # its meaning in the scheme
+    last: bool = False
+    # The lexeme of a plain word (nothing else to match), for the inverted index.
     vector_lexeme: str | None = None
 
     @property
     def corrected(self):
         return bool(self.alternatives)
 
+    @property
+    def lexemes(self):
+        """Every single lexeme that matches this term (not the parts, which match together)."""
+        alternatives = (item for _word, item in self.alternatives)
+        return tuple(dict.fromkeys((self.lexeme, *self.forms, *self.completions, *alternatives)))
+
+    @property
+    def plain(self):
+        """A term that matches its own lexeme only."""
+        return not (
+            self.alternatives or self.parts or self.completions or self.forms or self.service_type
+        )
+
+
+def _scheme(word):
+    service_type = _SCHEME.get(word)
+    if service_type is None:
+        return None, ()
+    forms = tuple(dict.fromkeys(stem(form) for form in SCHEME_WORDS[service_type]))
+    return service_type, tuple(form for form in forms if form != lexeme(word))
+
+
+def _parts(word):
+    """The lexemes of a compound's parts and the scheme meaning of each
+    ("opleidingscentrum": "opleid" is a training), or two empty tuples."""
+    parts = tuple(dict.fromkeys(lexeme(part) for part in split(word) if part not in STOP_WORDS))
+    if len(parts) < 2:
+        return (), ()
+    return parts, tuple(_SCHEME_LEXEMES.get(part) for part in parts)
+
+
+def make_term(word, **fields):
+    """The Term of one folded word (None for a stop word)."""
+    word_lexeme = lexeme(word)
+    if not word_lexeme:
+        return None
+    parts, part_types = _parts(word)
+    service_type, forms = _scheme(word)
+    return Term(
+        word=word,
+        lexeme=word_lexeme,
+        parts=parts,
+        part_types=part_types,
+        forms=forms,
+        service_type=service_type,
+        **fields,
+    )
+
 
 def search_terms(text):
     """The Terms of a search text: its words without stop words and repeats, at most
-    MAX_TERMS."""
+    MAX_TERMS; the last one is the word being typed."""
     terms = []
     for word in words(text):
-        word_lexeme = lexeme(word)
-        if word_lexeme and all(term.word != word for term in terms):
-            terms.append(Term(word=word, lexeme=word_lexeme))
-    return terms[:MAX_TERMS]
+        term = make_term(word)
+        if term and all(other.word != word for other in terms):
+            terms.append(term)
+    terms = terms[:MAX_TERMS]
+    if terms:
+        terms[-1] = dataclasses.replace(terms[-1], last=True)
+    return terms
 
 
 def _fuzzy_candidates(word):
@@ -67,55 +155,106 @@ def _fuzzy_candidates(word):
     return Q(length__gte=shortest, length__lte=longest) & shared
 
 
-def corrected_terms(terms, *, use_trigram_index):
-    """Give each misspelt term its alternatives, with one query on the vocabulary.
+# Endings of the plural and the inflected adjective, which the stemmer does not always
+# take off alike ("cursus" and "cursussen" stem differently): the forms of a word that
+# the vocabulary has are searched with it.
+INFLECTIONS = ("sen", "en", "s", "e", "n", "'s")
 
-    On PostgreSQL the same query also tells the lexeme that the text-search
-    configuration makes of a one-word search: the inverted index is then read
-    with that lexeme as a constant, so that the planner knows how common it is.
-    """
+
+def inflected_forms(word):
+    """Words that may be `word` inflected, or `word` without its inflection."""
+    forms = {word + ending for ending in INFLECTIONS}
+    forms.add(word + word[-1] + "en")  # bus -> bussen
+    for ending in INFLECTIONS:
+        base = word[: -len(ending)]
+        if word.endswith(ending) and len(base) >= PREFIX_MIN_LENGTH:
+            forms.add(base)
+            if len(base) > PREFIX_MIN_LENGTH and base[-1] == base[-2]:
+                forms.add(base[:-1])
+    forms.discard(word)
+    return forms
+
+
+def _may_be_typed(term):
+    return term.last and term.word.isalpha() and len(term.word) >= PREFIX_MIN_LENGTH
+
+
+def _may_be_misspelt(term):
+    return term.word.isalpha() and len(term.word) >= TYPO_MIN_LENGTH and not term.service_type
+
+
+def _typo_candidates(word):
+    """Vocabulary rows that may be a few edits from `word`: the same first two letters
+    and a length within two."""
+    return Q(word__startswith=word[:2], length__gte=len(word) - 2, length__lte=len(word) + 2)
+
+
+def corrections(word, rows):
+    """The words of the texts (not places) the fewest edits from a misspelt `word`, with
+    their lexemes: [(word, lexeme), ...], the most similar first."""
+    most = 2 if len(word) >= TYPO_TWO_EDITS_FROM else 1
+    scored = []
+    for candidate, candidate_lexeme, in_text in rows:
+        if not in_text:
+            continue
+        edits = OSA.distance(word, candidate, score_cutoff=most)
+        if edits <= most:
+            scored.append((edits, -similarity(word, candidate), candidate, candidate_lexeme))
+    if not scored:
+        return ()
+    fewest = min(item[0] for item in scored)
+    best = sorted(item for item in scored if item[0] == fewest)[:TYPO_MAX_ALTERNATIVES]
+    return tuple((candidate, candidate_lexeme) for *_score, candidate, candidate_lexeme in best)
+
+
+def corrected_terms(terms, *, use_trigram_index):
+    """Give each term its completions or corrections, with one query on the vocabulary."""
     if not terms:
         return terms
-    fuzzy = [term for term in terms if term.word.isalpha() and len(term.word) >= TYPO_MIN_LENGTH]
+    fuzzy = [term for term in terms if _may_be_misspelt(term)]
     condition = Q(lexeme__in=[term.lexeme for term in terms])
+    forms_of = {term.word: inflected_forms(term.word) for term in terms if term.word.isalpha()}
+    condition |= Q(word__in=sorted(set().union(*forms_of.values())))
     vocabulary = SearchWord.objects.all()
-    fields = ["word", "lexeme"]
-    if fuzzy and use_trigram_index:
-        # `%` finds the words above pg_trgm.similarity_threshold (0.3 unless a DBA
-        # raised it above TYPO_MIN_SIMILARITY) with the trigram index.
-        for term in fuzzy:
-            condition |= Q(TrigramSimilar(F("word"), Value(term.word)))
-    elif fuzzy:
+    typed = terms[-1] if _may_be_typed(terms[-1]) else None
+    if typed is not None:
+        condition |= Q(word__startswith=typed.word)
+    if fuzzy:
         vocabulary = vocabulary.annotate(length=Length("word"))
         for term in fuzzy:
-            condition |= _fuzzy_candidates(term.word)
-    if use_trigram_index and len(terms) == 1 and terms[0].word.isalpha():
-        vocabulary = vocabulary.annotate(
-            vector_lexeme=RawSQL(
-                "SELECT string_agg(term.lexeme, ' ') "
-                "FROM unnest(to_tsvector(%s::regconfig, %s)) AS term",
-                (TEXT_SEARCH_CONFIG, terms[0].word),
-            )
-        )
-        fields.append("vector_lexeme")
-    rows = list(vocabulary.filter(condition).values_list(*fields))
+            condition |= _typo_candidates(term.word)
+            if use_trigram_index:
+                # `%` finds the words above pg_trgm.similarity_threshold (0.3 unless a
+                # DBA raised it above TYPO_MIN_SIMILARITY) with the trigram index.
+                condition |= Q(TrigramSimilar(F("word"), Value(term.word)))
+            else:
+                condition |= _fuzzy_candidates(term.word)
+    rows = list(vocabulary.filter(condition).values_list("word", "lexeme", "in_text"))
     known = {row[1] for row in rows}
     corrected = []
     for term in terms:
-        if term.lexeme in known:
-            vector_lexeme = rows[0][2] if len(fields) == 3 else None
-            corrected.append(dataclasses.replace(term, vector_lexeme=vector_lexeme))
+        inflected = forms_of.get(term.word, set())
+        forms = {row[1] for row in rows if row[0] in inflected} - {term.lexeme, *term.forms}
+        if forms:
+            term = dataclasses.replace(term, forms=(*term.forms, *sorted(forms)))
+            known.add(term.lexeme)
+        if term.lexeme in known or term.service_type or (term.parts and set(term.parts) <= known):
+            corrected.append(
+                dataclasses.replace(term, vector_lexeme=term.lexeme if term.plain else None)
+            )
             continue
+        if term is typed:
+            completions = sorted(
+                {row[1] for row in rows if row[0].startswith(term.word)}, key=lambda x: (len(x), x)
+            )[:MAX_COMPLETIONS]
+            if completions:
+                corrected.append(dataclasses.replace(term, completions=tuple(completions)))
+                continue
         if term not in fuzzy:
             corrected.append(term)
             continue
-        scored = sorted(
-            (
-                (-similarity(term.word, row[0]), row[0], row[1])
-                for row in rows
-                if similarity(term.word, row[0]) >= TYPO_MIN_SIMILARITY
-            ),
-        )[:TYPO_MAX_ALTERNATIVES]
-        alternatives = tuple((word, word_lexeme) for _score, word, word_lexeme in scored)
-        corrected.append(Term(word=term.word, lexeme=term.lexeme, alternatives=alternatives))
+        alternatives = corrections(term.word, rows)
+        # A correction keeps the meaning of the word it corrects to ("opleidnig").
+        meant = next((_SCHEME[word] for word, _lexeme in alternatives if word in _SCHEME), None)
+        corrected.append(dataclasses.replace(term, alternatives=alternatives, service_type=meant))
     return corrected

@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import PhoneNumberField
 from organisations.models import Address, Postcode
 
 
@@ -30,7 +31,7 @@ class Establishment(Address):
     )
     is_registered_office = models.BooleanField(_("maatschappelijke zetel"), default=False)
     name = models.CharField(_("naam vestiging"), max_length=200, blank=True)
-    phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True)
+    phone = PhoneNumberField(_("telefoonnummer"), blank=True)
     email = models.EmailField(_("e-mailadres"), blank=True)
     is_active = models.BooleanField(_("actief"), default=True)
     latitude = models.DecimalField(

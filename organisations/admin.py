@@ -5,9 +5,19 @@ providers/admin.py: staff open an organisation to see who provides for it.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext
 
 from core.admin import DutchEmptyChoiceMixin
 from organisations.models import LegalForm, Postcode
+
+
+def organisation_with_kbo(organisation):
+    """ "Acme (KBO 0123.456.789)": an organisation as staff pages name it, with its own
+    KBO number (not that of one of its service providers)."""
+    return gettext("%(name)s (KBO %(kbo)s)") % {
+        "name": organisation.name,
+        "kbo": organisation.kbo_display,
+    }
 
 
 @admin.register(LegalForm)

@@ -12,7 +12,8 @@ def clean_belgian_address(form, cleaned_data, *, country="BE"):
     """Check postcode and municipality against the reference list for a Belgian address.
 
     The error goes to the field that is wrong: an unknown or malformed postcode
-    to "Postcode", a place that does not belong to it to "Gemeente".
+    to "Postcode", a place that does not belong to it to "Gemeente". A place that
+    belongs to it is cleaned to the list's spelling ("gent" -> "Gent").
     """
     if country != "BE":
         return
@@ -28,7 +29,7 @@ def clean_belgian_address(form, cleaned_data, *, country="BE"):
     if not municipality:
         return
     try:
-        validate_postcode_municipality(postcode, municipality)
+        cleaned_data["municipality"] = validate_postcode_municipality(postcode, municipality)
     except ValidationError as error:
         form.add_error("postcode" if error.code == "postcode_unknown" else "municipality", error)
 

@@ -13,17 +13,43 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import validators
+from core.text import name_key
+
+
+def place_spelling(municipality, spellings):
+    """The first of `spellings` that is `municipality` as people type it (ignoring case,
+    accents, hyphens and spaces: 'sint niklaas' is 'Sint-Niklaas'), or None."""
+    key = name_key(municipality)
+    if not key:
+        return None
+    return next((name for name in spellings if name and name_key(name) == key), None)
 
 
 class PostcodeQuerySet(models.QuerySet):
     def matching(self, postcode, municipality):
-        """Rows whose postcode is `postcode` and whose name (Dutch, French or
-        main municipality) is `municipality`, ignoring case."""
-        return self.filter(postcode=postcode).filter(
-            models.Q(municipality_nl__iexact=municipality)
-            | models.Q(municipality_fr__iexact=municipality)
-            | models.Q(main_municipality__iexact=municipality)
-        )
+        """Rows whose postcode is `postcode` and whose name (Dutch, French or main
+        municipality) is `municipality`, ignoring case, accents, hyphens and spaces.
+
+        A postcode has a handful of places: they are compared in Python, the same way
+        on every database."""
+        pks = [
+            place.pk
+            for place in self.filter(postcode=postcode)
+            if place_spelling(municipality, place.spellings)
+        ]
+        return self.filter(pk__in=pks)
+
+    def spelling(self, postcode, municipality):
+        """The postcode list's spelling of `municipality` at `postcode` ('gent' at 9000
+        -> 'Gent'), or None when the list has no such place: what is stored and shown
+        instead of what was typed. Dutch names first, then French, then the main
+        municipality."""
+        places = list(self.filter(postcode=postcode))
+        for field in ("municipality_nl", "municipality_fr", "main_municipality"):
+            spelling = place_spelling(municipality, [getattr(place, field) for place in places])
+            if spelling:
+                return spelling
+        return None
 
 
 class Postcode(models.Model):
@@ -56,9 +82,17 @@ class Postcode(models.Model):
     def __str__(self):
         return f"{self.postcode} {self.municipality_nl}"
 
+    @property
+    def spellings(self):
+        return [self.municipality_nl, self.municipality_fr, self.main_municipality]
+
 
 def validate_postcode_municipality(postcode, municipality):
-    """The pair must name a real Belgian postcode and one of its places."""
+    """The pair must name a real Belgian postcode and one of its places.
+
+    Returns the postcode list's spelling of the place, to be stored instead of what
+    was typed.
+    """
     validators.validate_postcode(postcode)
     postcode = str(postcode).strip()
     municipality = str(municipality or "").strip()
@@ -69,7 +103,8 @@ def validate_postcode_municipality(postcode, municipality):
             code="postcode_unknown",
             params={"postcode": postcode},
         )
-    if not places.matching(postcode, municipality).exists():
+    spelling = places.spelling(postcode, municipality)
+    if spelling is None:
         names = list(dict.fromkeys(places.values_list("municipality_nl", flat=True)))
         raise ValidationError(
             _("De postcode %(postcode)s hoort bij %(places)s, niet bij %(municipality)s."),
@@ -80,6 +115,7 @@ def validate_postcode_municipality(postcode, municipality):
                 "municipality": municipality,
             },
         )
+    return spelling
 
 
 ADDRESS_FIELDS = ["country", "postcode", "municipality", "street", "house_number", "box"]
@@ -114,7 +150,9 @@ class Address(models.Model):
         super().clean()
         if self.country == "BE" and self.postcode and self.municipality:
             try:
-                validate_postcode_municipality(self.postcode, self.municipality)
+                self.municipality = validate_postcode_municipality(
+                    self.postcode, self.municipality
+                )
             except ValidationError as error:
                 raise ValidationError({"municipality": error}) from error
 

@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 
 from organisations.models import Organisation
 from portal.menu import provider_navigation
-from portal.models import Membership
+from portal.models import LapsedMembership, Membership
 
 LOGGER = logging.getLogger(__name__)
 
@@ -77,20 +77,31 @@ def no_access_response(request, *, profile=Membership.Profile.PROVIDER):
     following the three steps of seed 003.
     """
     user = request.user
-    held = []
+    held, lapsed = [], []
     if user.is_authenticated:
         held = list(
             Membership.objects.filter(user=user)
             .select_related("organisation")
             .order_by("organisation__name", "profile")
         )
+        # What the portal saw at earlier sign-ins (ACM only sends today's rights).
+        lapsed = list(
+            LapsedMembership.objects.filter(user=user, profile=profile)
+            .select_related("organisation")
+            .order_by("-missing_since", "organisation__name")
+        )
     LOGGER.info("Access refused: no %s right", profile)
     context = {
         "required_profile": Membership.Profile(profile),
         "required_profile_label": Membership.Profile(profile).label,
         "memberships": held,
+        "lapsed_memberships": lapsed,
         "ACCESS_MANAGEMENT_URL": settings.ACCESS_MANAGEMENT_URL,
         "login_url": resolve_url(settings.LOGIN_URL),
+        # Signing in again re-reads the rights from ACM (after the administrator acted).
+        "sign_in_again_url": "{}?{}".format(
+            resolve_url(settings.LOGIN_URL), urlencode({"next": reverse("portal:after-login")})
+        ),
     }
     return render(request, "portal/no_access.html", context, status=403)
 

@@ -60,3 +60,42 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.organisation} ({self.get_profile_display()})"
+
+
+class LapsedMembership(models.Model):
+    """A right the portal saw at an earlier sign-in and did not see at a later one.
+
+    ACM's token carries only the rights valid today, so at the sign-in where a right
+    is missing the portal can no longer ask ACM about it; it keeps this record
+    instead, so that the "Geen toegang" page can name the right, the organisation and
+    the dates the portal itself saw (last confirmed, first missing). Removed when the
+    right comes back at a later sign-in.
+    """
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="lapsed_memberships",
+        verbose_name=_("gebruiker"),
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("onderneming"),
+    )
+    profile = models.CharField(_("profiel"), max_length=20, choices=Membership.Profile.choices)
+    last_confirmed_at = models.DateTimeField(_("laatst bevestigd"))
+    missing_since = models.DateTimeField(_("niet meer doorgegeven sinds"))
+
+    class Meta:
+        verbose_name = _("vervallen gebruikersrecht")
+        verbose_name_plural = _("vervallen gebruikersrechten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "profile"], name="lapsed_membership_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation} ({self.get_profile_display()})"

@@ -9,6 +9,7 @@ defaults are safe: DEBUG is off unless the development command turns it on.
 import logging
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -213,8 +214,19 @@ STORAGES = {
 MEDIA_ROOT = env.path("PORTAL_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # Largest audit report a provider may upload with a registration request.
 REGISTRATION_UPLOAD_MAX_BYTES = env.int("REGISTRATION_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Where the development server listens (`make run PORT=8400`): the portal at
+# http://127.0.0.1:<PORT>, the ACM/IDM stand-in in the same server at
+# http://localhost:<PORT>/standin/ (another host name, so that the two never share a
+# session cookie). Everything that names either address derives from this one setting:
+# the links in e-mails, the OIDC endpoints and the stand-in's registration of the
+# portal's client (standin.demo). Without PORT, the port of PORTAL_BASE_URL, else 8000.
+_PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="").rstrip("/")
+PORT = env.int("PORT", default=urlsplit(_PORTAL_BASE_URL).port or 8000)
 # Absolute links in e-mails (no request at hand in commands and on commit).
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://localhost:8000").rstrip("/")
+PORTAL_BASE_URL = _PORTAL_BASE_URL or f"http://127.0.0.1:{PORT}"
+# The stand-in in the development server (for the real ACM, set OIDC_OP_BASE_URL and
+# ACCESS_MANAGEMENT_URL instead).
+STANDIN_BASE_URL = f"http://localhost:{PORT}/standin"
 # Days a provider is shown to confirm an application ("dagen resterend"); informative only.
 PROJECT_CONFIRMATION_DAYS = env.int("PROJECT_CONFIRMATION_DAYS", default=30)
 
@@ -261,6 +273,9 @@ CACHES = {
 # to the listing empties it at once; this is the limit for writes that send no
 # signals (see directory/cache.py).
 DIRECTORY_CACHE_SECONDS = env.int("DIRECTORY_CACHE_SECONDS", default=300)
+# The OpenTaal Dutch dictionary (Debian's hunspell-nl) that splits compounds for the search
+# (directory.compounds); without it the search matches whole words only (check directory.W001).
+DIRECTORY_HUNSPELL_DIC = env.str("DIRECTORY_HUNSPELL_DIC", default="/usr/share/hunspell/nl.dic")
 
 # --- Rate limits (django-ratelimit; portal.ratelimit) -------------------------
 RATELIMIT_USE_CACHE = "ratelimit"
@@ -425,10 +440,11 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_EDIT = False
 
 # --- OpenID Connect: the portal as relying party ----------------------------
-# Defaults point at the development stand-in, served under another host name
-# than the portal (localhost vs 127.0.0.1) so that the two never share a
-# session cookie. For the real ACM set OIDC_OP_BASE_URL and the endpoint paths.
-OIDC_OP_BASE_URL = env("OIDC_OP_BASE_URL", default="http://localhost:8000/standin/op")
+# Defaults point at the development stand-in (STANDIN_BASE_URL, from PORT), served
+# under another host name than the portal (localhost vs 127.0.0.1) so that the two
+# never share a session cookie. For the real ACM set OIDC_OP_BASE_URL and the
+# endpoint paths.
+OIDC_OP_BASE_URL = env("OIDC_OP_BASE_URL", default=f"{STANDIN_BASE_URL}/op")
 OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", default=OIDC_OP_BASE_URL)
 OIDC_OP_AUTHORIZATION_ENDPOINT = env(
     "OIDC_OP_AUTHORIZATION_ENDPOINT", default=f"{OIDC_OP_BASE_URL}/authorize/"
@@ -460,7 +476,7 @@ OIDC_AUTHENTICATE_CLASS = "portal.oidc.views.PortalAuthenticationRequestView"
 OIDC_CALLBACK_CLASS = "portal.oidc.views.PortalAuthenticationCallbackView"
 OIDC_OP_LOGOUT_URL_METHOD = "portal.oidc.views.provider_logout_url"
 # Where a user manages rights: the stand-in's IDM, or the real Gebruikersbeheer.
-ACCESS_MANAGEMENT_URL = env("ACCESS_MANAGEMENT_URL", default="http://localhost:8000/standin/idm/")
+ACCESS_MANAGEMENT_URL = env("ACCESS_MANAGEMENT_URL", default=f"{STANDIN_BASE_URL}/idm/")
 
 # --- The ACM/IDM stand-in as OpenID provider (development only) ---------------
 if STANDIN_ENABLED:

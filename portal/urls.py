@@ -27,6 +27,7 @@ portal_patterns = [
 
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
+    path("favicon.ico", views.favicon, name="favicon"),
     # Before mozilla's own logout under the same path and name: it says "U bent afgemeld".
     path("oidc/logout/", PortalLogoutView.as_view(), name="oidc_logout"),
     path("oidc/", include("mozilla_django_oidc.urls")),

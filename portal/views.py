@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import format_lazy
@@ -209,3 +210,9 @@ class SMEHomeView(SMEAccessMixin, TemplateView):
     (projects.sme_urls) and the public search."""
 
     template_name = "portal/sme_home.html"
+
+
+def favicon(request):
+    """/favicon.ico, which browsers (and the admin's pages) ask for unprompted: the SVG
+    icon that base.html links, at its current (hashed) static URL."""
+    return HttpResponseRedirect(static("img/favicon.svg"))

@@ -31,6 +31,8 @@ from core.admin import (
     ReadOnlyInline,
     TransitionActionsMixin,
     TransitionPage,
+    WorkQueue,
+    work_queue_register,
 )
 from projects import services
 from projects.models import AnnualCeiling, Payment, Project, ProjectEvent, SubsidyRate
@@ -83,8 +85,8 @@ class StopForm(forms.Form):
 
 
 # The confirmation page of every transition Project declares for the admin. The
-# label is the model's, and so is "destructive" (every agency step changes the
-# dossier for good: the admin's red confirmation button).
+# label is the model's. Every agency step changes the dossier for good (the model's
+# "destructive"), but only stopping takes something away: only its button is red.
 STEPS = {
     "record_deposit": TransitionPage(
         DepositForm,
@@ -101,6 +103,7 @@ STEPS = {
             "de betaling aan de dienstverlener opdragen."
         ),
         _("De subsidie is toegekend."),
+        danger=False,
     ),
     "record_payment": TransitionPage(
         PaymentForm,
@@ -110,11 +113,13 @@ STEPS = {
             "overschrijden."
         ),
         _("De betaling is geregistreerd."),
+        danger=False,
     ),
     "close": TransitionPage(
         RemarkForm,
         _("Het dossier is volledig betaald en wordt afgesloten."),
         _("Het dossier is afgesloten."),
+        danger=False,
     ),
     "stop": TransitionPage(
         StopForm,
@@ -135,19 +140,41 @@ def _call_service(name, project, user, data):
     return function(project=project, user=user, **data)
 
 
+# The dossiers waiting for the agency's next step: the deposit has arrived (grant) or
+# everything is paid (close). The other open dossiers wait for the SME or the provider.
+TO_PROCESS = "to_process"
+TO_PROCESS_STATUSES = [Status.DEPOSITED, Status.PAID]
+
+
 class StatusFilter(admin.SimpleListFilter):
-    """The status as people see it: "vervallen" includes confirmed dossiers past their deadline."""
+    """The status as people see it: "vervallen" includes confirmed dossiers past their
+    deadline; "te behandelen" is the agency's work queue."""
 
     title = _("status")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return Status.choices
+        return [(TO_PROCESS, _("te behandelen door het agentschap")), *Status.choices]
 
     def queryset(self, request, queryset):
+        if self.value() == TO_PROCESS:
+            return queryset.filter(status__in=TO_PROCESS_STATUSES)
         if self.value() in Status.values:
             return queryset.with_status(self.value())
         return queryset
+
+
+def euro_column(field, description):
+    """A list column or read-only field that shows the amount in `field` as the portal
+    does ("€ 40.000,00"), right-aligned by admin.css (its name ends in "_eur")."""
+
+    @admin.display(description=description, ordering=field)
+    def column(model_admin, obj):
+        amount = getattr(obj, field)
+        return "–" if amount is None else euro(amount)
+
+    column.__name__ = f"{field}_eur"
+    return column
 
 
 class ProjectEventInline(ReadOnlyInline):
@@ -163,8 +190,10 @@ class ProjectEventInline(ReadOnlyInline):
 
 class PaymentInline(ReadOnlyInline):
     model = Payment
-    fields = ["paid_on", "amount", "recorded_by", "recorded_at"]
+    fields = ["paid_on", "amount_eur", "recorded_by", "recorded_at"]
     readonly_fields = fields
+
+    amount_eur = euro_column("amount", _("bedrag"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("recorded_by")
@@ -187,18 +216,17 @@ class ProjectAdmin(
     transition_pages = STEPS
     object_action_template = "admin/projects/project/step.html"
 
+    # Status, amounts and dates fit at 1366 px: the client's KBO number, the kind of
+    # service and the start date are on the dossier's page and in the filters.
     list_display = [
         "number",
         "client",
-        "client_kbo",
         "service_provider",
-        "service_type",
         "state",
         "filed_on",
-        "start_date",
-        "amount_excl_vat",
-        "subsidy_amount",
-        "amount_paid",
+        "amount_excl_vat_eur",
+        "subsidy_amount_eur",
+        "amount_paid_eur",
     ]
     list_filter = [
         StatusFilter,
@@ -242,11 +270,11 @@ class ProjectAdmin(
         "end_date",
         "filed_on",
         "filed_by",
-        "amount_excl_vat",
+        "amount_excl_vat_eur",
         "subsidy_percentage",
-        "subsidy_amount",
-        "own_share",
-        "amount_paid",
+        "subsidy_amount_eur",
+        "own_share_eur",
+        "amount_paid_eur",
         "outstanding",
         "created_at",
         "confirmation_due_on",
@@ -287,11 +315,11 @@ class ProjectAdmin(
             _("Bedragen"),
             {
                 "fields": [
-                    "amount_excl_vat",
+                    "amount_excl_vat_eur",
                     "subsidy_percentage",
-                    "subsidy_amount",
-                    "own_share",
-                    "amount_paid",
+                    "subsidy_amount_eur",
+                    "own_share_eur",
+                    "amount_paid_eur",
                     "outstanding",
                 ]
             },
@@ -360,6 +388,11 @@ class ProjectAdmin(
             }
         return obj.get_status_display()
 
+    amount_excl_vat_eur = euro_column("amount_excl_vat", _("excl. btw"))
+    subsidy_amount_eur = euro_column("subsidy_amount", _("steun"))
+    own_share_eur = euro_column("own_share", _("eigen aandeel"))
+    amount_paid_eur = euro_column("amount_paid", _("betaald"))
+
     @admin.display(description=_("nog te betalen"))
     def outstanding(self, obj):
         return euro(obj.amount_outstanding)
@@ -383,7 +416,7 @@ class ProjectAdmin(
     def object_action_subject(self, obj):
         return obj.number
 
-    def get_object_action_context(self, action, obj):
+    def get_object_action_context(self, request, action, obj, form):
         return {"project": obj}
 
     def object_action_not_allowed_message(self, action, obj):
@@ -424,5 +457,18 @@ class SubsidyRateAdmin(DatedConfigurationAdmin):
 
 @admin.register(AnnualCeiling)
 class AnnualCeilingAdmin(DatedConfigurationAdmin):
-    list_display = ["amount", "valid_from", "valid_until", "in_force_today"]
+    list_display = ["amount_eur", "valid_from", "valid_until", "in_force_today"]
     fields = ["amount", "valid_from", "valid_until"]
+
+    amount_eur = euro_column("amount", _("jaarplafond"))
+
+
+work_queue_register(
+    WorkQueue(
+        label=_("Steundossiers te behandelen"),
+        model=Project,
+        filter={"status__in": TO_PROCESS_STATUSES},
+        query={StatusFilter.parameter_name: TO_PROCESS},
+        order=30,
+    )
+)

@@ -6,10 +6,11 @@ through the session between the two. Labels are the seed's.
 """
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Fieldset, Layout
+from crispy_forms.layout import HTML, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -131,7 +132,7 @@ class ServiceProviderStep1Form(AddressFormMixin):
         self.helper.layout = Layout(
             Field("name"),
             Fieldset(
-                _("Facturatie adres"),
+                _("Facturatieadres"),
                 "country",
                 "postcode",
                 "municipality",
@@ -188,6 +189,21 @@ class ServiceProviderStep1Form(AddressFormMixin):
             )
 
 
+VAKGEBIEDEN_GUIDANCE = _(
+    "Duid in de onderstaande lijst de vakgebieden aan waarin u actief bent. Bij elke "
+    "steunaanvraag zal de klant uit uw selectie een vakgebied moeten toewijzen aan "
+    "zijn project."
+)
+DESCRIPTION_GUIDANCE = _(
+    "Hieronder kunt u in het kort (maximaal 1000 tekens) uw onderneming voorstellen."
+)
+
+
+def _guidance(element_id, text):
+    """A help text shown above its field, for the field's aria-describedby to name."""
+    return HTML(format_html('<p class="form-text" id="{}">{}</p>', element_id, text))
+
+
 class ServiceProviderStep2Form(forms.Form):
     """ "Mijn gegevens: stap 2": vakgebieden (at least one) and a presentation.
 
@@ -200,29 +216,38 @@ class ServiceProviderStep2Form(forms.Form):
         label=_("Selecteer vakgebieden"),
         queryset=Vakgebied.objects.all(),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_(
-            "Duid in de onderstaande lijst de vakgebieden aan waarin u actief bent. Bij elke "
-            "steunaanvraag zal de klant uit uw selectie een vakgebied moeten toewijzen aan "
-            "zijn project."
-        ),
         error_messages={"required": _("Duid minstens één vakgebied aan.")},
     )
     description = MultilineTextField(
         label=_("Voorstelling van uw onderneming"),
         required=False,
-        help_text=_(
-            "Hieronder kunt u in het kort (maximaal 1000 tekens) uw onderneming voorstellen."
+        widget=forms.Textarea(
+            attrs={
+                "rows": 8,
+                "data-max-length": DESCRIPTION_MAX_LENGTH,
+                "aria-describedby": "description-uitleg",
+            }
         ),
-        widget=forms.Textarea(attrs={"rows": 8, "data-max-length": DESCRIPTION_MAX_LENGTH}),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # The seed's guidance says "onderstaande lijst" and "hieronder": it stands above
+        # its field, where crispy would put a help text below it.
         self.helper.layout = Layout(
-            Fieldset(_("Vakgebieden"), "vakgebieden"),
-            Fieldset(_("Voorstelling"), "description"),
+            Fieldset(
+                _("Vakgebieden"),
+                _guidance("vakgebieden-uitleg", VAKGEBIEDEN_GUIDANCE),
+                "vakgebieden",
+                aria_describedby="vakgebieden-uitleg",
+            ),
+            Fieldset(
+                _("Voorstelling"),
+                _guidance("description-uitleg", DESCRIPTION_GUIDANCE),
+                "description",
+            ),
         )
 
     def clean_description(self):

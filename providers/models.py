@@ -7,7 +7,7 @@ from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from core import transitions, validators
-from core.models import MultilineTextField, TransitionEvent
+from core.models import MultilineTextField, PhoneNumberField, TransitionEvent
 from organisations.models import Address, LegalForm, Organisation
 
 DESCRIPTION_MAX_LENGTH = 1000
@@ -50,7 +50,7 @@ class ServiceProvider(Address):
     """A service provider (dienstverlener) announced by an organisation.
 
     The registered office's own entry has type MZ; the address fields hold the
-    billing address ("Facturatie adres"). Fields follow "Mijn gegevens: stap 1
+    billing address ("Facturatieadres"). Fields follow "Mijn gegevens: stap 1
     en stap 2" of seed 000.
     """
 
@@ -65,8 +65,8 @@ class ServiceProvider(Address):
     )
     type = models.CharField(_("type"), max_length=2, choices=Type.choices, default=Type.PROVIDER)
     name = models.CharField(_("maatschappelijke naam"), max_length=200)
-    phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True)
-    mobile = models.CharField(_("gsm-nummer"), max_length=20, blank=True)
+    phone = PhoneNumberField(_("telefoonnummer"), blank=True)
+    mobile = PhoneNumberField(_("gsm-nummer"), blank=True)
     email = models.EmailField(_("e-mailadres"))
     website = models.URLField(_("URL"), blank=True)
     contact_last_name = models.CharField(_("naam contactpersoon"), max_length=100, blank=True)

@@ -30,10 +30,13 @@ from core.admin import (
     ReadOnlyInline,
     TransitionActionsMixin,
     TransitionPage,
+    WorkQueue,
     WorkQueueFilter,
+    work_queue_register,
 )
 from core.dates import add_months
 from core.downloads import stored_pdf_attachment
+from organisations.admin import organisation_with_kbo
 from registrations import services
 from registrations.models import (
     AUDIT_REPORT_DEFAULT_NAME,
@@ -252,15 +255,14 @@ class RegistrationAdmin(
     transition_pages = DECISIONS
     object_action_template = "admin/registrations/registration/decision.html"
 
+    # Status and dates fit at 1366 px: the organisation's name, the start of validity
+    # and "starter" are on the registration's page and in the filters.
     list_display = [
         "service_provider",
-        "organisation",
         "kbo",
         "service_type",
         "number",
         "state",
-        "is_starter",
-        "valid_from",
         "valid_until",
         "requested_at",
     ]
@@ -344,11 +346,12 @@ class RegistrationAdmin(
 
     @admin.display(description=_("onderneming"), ordering="service_provider__organisation__name")
     def organisation(self, obj):
-        return obj.service_provider.organisation
+        return organisation_with_kbo(obj.service_provider.organisation)
 
-    @admin.display(description=_("ondernemingsnummer"), ordering="service_provider__kbo_number")
+    @admin.display(description=_("KBO"), ordering="service_provider__organisation__kbo_number")
     def kbo(self, obj):
-        return obj.service_provider.kbo_display
+        """The organisation's own KBO number, not the one the provider typed."""
+        return obj.service_provider.organisation.kbo_display
 
     @admin.display(description=_("status"), ordering="status")
     def state(self, obj):
@@ -417,7 +420,7 @@ class RegistrationAdmin(
             "until": obj.valid_until.strftime("%d/%m/%Y") if obj.valid_until else "",
         }
 
-    def get_object_action_context(self, action, obj):
+    def get_object_action_context(self, request, action, obj, form):
         preview = (
             services.registration_approval_preview(registration=obj)
             if action.name == "approve"
@@ -430,3 +433,14 @@ class RegistrationAdmin(
             "'%(action)s' kan niet bij een registratie met status '%(status)s'. De pagina "
             "toont de beslissingen die nu mogelijk zijn."
         ) % {"action": action.label, "status": obj.get_status_display()}
+
+
+work_queue_register(
+    WorkQueue(
+        label=_("Registraties te beoordelen"),
+        model=Registration,
+        filter={"status": Status.REQUESTED},
+        query={RegistrationQueueFilter.parameter_name: Status.REQUESTED},
+        order=10,
+    )
+)

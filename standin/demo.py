@@ -25,8 +25,7 @@ from standin.models import (
     today,
 )
 
-PORTAL_REDIRECT_URI = "http://127.0.0.1:8000/oidc/callback/"
-PORTAL_POST_LOGOUT_URI = "http://127.0.0.1:8000/"
+PORTAL_CLIENT_NAME = "Kmo-portefeuille – portaal dienstverleners"
 
 SCHELDE, LEIE, KEMPEN = (kbo for kbo, _name in DEMO_ORGANISATIONS)
 SME = DEMO_SME[0]
@@ -106,8 +105,30 @@ DEMO_PEOPLE = [
 ]
 
 
-def register_client(*, client_id, client_secret, redirect_uris, post_logout_redirect_uris, name):
-    """Create or update a confidential authorization-code client signing with RS256."""
+def portal_redirect_uri():
+    """Where the stand-in sends the browser back after sign-in: the portal's callback at
+    PORTAL_BASE_URL (http://127.0.0.1:<PORT> in development, portal/settings.py)."""
+    return f"{settings.PORTAL_BASE_URL}/oidc/callback/"
+
+
+def portal_post_logout_uri():
+    return f"{settings.PORTAL_BASE_URL}/"
+
+
+def _merged(existing, added):
+    """`existing` (DOT's space-separated list) with `added` appended, each once, in order."""
+    return " ".join(dict.fromkeys([*existing.split(), *added]))
+
+
+def register_client(
+    *, client_id, client_secret, redirect_uris, post_logout_redirect_uris, name, replace=False
+):
+    """Create or update a confidential authorization-code client signing with RS256.
+
+    The redirect and post-logout URIs are added to those the client already has, so
+    that registering the portal at one address (`make demo` on another port, `make up`)
+    never undoes its registration at another. `replace` keeps only the given ones.
+    """
     Application = get_application_model()
     application = Application.objects.filter(client_id=client_id).first()
     if application is None:
@@ -117,8 +138,10 @@ def register_client(*, client_id, client_secret, redirect_uris, post_logout_redi
     application.authorization_grant_type = Application.GRANT_AUTHORIZATION_CODE
     application.algorithm = Application.RS256_ALGORITHM
     application.skip_authorization = True
-    application.redirect_uris = " ".join(redirect_uris)
-    application.post_logout_redirect_uris = " ".join(post_logout_redirect_uris)
+    kept_redirects = "" if replace else application.redirect_uris or ""
+    kept_logouts = "" if replace else application.post_logout_redirect_uris or ""
+    application.redirect_uris = _merged(kept_redirects, redirect_uris)
+    application.post_logout_redirect_uris = _merged(kept_logouts, post_logout_redirect_uris)
     # Kept as given, not hashed: DOT would hash it with the password hasher (PBKDF2,
     # a million rounds) and check that hash at every token request, which cost the
     # stand-in ~270 ms of CPU per sign-in under the load test (ops/load), time that
@@ -130,15 +153,15 @@ def register_client(*, client_id, client_secret, redirect_uris, post_logout_redi
     return application
 
 
-def register_portal_client(
-    redirect_uri=PORTAL_REDIRECT_URI, post_logout_redirect_uri=PORTAL_POST_LOGOUT_URI
-):
+def register_portal_client(redirect_uri=None, post_logout_redirect_uri=None):
+    """Register the portal's client (OIDC_RP_CLIENT_ID) at its current address, keeping
+    the addresses it was registered at before."""
     return register_client(
         client_id=settings.OIDC_RP_CLIENT_ID,
         client_secret=settings.OIDC_RP_CLIENT_SECRET,
-        redirect_uris=[redirect_uri],
-        post_logout_redirect_uris=[post_logout_redirect_uri],
-        name="Kmo-portefeuille – portaal dienstverleners",
+        redirect_uris=[redirect_uri or portal_redirect_uri()],
+        post_logout_redirect_uris=[post_logout_redirect_uri or portal_post_logout_uri()],
+        name=PORTAL_CLIENT_NAME,
     )
 
 

@@ -127,7 +127,7 @@ class WorkRelationshipForm(PhoneNumberFieldMixin, forms.ModelForm):
         fields = ["category", "begin_date", "end_date", "phone", "email"]
         field_classes = {"begin_date": DateField, "end_date": DateField}
         help_texts = {
-            "end_date": _("Maximumperiode = 10 jaar; je kan dit aanpassen."),
+            "end_date": _("Maximumperiode = 10 jaar; u kunt dit aanpassen."),
             "phone": _("Bijvoorbeeld +3212345678"),
         }
 
@@ -140,7 +140,7 @@ class UserRightForm(forms.ModelForm):
         fields = ["right", "begin_date", "end_date", "profile_provider", "profile_sme"]
         field_classes = {"begin_date": DateField, "end_date": DateField}
         help_texts = {
-            "end_date": _("Maximumperiode = 5 jaar; je kan dit aanpassen."),
+            "end_date": _("Maximumperiode = 5 jaar; u kunt dit aanpassen."),
             "profile_sme": _(
                 "Tip: als deze persoon ook steunaanvragen kmo-portefeuille dient aan te "
                 "vragen, selecteer dan ook het profiel 'Gebruiker'."

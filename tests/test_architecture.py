@@ -32,7 +32,15 @@ ALLOWED = {
         "registrations",
     },
     # Development tools: they may use the portal, nothing of the portal uses them.
-    "demo": {"core", "organisations", "portal", "providers", "establishments", "registrations"},
+    "demo": {
+        "core",
+        "organisations",
+        "portal",
+        "providers",
+        "establishments",
+        "registrations",
+        "projects",
+    },
     "standin": {"core", "demo"},
     "benchmarks": {
         "core",

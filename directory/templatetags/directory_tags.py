@@ -4,17 +4,17 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
-from core import validators
+from portal.templatetags import portal_tags
 
 register = template.Library()
 
 
-@register.filter
-def phone(value):
-    """'+3292671299' -> '09 267 12 99' (foreign numbers in international format)."""
-    return validators.format_phone_number(value) if value else ""
+# The portal's own, so that a number reads the same on every page.
+register.filter("phone", portal_tags.phone)
+register.filter("tel_uri", portal_tags.tel_uri)
 
 
 @register.simple_tag
@@ -58,3 +58,24 @@ def query_with(context, **changes):
             query[name] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def place_suggestion_links(context, names):
+    """'Bedoelt u Gent?' with every name a link that runs the same search with that
+    place instead of the one that was not found."""
+    links = [
+        format_html('<a href="{}">{}</a>', query_with(context, plaats=name), name)
+        for name in names
+    ]
+    if not links:
+        return ""
+    places = links[-1]
+    if len(links) > 1:
+        places = format_html(
+            "{} {} {}",
+            format_html_join(", ", "{}", ((link,) for link in links[:-1])),
+            _("of"),
+            places,
+        )
+    return format_html(_("Bedoelt u {places}?"), places=places)

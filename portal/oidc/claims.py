@@ -12,8 +12,10 @@ given is checked by portal.oidc.tokens, and the code exchange at the OP is
 mozilla-django-oidc's own.
 """
 
+import functools
 import hashlib
 import logging
+import operator
 import re
 from dataclasses import dataclass
 
@@ -22,12 +24,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from core import validators
 from core.text import without_control_characters
 from organisations.services import organisation_get_or_create
-from portal.models import Membership
+from portal.models import LapsedMembership, Membership
 from portal.oidc import setting_property
 from portal.oidc.tokens import verify_id_token
 
@@ -153,6 +157,7 @@ def user_sync_from_claims(*, claims):
     user.full_clean(exclude=["password"])
     user.save()
 
+    previous = list(Membership.objects.filter(user=user))
     Membership.objects.filter(user=user).delete()
     rights = parse_role_claim(claims.get(settings.OIDC_ROLE_CLAIM))
     organisations = {
@@ -165,7 +170,35 @@ def user_sync_from_claims(*, claims):
         )
         membership.full_clean()
         membership.save()
+    current = {(organisations[right.kbo_number].pk, right.profile) for right in rights}
+    _record_lapsed_memberships(user=user, previous=previous, current=current)
     return user
+
+
+def _record_lapsed_memberships(*, user, previous, current):
+    """Keep what the "Geen toegang" page can tell about rights that are gone.
+
+    A membership of the previous sign-in that the role claim no longer carries becomes
+    a LapsedMembership (the last time it was confirmed, and now); one that is back is
+    forgotten. ACM only sends today's rights: this is all the portal can know of them.
+    """
+    now = timezone.now()
+    for membership in previous:
+        key = (membership.organisation_id, membership.profile)
+        if key in current:
+            continue
+        LapsedMembership.objects.update_or_create(
+            user=user,
+            organisation_id=membership.organisation_id,
+            profile=membership.profile,
+            defaults={"last_confirmed_at": membership.granted_at, "missing_since": now},
+        )
+    if current:
+        back = functools.reduce(
+            operator.or_,
+            (Q(organisation_id=org_pk, profile=profile) for org_pk, profile in current),
+        )
+        LapsedMembership.objects.filter(back, user=user).delete()
 
 
 class PortalOIDCBackend(OIDCAuthenticationBackend):

@@ -3,6 +3,8 @@
 from django import template
 from django.core.paginator import Paginator
 
+from core import validators
+
 register = template.Library()
 
 
@@ -37,3 +39,16 @@ def is_ellipsis(value):
 def form_error_count(form):
     """All error messages of a form, field and non-field errors together."""
     return sum(len(errors) for errors in form.errors.values())
+
+
+@register.filter
+def phone(value):
+    """'+3292251234' -> '09 225 12 34', '+32470123456' -> '0470 12 34 56': the one
+    way the portal shows a phone number (foreign numbers in international format)."""
+    return validators.format_phone_number(value) if value else ""
+
+
+@register.filter
+def tel_uri(value):
+    """The href of a phone number's link: 'tel:+3292251234' (E.164)."""
+    return f"tel:{validators.phone_number_e164_or_unchanged(value)}" if value else ""

@@ -93,10 +93,11 @@ def sign_in_at_standin(page, method, person):
     page.get_by_role("button", name="Aanmelden", exact=True).click()
 
 
-def sign_in_to_portal(page, sites, method, person):
-    """From the portal's home page, "Login dienstverleners" and sign in at the stand-in."""
+def sign_in_to_portal(page, sites, method, person, entry="Login dienstverleners"):
+    """From the portal's home page, `entry` ("Login dienstverleners" or, for an SME,
+    "Login ondernemingen") and sign in at the stand-in."""
     page.goto(sites.portal_url("/"))
-    page.get_by_role("link", name="Login dienstverleners").click()
+    page.get_by_role("link", name=entry).click()
     sign_in_at_standin(page, method, person)
 
 

@@ -138,6 +138,14 @@ def test_a_person_added_in_the_idm_reaches_the_provider_menu_until_the_right_is_
     sign_in_to_portal(lotte_page, sites, "itsme", lotte.full_name)
     expect(lotte_page.get_by_role("heading", name=NO_ACCESS_HEADING, level=1)).to_be_visible()
     assert lotte_page.url.startswith(sites.portal)
+    # The portal saw the right at her earlier sign-in: it names it and what to ask.
+    main = lotte_page.locator("main")
+    expect(main).to_contain_text(
+        f'Uw gebruikersrecht "{RIGHT}" met het profiel "{PROVIDER_PROFILE}" voor {SCHELDE[1]}'
+    )
+    expect(main).to_contain_text(f"Vraag de lokale beheerder van {SCHELDE[1]}")
+    expect(lotte_page.get_by_role("link", name="Opnieuw aanmelden")).to_be_visible()
+    expect(lotte_page.get_by_role("link", name="Naar het Gebruikersbeheer")).to_have_count(0)
     steps = lotte_page.locator("main ol > li")
     expect(steps).to_have_count(3)
     for step, title in zip(steps.all(), NO_ACCESS_STEPS, strict=True):

@@ -299,9 +299,10 @@ def test_a_provider_refuses_with_a_reason_the_sme_reads_it_and_stops_another(
     provider_page.get_by_role("button", name="Weigeren").click()
     expect(provider_page.get_by_text("U hebt de aanvraag geweigerd.")).to_be_visible()
 
-    # An reads the reason, and stops the second application with a reason of her own.
-    sign_in_to_portal(page, sites, "itsme", "An Willems")
-    page.get_by_role("main").get_by_role("link", name="Mijn steunaanvragen").click()
+    # An signs in through the enterprises' entry of the home page, which lands on her
+    # applications; she reads the reason and stops the second with a reason of her own.
+    sign_in_to_portal(page, sites, "itsme", "An Willems", entry="Login ondernemingen")
+    expect(page.get_by_role("heading", name="Mijn steunaanvragen", level=1)).to_be_visible()
     row = page.get_by_role("row").filter(has_text=refused.number)
     expect(row).to_contain_text("geweigerd door dienstverlener")
     row.get_by_role("link", name=refused.number).click()

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.urls import reverse
 from schwifty import IBAN
 
-from demo.identities import DEMO_ORGANISATIONS, DEMO_SME
+from demo.identities import DEMO_CLIENTS, DEMO_ORGANISATIONS, DEMO_SME
 from demo.providers import demo_data_load
 from directory.selectors import place_resolve, provider_search
 from organisations.models import Organisation, Postcode
@@ -15,6 +15,8 @@ from providers.models import DESCRIPTION_MAX_LENGTH, ServiceProvider, Vakgebied
 from tests.demo.conftest import COUNT
 
 pytestmark = pytest.mark.django_db
+
+CLIENT_KBOS = {client["kbo"] for client in DEMO_CLIENTS}
 
 
 def is_valid_kbo(number):
@@ -37,7 +39,8 @@ def snapshot():
 
 
 def test_it_creates_the_requested_number_of_organisations(loaded):
-    assert Organisation.objects.count() == COUNT
+    # Besides the demo SMEs that only buy services (demo.projects' clients).
+    assert Organisation.objects.exclude(kbo_number__in=CLIENT_KBOS).count() == COUNT
 
 
 def test_a_second_run_creates_nothing_new(loaded):
@@ -54,7 +57,7 @@ def test_a_larger_run_keeps_the_organisations_of_a_smaller_one(loaded):
     demo_data_load(organisations=COUNT + 5)
     larger = set(Organisation.objects.values_list("kbo_number", "name"))
     assert smaller < larger
-    assert len(larger) == COUNT + 5
+    assert len(larger) == COUNT + 5 + len(CLIENT_KBOS)
 
 
 def test_the_fixed_demo_organisations_exist_with_their_exact_kbo_numbers(loaded):
@@ -68,7 +71,7 @@ def test_the_fixed_demo_organisations_exist_with_their_exact_kbo_numbers(loaded)
 
 
 def test_every_provider_organisation_has_exactly_one_registered_office(loaded):
-    organisations = list(Organisation.objects.exclude(kbo_number=DEMO_SME[0]))
+    organisations = list(Organisation.objects.exclude(kbo_number__in={DEMO_SME[0], *CLIENT_KBOS}))
     assert len(organisations) == COUNT - 1
     for organisation in organisations:
         offices = organisation.service_providers.filter(

@@ -10,6 +10,7 @@ Brugge 8000, Antwerpen 2000, Leuven 3000, Mechelen 2800, Hasselt 3500.
 import datetime
 import itertools
 
+import pytest
 from django.utils import timezone
 
 from demo.providers import kbo_from_base
@@ -229,3 +230,15 @@ def keys(corpus, providers):
 
 def registration_of(provider, service_type="O"):
     return Registration.objects.get(service_provider=provider, service_type=service_type)
+
+
+def dictionary_installed():
+    from directory.compounds import dictionary_path
+
+    return dictionary_path().is_file()
+
+
+# Tests of what compounds mean need Debian's hunspell-nl (make test installs it as root).
+requires_dictionary = pytest.mark.skipif(
+    not dictionary_installed(), reason="hunspell-nl is not installed (/usr/share/hunspell/nl.dic)"
+)

@@ -91,7 +91,7 @@ def test_a_repeated_search_runs_no_query_and_gives_the_same_page(
     assert main(second) == main(first)
     assert "Café Academie" in main(second)
     title = re.search(r"<title>(.*)</title>", second.content.decode()).group(1)
-    assert title.startswith("1 dienstverlener gevonden – Zoek een geregistreerde")
+    assert title.startswith("2 dienstverleners gevonden – Zoek een geregistreerde")
 
 
 def test_the_cached_part_holds_nothing_of_the_visitor(client, corpus):

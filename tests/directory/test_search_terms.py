@@ -23,7 +23,9 @@ pytestmark = [
 ]
 
 TERM_TABLE = ProviderSearchTerm._meta.db_table
-ONE_WORD = ["opleiding", "opleidingen", "advies", "Gent", "cafe", "Café", "taal", "de", "xyzzy"]
+# "opleiding" and "advies" are words of the scheme (registrations match them too), "de" a
+# stop word and "xyzzy" unknown and corrected: those are left to the vector.
+ONE_WORD = ["opleiding", "advies", "Gent", "cafe", "Café", "taal", "studio", "de", "xyzzy"]
 FILTERS = [{}, {"vakgebieden": ["ict"]}, {"service_types": ["A"]}, {"service_types": ["O"]}]
 
 
@@ -67,7 +69,7 @@ def test_one_word_gives_what_the_vector_gives_in_the_same_order(corpus, monkeypa
             result, sql = ranking(text=text, **criteria)
             assert result == expected, (text, criteria)
             used += TERM_TABLE in sql
-    assert used >= len(FILTERS) * 6  # "de" is a stop word, "xyzzy" unknown and corrected
+    assert used >= len(FILTERS) * 5
 
 
 def test_the_index_serves_only_one_plain_word_by_relevance_without_a_place(corpus, monkeypatch):
@@ -101,9 +103,9 @@ def test_the_index_follows_the_documents(corpus):
     assert not ProviderSearchTerm.objects.filter(document_id=unregistered.pk).exists()
 
 
-def test_lexemes_with_the_tsquery_syntax_in_them_are_stored_with_their_rank(corpus):
-    # E-mail addresses, URLs and paths are single lexemes holding characters that
-    # the tsquery parser would read as operators or escapes unless quoted.
+def test_addresses_and_paths_become_plain_lexemes_with_their_rank(corpus):
+    # The vector holds directory.text's lexemes: words of [a-z0-9] only, so an e-mail
+    # address, a URL or a path never reaches the tsquery parser with its operators.
     odd = provider(
         "Atelier Kalligrafie",
         description=r"Mail info@atelier.example of https://www.atelier.example/a:b&c!d, C:\t'x.",
@@ -111,8 +113,8 @@ def test_lexemes_with_the_tsquery_syntax_in_them_are_stored_with_their_rank(corp
     ranks = dict(
         ProviderSearchTerm.objects.filter(document_id=odd.pk).values_list("lexeme", "rank")
     )
-    assert "info@atelier.example" in ranks
-    assert any(":" in lexeme and "&" in lexeme and "!" in lexeme for lexeme in ranks)
+    assert {"info", "atelier", "exampl", "kalligrafie"} <= set(ranks)
+    assert all(lexeme.isalnum() for lexeme in ranks)
     assert all(rank > 0 for rank in ranks.values())
     found = provider_search(text="kalligrafie").page(1).object_list
     assert [item.pk for item in found] == [odd.pk]

@@ -299,7 +299,7 @@ def test_without_a_way_back_the_public_page_links_to_the_search(client, corpus):
             "sorteer",
             "Sorteren op afstand kan alleen als u een gemeente of postcode opgeeft.",
         ),
-        ({"plaats": "Gnet"}, "plaats", "Bedoelt u Gent?"),
+        ({"plaats": "Gnet"}, "plaats", "We vinden geen Belgische gemeente of postcode"),
         ({"plaats": "Atlantis"}, "plaats", "Geef een postcode van vier cijfers"),
         ({"q": "0200.000.143"}, "q", "het controlegetal is fout"),
     ],
@@ -313,6 +313,22 @@ def test_bad_input_gets_a_dutch_message_next_to_the_field(client, corpus, params
     assert f'href="#{anchor}"' in html
     assert f'id="{anchor}"' in html
     assert result_names(get(client, **params)) == []
+
+
+def test_a_misspelt_place_offers_a_link_that_runs_the_corrected_search(client, corpus):
+    html = get(client, plaats="Gnet", q="boekhouding", vakgebied="ict", straal="10", page="2").text
+
+    (error,) = re.findall(
+        r'<div class="invalid-feedback d-block" id="id_plaats_error">.*?</div>', html
+    )
+    (href,) = re.findall(r'Bedoelt u <a href="([^"]+)">Gent</a>\?', error)
+    corrected = client.get(SEARCH + href.replace("&amp;", "&"))
+    assert corrected.context["form"].is_valid()
+    assert corrected.context["form"].cleaned_data["plaats"] == "Gent"
+    assert corrected.context["form"].cleaned_data["q"] == "boekhouding"
+    assert corrected.context["form"].cleaned_data["vakgebied"] == ["ict"]
+    assert corrected.context["form"].cleaned_data["straal"] == 10
+    assert "page=" not in href
 
 
 def test_an_invalid_field_is_marked_for_screen_readers(client, corpus):
@@ -387,7 +403,7 @@ def test_results_are_paged_on_the_server_and_page_links_keep_the_search(client, 
     second = get(client, q="opleidingen", plaats="Gent", straal="10", page="2")
 
     assert len(result_names(first)) == PAGE_SIZE
-    assert len(result_names(second)) == 6
+    assert len(result_names(second)) == 7
     assert "?q=opleidingen&amp;plaats=Gent&amp;straal=10&amp;page=2" in first.text
     assert 'aria-current="page"' in second.text
     assert '<ol class="list-unstyled results" start="21">' in second.text

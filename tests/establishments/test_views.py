@@ -132,3 +132,29 @@ def test_the_registered_office_address_fields_are_not_editable(signed_in, office
     office.refresh_from_db()
     assert response.status_code == 302
     assert (office.name, office.postcode) == ("Hoofdzetel", "2000")
+
+
+def test_an_establishment_with_a_name_has_it_as_its_heading(signed_in, organisation):
+    named = EstablishmentFactory(organisation=organisation, name="Opleidingscentrum Gent")
+    unnamed = EstablishmentFactory(organisation=organisation, name="")
+
+    named_page = signed_in.get(reverse("establishments:detail", args=[named.pk])).content.decode()
+    unnamed_page = signed_in.get(
+        reverse("establishments:detail", args=[unnamed.pk])
+    ).content.decode()
+
+    assert "<h1>Opleidingscentrum Gent</h1>" in named_page
+    assert "<title>Opleidingscentrum Gent –" in named_page
+    assert f"<h1>Vestiging {unnamed.place_line}</h1>" in unnamed_page
+
+
+def test_the_phone_number_is_shown_in_the_national_format_and_called_in_e164(
+    signed_in, organisation
+):
+    establishment = EstablishmentFactory(organisation=organisation, phone="+3292251234")
+
+    page = signed_in.get(
+        reverse("establishments:detail", args=[establishment.pk])
+    ).content.decode()
+
+    assert '<a href="tel:+3292251234">09 225 12 34</a>' in page

@@ -371,3 +371,13 @@ def test_the_overview_is_the_menus_option_2_4(alice_client):
 
     navigation = content.split('aria-label="Menu dienstverlener"')[1].split("</nav>")[0]
     assert f'href="{LIST_URL}" aria-current="page"' in navigation
+
+
+def test_a_dossier_number_does_not_break_across_lines(alice_client, project):
+    assert project.number
+    listed = alice_client.get(LIST_URL).content.decode()
+    shown = alice_client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+
+    detail = reverse("projects:detail", args=[project.pk])
+    assert f'class="text-nowrap" href="{detail}">{project.number}</a>' in listed
+    assert f'<dd class="col-sm-8 text-nowrap">{project.number}</dd>' in shown

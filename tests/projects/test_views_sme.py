@@ -392,3 +392,11 @@ def test_a_provider_user_cannot_open_the_sme_pages(alice_client, project):
     response = alice_client.get(LIST_URL)
 
     assert response.status_code == 403
+
+
+def test_a_dossier_number_does_not_break_across_lines(an_client, project):
+    assert project.number
+    listed = an_client.get(LIST_URL).content.decode()
+
+    detail = reverse("sme-projects:detail", args=[project.pk])
+    assert f'class="text-nowrap" href="{detail}">{project.number}</a>' in listed

@@ -114,3 +114,26 @@ def test_step_2_accepts_exactly_1000_characters_counting_a_line_break_once():
     form = ServiceProviderStep2Form(data={"vakgebieden": [ict.pk], "description": text})
     assert form.is_valid(), form.errors
     assert len(form.cleaned_data["description"]) == 1000
+
+
+def test_the_step_2_guidance_stands_where_its_words_say():
+    """ "de onderstaande lijst" and "Hieronder" (seed 000): above the list and the box."""
+    from crispy_forms.utils import render_crispy_form
+
+    html = render_crispy_form(ServiceProviderStep2Form())
+
+    guidance = html.index("Duid in de onderstaande lijst de vakgebieden aan")
+    assert guidance < html.index('name="vakgebieden"')
+    assert 'aria-describedby="vakgebieden-uitleg"' in html
+    below = html.index("Hieronder kunt u in het kort")
+    textarea = html.index("<textarea")
+    assert html.index("Duid in de onderstaande lijst") < below < textarea
+    assert 'aria-describedby="description-uitleg"' in html[textarea : html.index(">", textarea)]
+
+
+def test_the_billing_address_is_spelt_facturatieadres():
+    from crispy_forms.utils import render_crispy_form
+
+    html = render_crispy_form(ServiceProviderStep1Form())
+    assert "<legend>Facturatieadres</legend>" in html
+    assert "Facturatie adres" not in html

@@ -57,7 +57,7 @@ def test_a_stale_save_gets_a_conflict_with_what_the_other_person_changed(provide
 
     error = conflict.value
     assert error.current.version == loaded_version + 1
-    assert [(c.label, c.new) for c in error.changes] == [("Telefoonnummer", "+3225531700")]
+    assert [(c.label, c.new) for c in error.changes] == [("Telefoonnummer", "02 553 17 00")]
     assert error.changed_by == ["Bob Janssens"]
     provider.refresh_from_db()
     assert provider.name == "Acme Opleidingen"

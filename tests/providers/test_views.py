@@ -218,3 +218,15 @@ def test_the_history_page_shows_who_changed_which_fields(signed_in, provider):
     assert "Wijzigingshistoriek" in content
     assert "Alice Peeters" in content
     assert "Gsm-nummer" in content
+
+
+def test_the_detail_shows_phone_numbers_in_the_national_format(signed_in, provider):
+    ServiceProvider.objects.filter(pk=provider.pk).update(
+        phone="+3292251234", mobile="+32470123456"
+    )
+
+    page = signed_in.get(reverse("providers:detail", args=[provider.pk])).content.decode()
+
+    assert '<a href="tel:+3292251234">09 225 12 34</a>' in page
+    assert '<a href="tel:+32470123456">0470 12 34 56</a>' in page
+    assert "Facturatieadres" in page

@@ -343,7 +343,7 @@ def test_a_nonce_the_stand_in_cannot_store_is_refused_as_an_invalid_request(koen
     params = {
         "response_type": "code",
         "client_id": "kmo-portal",
-        "redirect_uri": demo.PORTAL_REDIRECT_URI,
+        "redirect_uri": demo.portal_redirect_uri(),
         "scope": "openid profile",
         "state": "s",
         "nonce": "n",

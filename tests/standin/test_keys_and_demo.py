@@ -77,7 +77,7 @@ def test_loading_the_demo_twice_changes_nothing(db):
     assert (Person.objects.count(), UserRight.objects.count()) == counts == (6, 5)
     assert LocalAdministrator.objects.filter(person__first_name="Koen").count() == 3
     application = get_application_model().objects.get(client_id=settings.OIDC_RP_CLIENT_ID)
-    assert application.redirect_uris == demo.PORTAL_REDIRECT_URI
+    assert application.redirect_uris == demo.portal_redirect_uri()
     assert application.algorithm == "RS256"
     assert application.skip_authorization
 
@@ -109,7 +109,7 @@ def test_the_token_endpoint_checks_the_client_secret_without_a_password_hash(cli
         {
             "grant_type": "authorization_code",
             "code": "no-such-code",
-            "redirect_uri": demo.PORTAL_REDIRECT_URI,
+            "redirect_uri": demo.portal_redirect_uri(),
             "client_id": settings.OIDC_RP_CLIENT_ID,
             "client_secret": "wrong",
         },

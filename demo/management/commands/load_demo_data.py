@@ -10,7 +10,8 @@ from demo.providers import DEMO_STAFF, demo_data_load
 
 class Command(BaseCommand):
     help = (
-        "Load deterministic demo organisations, service providers and staff accounts. "
+        "Load deterministic demo organisations, service providers, registrations, subsidy "
+        "dossiers and staff accounts. "
         "Safe to run twice. For development and demos only: it creates admin/admin, so "
         "it refuses to run without DEBUG unless --force is given."
     )
@@ -46,7 +47,8 @@ class Command(BaseCommand):
             f"Organisations: {summary.organisations} ({summary.organisations_created} new)\n"
             f"Service providers: {summary.service_providers} "
             f"({summary.service_providers_created} new)\n"
-            f"Registrations: {summary.registrations} ({summary.registrations_created} new)"
+            f"Registrations: {summary.registrations} ({summary.registrations_created} new)\n"
+            f"Subsidy dossiers: {summary.projects} ({summary.projects_created} new)"
         )
         self.stdout.write("Demo staff accounts for /admin/ (demo only, never in production):")
         for account in DEMO_STAFF:
