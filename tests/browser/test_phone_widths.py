@@ -69,10 +69,13 @@ OVERFLOWING = """() => {
   return found.slice(-5);
 }"""
 # Boxes in the page that scroll sideways themselves (a .table-responsive wrapper): the
-# page fits, but a column (the status) is off screen.
+# page fits, but a column (the status) is off screen. A box made to scroll (the dossiers
+# chart: focusable, so the keyboard scrolls it, and labelled) is left alone.
 SCROLLING_BOXES = """() => [...document.querySelectorAll("main *")]
   .filter(element => ["auto", "scroll"].includes(getComputedStyle(element).overflowX)
     && element.scrollWidth > element.clientWidth + 1)
+  .filter(element => !(element.tabIndex === 0
+    && (element.hasAttribute("aria-label") || element.hasAttribute("aria-labelledby"))))
   .map(element => element.tagName.toLowerCase() + "." + [...element.classList].join("."))"""
 # Buttons (and links that look like one) lower than 44 px: hard to hit with a thumb.
 SMALL_BUTTONS = """() => [...document.querySelectorAll(
