@@ -31,7 +31,7 @@ APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y
 
 .PHONY: help run test install install-dev gettext dictionary chromium compilemessages migrate demo \
 	collectstatic lint format messages check-deploy clean benchmark search-quality wrk backup restore up down \
-	logs mail smoke servers load
+	logs mail smoke servers load screenshots
 
 help:
 	@echo "make run           install, migrate, load demo data, serve http://127.0.0.1:$(PORT) [PORT=8400]"
@@ -50,6 +50,7 @@ help:
 	@echo "make lint          ruff check + ruff format --check"
 	@echo "make format        ruff format + ruff check --fix"
 	@echo "make messages      update locale/en/LC_MESSAGES/django.po"
+	@echo "make screenshots   the start pages at 1366 and 390 px into docs/screenshots/ (demo data)"
 	@echo "make check-deploy  manage.py check --deploy with the values of .env.example (and a new key)"
 	@echo "make backup        database and private files into var/backups/kmo-backup-<time>/ [BACKUP_DIR=...]"
 	@echo "make restore       BACKUP=var/backups/kmo-backup-... into an empty database and bucket [FORCE=1]"
@@ -173,6 +174,11 @@ format: install-dev
 
 messages: install gettext
 	$(MANAGE) makemessages -l en $(I18N_IGNORE)
+
+# ops/screenshots.py: a temporary SQLite database with the demo data, the portal on a free
+# port, Playwright with the machine's Chromium; PNGs into docs/screenshots/.
+screenshots: install-dev compilemessages chromium
+	$(VENV)/bin/python ops/screenshots.py
 
 # .env.example's secret key is a placeholder that the checks refuse: a generated one instead.
 check-deploy: install

@@ -102,6 +102,7 @@ class DirectorySearchView(TemplateView):
                 chosen_vakgebieden=form.vakgebied_names(),
                 chosen_types=form.cleaned_data["type"],
                 has_criteria=self._has_criteria(form),
+                active_filters=self._active_filters(form),
             )
         parts = {
             "title": render_to_string(self.title_template_name, context).strip(),
@@ -115,6 +116,13 @@ class DirectorySearchView(TemplateView):
             return None
         wider = [radius for radius in RADII_KM if radius > form.cleaned_data["straal"]]
         return wider[0] if wider else None
+
+    @staticmethod
+    def _active_filters(form):
+        """How many filters narrow the search (place, types, vakgebieden): the folded
+        filter panel says so on narrow screens."""
+        data = form.cleaned_data
+        return (form.place is not None) + len(data["type"]) + len(data["vakgebied"])
 
     @staticmethod
     def _has_criteria(form):

@@ -63,6 +63,19 @@ def test_the_count_is_in_the_title_and_heading_for_screen_readers(client, corpus
     assert '<h2 class="h4" id="results-heading">' in response.text
 
 
+def test_the_filters_fold_away_and_say_how_many_are_active(client, corpus):
+    folded = get(client, q="schelde").text
+    narrowed = get(client, plaats="Gent", vakgebied=["talen", "ict"], type="A").text
+    wrong = get(client, straal="7").text
+
+    # Folded without JavaScript (results come first on a phone); portal.js opens it on
+    # wide screens. An error in a filter opens it for everyone.
+    assert '<details class="search-filters mb-3" data-open-from="992">' in folded
+    assert "<summary>Filters (0 actief)</summary>" in folded
+    assert "<summary>Filters (4 actief)</summary>" in narrowed
+    assert '<details class="search-filters mb-3" data-open-from="992" open>' in wrong
+
+
 def test_the_form_has_labels_and_fieldsets_with_legends(client, corpus):
     html = get(client).text
 
