@@ -1,5 +1,6 @@
 """The demo's Tom Peeters: the portal remembers his lapsed right (demo.access)."""
 
+import pytest
 from django.urls import reverse
 
 from demo.identities import DEMO_LAPSED_PERSON, DEMO_ORGANISATIONS, demo_subject
@@ -7,6 +8,8 @@ from portal.models import LapsedMembership
 
 TOM = DEMO_LAPSED_PERSON["national_number"]
 SCHELDE_KBO, SCHELDE = DEMO_ORGANISATIONS[0]
+
+pytestmark = pytest.mark.django_db
 
 
 def test_tom_s_lapsed_right_is_loaded_once_for_the_subject_the_stand_in_gives_him(loaded):
