@@ -25,9 +25,10 @@ from directory.models import (
     SearchWord,
 )
 from directory.places import postcode_index
-from directory.text import STOP_WORDS, fold, lexemes, stem, words
+from directory.text import SCHEME_LEXEMES, STOP_WORDS, fold, lexemes, stem, with_meanings, words
 from establishments.models import Establishment
 from providers.models import ServiceProvider, Vakgebied
+from registrations.selectors import listed_registrations, registrations_changing_listing
 
 BATCH_SIZE = 2000
 # SearchWord.word is a CharField(100); longer "words" are not worth correcting.
@@ -86,22 +87,31 @@ def _vocabulary(text, *, in_text):
     return found
 
 
-def document_values(*, organisation_id, name, vakgebieden, places, description):
+def document_values(*, organisation_id, name, vakgebieden, places, description, service_types=()):
     """What is stored about a provider, from its name, vakgebied names, establishment
-    places and presentation. A pure function (the benchmark seeder uses it too).
+    places and presentation, and the service types of its registrations in force.
+    A pure function.
 
     Each text gives its words' lexemes and the lexemes of the parts of its compounds
-    (directory.compounds); places are names and are not split.
+    (directory.compounds); places are names and are not split. A form of a word of the
+    scheme brings the scheme's lexeme along, and so does each service type the provider
+    is registered for (lowest weight): "advies" finds whoever is registered for advice.
     """
     # One per line: vakgebied names contain commas ("Marketing, communicatie en verkoop").
     vakgebieden_text = "\n".join(vakgebieden)
     places_text = ", ".join(sorted(set(places)))
-    name_lexemes = lexemes(name)
-    name_parts = text_part_lexemes(name)
-    vakgebied_lexemes = lexemes(vakgebieden_text)
-    vakgebied_parts = text_part_lexemes(vakgebieden_text)
+    name_lexemes = with_meanings(lexemes(name))
+    name_parts = with_meanings(text_part_lexemes(name))
+    vakgebied_lexemes = with_meanings(lexemes(vakgebieden_text))
+    vakgebied_parts = with_meanings(text_part_lexemes(vakgebieden_text))
     place_lexemes = lexemes(places_text)
-    description_lexemes = [*lexemes(description), *text_part_lexemes(description)]
+    description_lexemes = with_meanings(
+        [
+            *lexemes(description),
+            *text_part_lexemes(description),
+            *(SCHEME_LEXEMES[service_type] for service_type in sorted(set(service_types))),
+        ]
+    )
     texts = f"{name} {vakgebieden_text} {description}"
     vocabulary = _vocabulary(texts, in_text=True)
     vocabulary |= {
@@ -303,6 +313,13 @@ def search_documents_sync(*, service_provider_ids, known_words=None):
             )
         )
         places = _places_by_organisation({provider.organisation_id for provider in providers})
+        service_types = {}
+        for provider_id, service_type in (
+            listed_registrations()
+            .filter(service_provider_id__in=ids)
+            .values_list("service_provider_id", "service_type")
+        ):
+            service_types.setdefault(provider_id, set()).add(service_type)
         values = {
             provider.pk: document_values(
                 organisation_id=provider.organisation_id,
@@ -310,6 +327,7 @@ def search_documents_sync(*, service_provider_ids, known_words=None):
                 vakgebieden=[vakgebied.name for vakgebied in provider.vakgebieden.all()],
                 places=places.get(provider.organisation_id, []),
                 description=provider.description,
+                service_types=service_types.get(provider.pk, ()),
             )
             for provider in providers
         }
@@ -405,9 +423,28 @@ def _establishment_deleted(sender, instance, **kwargs):
     )
 
 
+def _registration_changed(sender, instance, raw=False, **kwargs):
+    # The service types a provider is registered for are in its document (the scheme's
+    # words find them): a decision, lapse or change of validity updates it.
+    if not raw:
+        search_documents_sync(service_provider_ids=[instance.service_provider_id])
+
+
+def search_documents_refresh_listing(*, on=None):
+    """Update the documents of the providers whose registrations start or end their
+    validity `on` (default today), which no save announces: the nightly task
+    (directory.tasks) runs it just after midnight. Returns how many."""
+    ids = registrations_changing_listing(on=on)
+    return search_documents_sync(service_provider_ids=list(ids))
+
+
 def connect_signals():
     """Keep the search data in step with every save (called from DirectoryConfig.ready)."""
     uid = "directory.index"
+    post_save.connect(_registration_changed, sender="registrations.Registration", dispatch_uid=uid)
+    post_delete.connect(
+        _registration_changed, sender="registrations.Registration", dispatch_uid=uid
+    )
     post_save.connect(_service_provider_saved, sender=ServiceProvider, dispatch_uid=uid)
     m2m_changed.connect(
         _vakgebieden_changed, sender=ServiceProvider.vakgebieden.through, dispatch_uid=uid

@@ -50,26 +50,14 @@ def _any(conditions):
     return combined
 
 
-def _registered_for(service_type, scheme_sets):
-    """Providers registered for a meaning in the scheme (none without one)."""
-    if not service_type or not scheme_sets or service_type not in scheme_sets:
-        return Q(pk__in=[])
-    return Q(service_provider__in=scheme_sets[service_type])
-
-
-def _has_scheme_meaning(term):
-    return bool(term.service_type or any(term.part_types))
-
-
-def term_condition(term, has, scheme_sets):
+def term_condition(term, has):
     """Which documents a term matches, with `has(lexemes)` the matcher's condition for
-    a document with any of these lexemes: a lexeme of the term, all of its parts (each
-    also by its meaning in the scheme), or a registration for its meaning."""
-    condition = has(term.lexemes) | _registered_for(term.service_type, scheme_sets)
+    a document with any of these lexemes: a lexeme of the term, or all of its parts."""
+    condition = has(term.lexemes)
     if term.parts:
         every_part = Q()
-        for part, service_type in zip(term.parts, term.part_types, strict=True):
-            every_part &= has([part]) | _registered_for(service_type, scheme_sets)
+        for part in term.parts:
+            every_part &= has([part])
         condition |= every_part
     return condition
 
@@ -104,23 +92,14 @@ class PostgresFullText:
 
     use_trigram_index = True
 
-    def apply(self, queryset, terms, scheme_sets=None):
+    def apply(self, queryset, terms):
         vector = DocumentSearchVector()
         groups = [_tsquery_group(term) for term in terms]
+        every = SearchQuery(" & ".join(groups), config=LEXEME_CONFIG, search_type="raw")
         ranked = SearchQuery(" | ".join(groups), config=LEXEME_CONFIG, search_type="raw")
-        if not any(_has_scheme_meaning(term) for term in terms):
-            # One tsquery for the whole search: the GIN index answers it at once.
-            every = SearchQuery(" & ".join(groups), config=LEXEME_CONFIG, search_type="raw")
-            queryset = queryset.filter(SearchVectorExact(vector, every))
-        else:
-
-            def has(lexemes):
-                query = SearchQuery(" | ".join(lexemes), config=LEXEME_CONFIG, search_type="raw")
-                return Q(SearchVectorExact(vector, query))
-
-            for term in terms:
-                queryset = queryset.filter(term_condition(term, has, scheme_sets))
-        return queryset.annotate(rank=SearchRank(vector, ranked))
+        return queryset.filter(SearchVectorExact(vector, every)).annotate(
+            rank=SearchRank(vector, ranked)
+        )
 
     def term_ranking(self, terms, provider_sets):
         """For a search of one plain word, the ranking read from the inverted index
@@ -170,13 +149,13 @@ class PortableText:
         """No inverted index without PostgreSQL: `apply` does all text searches."""
         return None
 
-    def apply(self, queryset, terms, scheme_sets=None):
+    def apply(self, queryset, terms):
         def has(lexemes):
             return _in_field("lexemes", lexemes)
 
         score = Value(0.0)
         for term in terms:
-            queryset = queryset.filter(term_condition(term, has, scheme_sets))
+            queryset = queryset.filter(term_condition(term, has))
             score = score + Case(
                 When(_in_field("name_lexemes", term.lexemes), then=Value(3.0)),
                 When(_in_field("name_part_lexemes", term.lexemes), then=Value(2.0)),

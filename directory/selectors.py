@@ -37,7 +37,7 @@ from directory.results import (
     public_establishments,
 )
 from directory.spelling import corrected_terms, search_terms
-from registrations.selectors import listed_service_provider_ids, listed_service_providers
+from registrations.selectors import listed_service_providers
 
 __all__ = [
     "DEFAULT_RADIUS_KM",
@@ -118,15 +118,7 @@ def provider_search(
                     on=on,
                 )
         if terms:
-            meanings = {t.service_type for t in terms} | {
-                service_type for t in terms for service_type in t.part_types
-            }
-            scheme_sets = {
-                service_type: listed_service_provider_ids(on=on, service_types=[service_type])
-                for service_type in meanings
-                if service_type
-            }
-            documents = matcher.apply(documents, terms, scheme_sets)
+            documents = matcher.apply(documents, terms)
 
     documents = query.narrow(documents)
     if place is not None:

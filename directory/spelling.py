@@ -12,7 +12,8 @@ A term matches a document that has
 - for the last word, when it is not a word of the vocabulary, a word it begins
   ("boekh" finds "boekhouding"): the visitor is still typing it;
 - for a word with a meaning in the scheme ("advies", "opleiding" and their forms),
-  also a registration for that service type (directory.matching);
+  the scheme's lexeme, which directory.index stores for every provider registered for
+  that service type and next to every form of the word;
 - for a word that occurs nowhere, the most similar words of the names, presentations
   and vakgebieden (never of places: "boekhoudng" is not the village Boekhoute),
   which the page then offers as "Bedoelt u …?".
@@ -31,7 +32,7 @@ from rapidfuzz.distance import OSA
 
 from directory.compounds import split
 from directory.models import SearchWord
-from directory.text import STOP_WORDS, lexeme, similarity, stem, words
+from directory.text import SCHEME_TYPES, STOP_WORDS, lexeme, meaning, similarity, words
 
 # A search word is "misspelt" when no document has it; it is then replaced by the
 # vocabulary words the fewest edits away (letters added, left out, changed or swapped:
@@ -46,18 +47,6 @@ MAX_TERMS = 10
 PREFIX_MIN_LENGTH = 3
 MAX_COMPLETIONS = 30
 
-# Words whose meaning in the kmo-portefeuille is a service type: a provider registered
-# for it answers them, also when its presentation does not use the word. The forms of
-# a word find each other ("adviezen" finds "advies").
-SCHEME_WORDS = {
-    "A": ("advies", "adviezen", "adviseur", "adviseurs", "advisering", "adviseren"),
-    "O": ("opleiding", "opleidingen", "training", "trainingen"),
-}
-_SCHEME = {word: service_type for service_type, forms in SCHEME_WORDS.items() for word in forms}
-_SCHEME_LEXEMES = {
-    stem(word): service_type for service_type, forms in SCHEME_WORDS.items() for word in forms
-}
-
 
 @dataclass(frozen=True)
 class Term:
@@ -67,7 +56,6 @@ class Term:
     lexeme: str
     alternatives: tuple = ()  # typo corrections: ((word, lexeme), ...)
     parts: tuple = ()  # the lexemes of its parts when it is a compound
-    part_types: tuple = ()  # each part's meaning in the scheme, or None
     completions: tuple = ()  # lexemes of the words it begins (the last word only)
     forms: tuple = ()  # lexemes of its other forms (a scheme word)
     service_type: str | None = None  # its meaning in the scheme
@@ -88,42 +76,34 @@ class Term:
     @property
     def plain(self):
         """A term that matches its own lexeme only."""
-        return not (
-            self.alternatives or self.parts or self.completions or self.forms or self.service_type
-        )
+        return not (self.alternatives or self.parts or self.completions or self.forms)
 
 
-def _scheme(word):
-    service_type = _SCHEME.get(word)
-    if service_type is None:
-        return None, ()
-    forms = tuple(dict.fromkeys(stem(form) for form in SCHEME_WORDS[service_type]))
-    return service_type, tuple(form for form in forms if form != lexeme(word))
+def _meant(item):
+    """A lexeme, or the scheme's lexeme for a form of one of its words."""
+    return meaning(item) or item
 
 
 def _parts(word):
-    """The lexemes of a compound's parts and the scheme meaning of each
-    ("opleidingscentrum": "opleid" is a training), or two empty tuples."""
-    parts = tuple(dict.fromkeys(lexeme(part) for part in split(word) if part not in STOP_WORDS))
-    if len(parts) < 2:
-        return (), ()
-    return parts, tuple(_SCHEME_LEXEMES.get(part) for part in parts)
+    """The lexemes of a compound's parts ("opleidingscentrum": the scheme's lexeme for
+    "opleidings", and "centrum"), or () when it is not one."""
+    parts = tuple(
+        dict.fromkeys(_meant(lexeme(part)) for part in split(word) if part not in STOP_WORDS)
+    )
+    return parts if len(parts) > 1 else ()
 
 
 def make_term(word, **fields):
-    """The Term of one folded word (None for a stop word)."""
+    """The Term of one folded word (None for a stop word). A word of the scheme searches
+    the scheme's lexeme, which every form of it and every registration for it brings."""
     word_lexeme = lexeme(word)
     if not word_lexeme:
         return None
-    parts, part_types = _parts(word)
-    service_type, forms = _scheme(word)
     return Term(
         word=word,
-        lexeme=word_lexeme,
-        parts=parts,
-        part_types=part_types,
-        forms=forms,
-        service_type=service_type,
+        lexeme=_meant(word_lexeme),
+        parts=_parts(word),
+        service_type=SCHEME_TYPES.get(word),
         **fields,
     )
 
@@ -256,8 +236,12 @@ def corrected_terms(terms, *, use_trigram_index, correct=True):
         if term not in fuzzy:
             corrected.append(term)
             continue
-        alternatives = corrections(term.word, rows)
         # A correction keeps the meaning of the word it corrects to ("opleidnig").
-        meant = next((_SCHEME[word] for word, _lexeme in alternatives if word in _SCHEME), None)
+        alternatives = tuple(
+            (word, _meant(word_lexeme)) for word, word_lexeme in corrections(term.word, rows)
+        )
+        meant = next(
+            (SCHEME_TYPES[word] for word, _lexeme in alternatives if word in SCHEME_TYPES), None
+        )
         corrected.append(dataclasses.replace(term, alternatives=alternatives, service_type=meant))
     return corrected

@@ -222,3 +222,40 @@ def similarity(first, second):
         return 0.0
     shared = len(a & b)
     return shared / (len(a) + len(b) - shared)
+
+
+# --- Words with a meaning in the scheme -------------------------------------------------
+# A provider registered for a service type answers the scheme's words for it, also when
+# its texts do not use them; and every form of such a word finds the others ("adviezen"
+# finds "advies"). directory.index stores the type's lexeme (SCHEME_LEXEMES) for each
+# registration in force and next to every form in a text; a search word of the scheme
+# searches that one lexeme.
+SCHEME_WORDS = {
+    "A": ("advies", "adviezen", "adviseur", "adviseurs", "advisering", "adviseren"),
+    "O": ("opleiding", "opleidingen", "training", "trainingen"),
+}
+SCHEME_LEXEMES = {service_type: stem(forms[0]) for service_type, forms in SCHEME_WORDS.items()}
+SCHEME_TYPES = {
+    word: service_type for service_type, forms in SCHEME_WORDS.items() for word in forms
+}
+_MEANING = {
+    stem(word): SCHEME_LEXEMES[service_type]
+    for service_type, forms in SCHEME_WORDS.items()
+    for word in forms
+}
+
+
+def meaning(lexeme_):
+    """The scheme's lexeme for a lexeme of one of its words ("adviez" -> "advies"), or None."""
+    return _MEANING.get(lexeme_)
+
+
+def with_meanings(items):
+    """Lexemes with the scheme's lexeme added after each form of a scheme word."""
+    result = []
+    for item in items:
+        result.append(item)
+        scheme = _MEANING.get(item)
+        if scheme and scheme != item:
+            result.append(scheme)
+    return result

@@ -530,6 +530,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # commands do the same for people without a scheduler (README, "Scheduled jobs").
 CELERY_BEAT_SCHEDULE = {
     "mail-outbox-sweep": {"task": "core.tasks.mail_outbox_sweep", "schedule": 60.0},
+    # The service types a provider is registered for are in its search document.
+    "search-listing-refresh": {
+        "task": "directory.tasks.search_documents_listing_refresh",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "lapse-projects": {
         "task": "projects.tasks.projects_lapse",
         "schedule": crontab(hour=1, minute=15),

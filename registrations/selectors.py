@@ -6,7 +6,10 @@ so it also offers what the search needs of registrations.numbers: the one parser
 of a registration number that someone typed.
 """
 
-from django.db.models import Prefetch
+import datetime
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from providers.models import ServiceProvider
 from registrations.models import Registration, ServiceType
@@ -35,6 +38,19 @@ def listed_registrations(*, on=None, service_types=None):
     if service_types:
         registrations = registrations.filter(service_type__in=service_types)
     return registrations
+
+
+def registrations_changing_listing(*, on=None):
+    """The ids of the service providers with a registration whose validity starts `on`
+    (default today) or ended the day before: what they are listed for changes today."""
+    on = on or timezone.localdate()
+    return (
+        Registration.objects.filter(
+            Q(valid_from=on) | Q(valid_until=on - datetime.timedelta(days=1))
+        )
+        .values_list("service_provider_id", flat=True)
+        .distinct()
+    )
 
 
 def listed_service_provider_ids(*, on=None, service_types=None):

@@ -31,6 +31,7 @@ pytestmark = pytest.mark.django_db
 
 DAILY = {
     "core.tasks.sessions_clear",
+    "directory.tasks.search_documents_listing_refresh",
     "projects.tasks.projects_lapse",
     "registrations.tasks.registration_reminders_send",
 }
