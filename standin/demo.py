@@ -184,29 +184,22 @@ def load():
     start = today() - datetime.timedelta(days=365)
     people = {}
     for data in DEMO_PEOPLE:
+        details = {
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "birth_date": national_numbers.birth_date_from_national_number(
+                data["national_number"]
+            ),
+            "sex": data["sex"],
+            "phone": "+3292671200",
+            "email": _email(data),
+        }
         person, _created = Person.objects.update_or_create(
             national_number=data["national_number"],
-            create_defaults={
-                "uuid": demo_subject(data["national_number"]),
-                "first_name": data["first_name"],
-                "last_name": data["last_name"],
-                "birth_date": national_numbers.birth_date_from_national_number(
-                    data["national_number"]
-                ),
-                "sex": data["sex"],
-                "phone": "+3292671200",
-                "email": _email(data),
-            },
-            defaults={
-                "first_name": data["first_name"],
-                "last_name": data["last_name"],
-                "birth_date": national_numbers.birth_date_from_national_number(
-                    data["national_number"]
-                ),
-                "sex": data["sex"],
-                "phone": "+3292671200",
-                "email": _email(data),
-            },
+            # A fixed `sub` for a new person, so the portal's demo can know them
+            # (demo.access); an existing person keeps theirs.
+            create_defaults={**details, "uuid": demo_subject(data["national_number"])},
+            defaults=details,
         )
         people[data["key"]] = person
         for kbo in data.get("represents", []):

@@ -78,26 +78,21 @@ def test_the_command_prints_a_line_per_query_and_the_totals(tmp_path):
         "BENCHMARKS_ENABLED": "true",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'quality.sqlite3'}",
     }
-    completed = subprocess.run(
-        [sys.executable, "manage.py", "search_quality", "--min-recall", "0.5"],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+
+    def command(*options):
+        return subprocess.run(
+            [sys.executable, "manage.py", "search_quality", *options],
+            cwd=settings.BASE_DIR,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    completed = command("--min-recall", "0.5")
     assert completed.returncode == 0, completed.stderr
     lines = completed.stdout.splitlines()
     assert any(line.startswith("'adviesbureau'") for line in lines)
     assert f"{len(QUERIES)} queries: recall " in completed.stdout
-    failing = subprocess.run(
-        [sys.executable, "manage.py", "search_quality", "--min-precision", "1.01"],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert failing.returncode == 1
+    assert command("--min-precision", "1.01").returncode == 1
