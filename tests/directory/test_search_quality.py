@@ -80,7 +80,7 @@ def test_the_command_prints_a_line_per_query_and_the_totals(tmp_path):
     }
 
     def command(*options):
-        return subprocess.run(
+        return subprocess.run(  # noqa: S603 (our own command and options)
             [sys.executable, "manage.py", "search_quality", *options],
             cwd=settings.BASE_DIR,
             env=environment,
