@@ -496,7 +496,8 @@ def _search(name, description, **params):
                 for item in (value if isinstance(value, list | tuple) else [value])
             ),
             description=description,
-            p95_ms=100.0,
+            # Issue 16's target without the results cache (issue 6 asked for 100 ms).
+            p95_ms=50.0,
             max_queries=6,
         )
     )
@@ -519,8 +520,30 @@ _search(
 )
 _search("typo", 'a misspelt word ("boekhoudnig" for "boekhouding")', q="boekhoudnig")
 _search("page 20", "page 20 of a broad search (opleiding)", q="opleiding", page="20")
+# Issue 16: the searches a visitor makes most, whose cost the cache used to hide.
+_search("place, 25 km", "no text, within 25 km of a postcode (9000)", plaats="9000", straal="25")
+_search("large city, 50 km", "no text, within 50 km of Brussel", plaats="Brussel", straal="50")
+_search(
+    "text + place",
+    '"advies" within 10 km of a postcode (2000)',
+    q="advies",
+    plaats="2000",
+    straal="10",
+)
+_search(
+    "by distance",
+    '"advies" around 9000 (25 km), nearest first',
+    q="advies",
+    plaats="9000",
+    straal="25",
+    sorteer="afstand",
+)
+_search("two common words", '"advies opleiding"', q="advies opleiding")
+_search(
+    "compound", 'a compound whose parts the texts use ("opleidingscentrum")', q="opleidingscentrum"
+)
 
-# The six above measure the real search: the command turns the results cache off.
+# The queries above measure the real search: the command turns the results cache off.
 # This one shows what a hit of the (warmed) cache costs the server.
 register_scenario(
     Scenario(
@@ -547,7 +570,7 @@ register_throughput(
     Throughput(
         name=SEARCH_CACHED,
         paths=_search_paths,
-        description="the search page, rotating over the six queries above, from the "
+        description="the search page, rotating over the queries above, from the "
         "shared results cache (warm: filled during the warm-up)",
     )
 )
@@ -555,7 +578,7 @@ register_throughput(
     Throughput(
         name=SEARCH_UNCACHED,
         paths=_search_paths,
-        description="the same six queries on a gunicorn without the results cache",
+        description="the same queries on a gunicorn without the results cache",
         environment={"DIRECTORY_CACHE_SECONDS": "0"},
     )
 )

@@ -59,7 +59,7 @@ def test_the_search_is_measured_with_and_without_the_cache():
     cached, uncached = THROUGHPUTS[SEARCH_CACHED], THROUGHPUTS[SEARCH_UNCACHED]
 
     assert cached.paths() == uncached.paths()
-    assert len(cached.paths()) == 6
+    assert len(cached.paths()) == 12
     assert cached.environment == {}
     assert uncached.environment == {"DIRECTORY_CACHE_SECONDS": "0"}
     assert "search" not in THROUGHPUTS
