@@ -18,7 +18,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField, MultilineTextField, add_service_errors
-from projects.eligibility import restrictions
+from projects.eligibility import restrictions_today
 from projects.models import CompanySize, HigherRateTopic, Project, Theme, TrainingKind
 from providers.models import ServiceProvider, Vakgebied
 from registrations.models import ServiceType
@@ -169,7 +169,7 @@ class ApplicationForm(forms.Form):
         # since 1 February 2026); projects.services refuses the rest when it is filed.
         limited = [
             restriction
-            for service_type, restriction in restrictions().items()
+            for service_type, restriction in restrictions_today().items()
             if service_type in service_types
         ]
         if limited:

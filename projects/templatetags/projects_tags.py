@@ -3,7 +3,7 @@
 from django import template
 
 from projects import presenters
-from projects.eligibility import restrictions
+from projects.eligibility import restrictions, restrictions_today
 from projects.rates import euro as format_euro
 
 register = template.Library()
@@ -30,14 +30,8 @@ def project_status_class(value):
 @register.simple_tag(takes_context=True)
 def eligibility_restrictions(context, on=None):
     """{service type: projects.eligibility.Restriction} of the day (today by default):
-    "advies" since 1 February 2026.
-
-    Read once per rendering, whatever the number of uses (a list of results, included
-    templates): kept in the context's bottom layer, which lives as long as the render.
-    """
+    "advies" since 1 February 2026. Today's come from the per-process cache of
+    projects.eligibility.restrictions_today(): no query per page once read."""
     if on is not None:
         return restrictions(on=on)
-    root = context.dicts[0]
-    if "_eligibility_restrictions" not in root:
-        root["_eligibility_restrictions"] = restrictions()
-    return root["_eligibility_restrictions"]
+    return restrictions_today()
