@@ -1,14 +1,18 @@
 """Benchmark data and scenarios for 2.4 "Overzicht projecten" and its CSV export (issue 7).
 
 The seeder adds subsidy dossiers on top of the directory (benchmarks.directory):
-by default 1,000,000 of them, filed over the last six years by 20,000 SME clients,
+by default 1,000,000 of them, filed over the last eight years (125,000 a year, the
+published scale: "in 2025 dienden bijna 55.000 ondernemingen meer dan 125.000
+aanvragen in") by about 55,000 SME clients,
 spread over the provider organisations with a registration in force as a real scheme
 would be: one big training organisation names about 10 % of all dossiers (100,000, the
 worst case for its overview), a long tail of organisations has a few each. Statuses
 follow the dossier's age through the state machine (recent ones filed or confirmed,
 older ones mostly closed, some refused, stopped or lapsed), with the dates each
 status implies, the subsidy computed in cents from the rates in the database and the
-annual ceiling per client and calendar year, and payments for the paid dossiers.
+annual ceiling per client and calendar year, and payments for the paid dossiers. The
+services follow the eligibility rules of their filing dates (projects.eligibility):
+advice filed on or after 1 February 2026 is on cybersecurity, at the higher rate.
 Dossier events are not written: the overview and the export do not read them.
 
 One user, "benchmark-provider", has the provider profile for the big organisation;
@@ -33,8 +37,10 @@ from benchmarks.registry import Scenario, register_scenario, register_seeder
 from demo.providers import FAMILY_NAMES, STREETS, kbo_from_base
 from organisations.models import Organisation, Postcode
 from portal.models import Membership
+from projects.eligibility import matching_rule
 from projects.models import (
     CompanySize,
+    EligibilityRule,
     HigherRateTopic,
     Payment,
     Project,
@@ -48,12 +54,14 @@ from providers.models import ServiceProvider
 from registrations.models import Registration
 
 PROVIDER_USERNAME = "benchmark-provider"
-YEARS = 6
+# 8 years of 125,000 dossiers: the default 1,000,000.
+YEARS = 8
 # Share of all dossiers that name the one big organisation.
 BIG_SHARE = 0.10
-# One client per this many dossiers: about 8 dossiers per client and year, so that the
-# annual ceiling caps some subsidies but not most of them.
-DOSSIERS_PER_CLIENT = 50
+# One client per this many dossiers: about 2.3 dossiers per client and year (125,000
+# applications by 55,000 enterprises in 2025), so that the annual ceiling caps a few
+# subsidies but not most of them.
+DOSSIERS_PER_CLIENT = 18
 # A tiny directory (the smoke tests) gets a tiny dossier set whatever --dossiers says.
 MAX_DOSSIERS_PER_PROVIDER = 50
 BATCH_SIZE = 5000
@@ -161,6 +169,24 @@ def _rates():
     return rates
 
 
+def _eligibility():
+    """Every EligibilityRule, to pick those in force on a filing day without a query."""
+    return list(EligibilityRule.objects.order_by("valid_from"))
+
+
+def _eligible(rules, *, service_type, theme, topic, on):
+    """The rule that makes the service eligible on `on`; None when no rule is in force
+    that day for any service (dossiers older than the configuration: all eligible)."""
+    in_force = [
+        rule
+        for rule in rules
+        if rule.valid_from <= on and (rule.valid_until is None or on <= rule.valid_until)
+    ]
+    if not in_force:
+        return None
+    return matching_rule(in_force, service_type=service_type, theme=theme, topic=topic)
+
+
 def _percentage(rates, *, size, higher, on):
     periods = rates[(size, higher)]
     for valid_from, valid_until, percentage in reversed(periods):
@@ -241,7 +267,18 @@ def _status(rng, age, tables):
 
 
 def _dossier_rows(
-    rng, *, count, organisation_ids, offers, clients, rates, today, user_id, first_id, numbers
+    rng,
+    *,
+    count,
+    organisation_ids,
+    offers,
+    clients,
+    rates,
+    today,
+    user_id,
+    first_id,
+    numbers,
+    eligibility=(),
 ):
     """Yield (project fields, [payment fields]) in filing order, ids from `first_id` up;
     `numbers` ({year: last number}) is advanced as numbers are handed out."""
@@ -272,6 +309,19 @@ def _dossier_rows(
                 if service_type == "O"
                 else HigherRateTopic.CYBERSECURITY
             )
+        theme = rng.choice(themes)
+        rule = _eligible(
+            eligibility, service_type=service_type, theme=theme, topic=topic, on=filed_on
+        )
+        if rule is None and eligibility and service_type == "A":
+            # Advice on another topic is no longer eligible (1 February 2026): what is
+            # still filed is on cybersecurity.
+            topic = HigherRateTopic.CYBERSECURITY
+            rule = _eligible(
+                eligibility, service_type=service_type, theme=theme, topic=topic, on=filed_on
+            )
+        if rule is not None:
+            higher = rule.higher_rate
         amount = int(min(max(rng.lognormvariate(7.6, 0.8), 150), 60_000) * 100)
         if rng.random() < 0.7:
             amount -= amount % 100  # most quotes are in whole euros
@@ -298,7 +348,7 @@ def _dossier_rows(
             "title": rng.choice(TITLES[service_type]).format(topic=rng.choice(TITLE_TOPICS)),
             "training_kind": rng.choice(list(TrainingKind.values)) if service_type == "O" else "",
             "vakgebied_id": rng.choice(vakgebieden),
-            "theme": rng.choice(themes),
+            "theme": theme,
             "higher_rate_topic": topic,
             "start_date": start_date,
             "end_date": end_date,
@@ -550,6 +600,7 @@ def seed_dossiers(*, volumes, rng_seed, log=print):
         offers=offers,
         clients=clients,
         rates=_rates(),
+        eligibility=_eligibility(),
         today=today,
         user_id=user.pk,
         first_id=_next_id(Project),
@@ -662,10 +713,11 @@ def _overview(name, description, params=(), url_name="projects:list", p95_ms=100
     )
 
 
-# 7 SQL queries per page (session, user, memberships, the vakgebieden and service
-# providers of the filter form, the totals, the page), whatever its size; a chosen
-# vakgebied adds one (the filter form looks the value up).
-OVERVIEW_QUERIES = 7
+# 8 SQL queries per page (session, user, memberships, the vakgebieden and service
+# providers of the filter form, the totals, the page, and whether the organisation is
+# registered for advice, for the notice about the reform of 1 February 2026), whatever
+# its size; a chosen vakgebied adds one (the filter form looks the value up).
+OVERVIEW_QUERIES = 8
 
 _overview(
     "dossiers overview",

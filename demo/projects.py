@@ -17,9 +17,15 @@ portal users holding the memberships that the services check (Sofie Maes and
 Pieter De Smet for the providers, An Willems and the other SMEs' people for the
 clients); the agency's steps are the demo's `medewerker`.
 
-Dates are relative to the day of the first run. A dossier is found again by its
-client and title, so a second run files nothing; a dossier whose provider had no
-registration in force on its filing day (an older demo database) is left out.
+Dates are relative to the day of the first run. The dossiers follow the rules of their
+filing dates (projects.eligibility): advice on other topics than cybersecurity is filed
+before the reform of 1 February 2026 (a plan that would fall after it when the demo is
+loaded later is filed on the last day before the reform instead), cybersecurity advice
+and training on both sides of it; "Marketingplan voor de tweede winkel" (January 2026,
+partly paid) shows that an older dossier keeps the rules of its own date. A dossier is
+found again by its client and title, so a second run files nothing; a dossier whose
+provider had no registration in force on its filing day (an older demo database) is
+left out.
 """
 
 import contextlib
@@ -39,6 +45,7 @@ from establishments.services import registered_office_sync
 from organisations.models import Organisation
 from portal.models import Membership
 from projects import services
+from projects.eligibility import restriction
 from projects.models import Project
 from projects.rates import to_cents
 from providers.models import ServiceProvider
@@ -296,6 +303,8 @@ PLANS = [
               "1100.00", "internationalisation", MARKETING, refusal_reason="related_enterprise"),
     _advice("Automatisering van de orderverwerking", SCHRIJNWERKERIJ, LEIE, 715, CLOSED,
             "2900.00", "digitalisation", ICT),
+    _advice("Marketingplan voor de tweede winkel", BAKKERIJ, LEIE, 315, PARTIALLY_PAID,
+            "2500.00", "strategy", MARKETING),
     # --- Kennisatelier Kempen (Pieter De Smet) ----------------------------------------------
     _training("Leidinggeven aan een klein team", BROUWERIJ, KEMPEN, 24, SUBMITTED,
               "1300.00", "people_management", KEMPEN_FIELDS),
@@ -544,6 +553,17 @@ def _steps(dossier, *, users, staff, provider, vakgebied):
     return [(_at(dossier.day(after), hour), action) for after, hour, action in steps]
 
 
+def _filing_day(plan, today):
+    """`filed_days_ago` before `today`, or, for a service the rules of that day no longer
+    support (advice on marketing after 1 February 2026), the last day before they
+    changed: the demo shows such dossiers as they were filed under the older rules."""
+    filed_on = today - datetime.timedelta(days=plan.filed_days_ago)
+    limited = restriction(service_type=plan.service_type, on=filed_on)
+    if limited is not None and plan.higher_rate_topic not in limited.topics:
+        return limited.since - datetime.timedelta(days=1)
+    return filed_on
+
+
 @dataclasses.dataclass
 class ProjectsSummary:
     projects: int = 0
@@ -575,9 +595,7 @@ def projects_demo_load(*, today=None):
             if provider is None or vakgebied is None:
                 summary.skipped.append(plan.title)
                 continue
-            dossier = _Dossier(
-                plan=plan, filed_on=today - datetime.timedelta(days=plan.filed_days_ago)
-            )
+            dossier = _Dossier(plan=plan, filed_on=_filing_day(plan, today))
             for order, (moment, action) in enumerate(
                 _steps(dossier, users=users, staff=staff, provider=provider, vakgebied=vakgebied)
             ):

@@ -79,6 +79,16 @@ class DirectorySearchForm(forms.Form):
         help_text=_("Dienstverleners die in minstens één van de aangeduide vakgebieden werken."),
         error_messages={"invalid_choice": _("Dit vakgebied bestaat niet: %(value)s.")},
     )
+    onderwerp = forms.ChoiceField(
+        label=_("Onderwerp"),
+        required=False,
+        choices=[("", _("alle onderwerpen")), ("cybersecurity", _("cybersecurity"))],
+        help_text=_(
+            "Cybersecurity: dienstverleners in het vakgebied ICT of met 'cyber' in hun "
+            "voorstelling. Advies krijgt alleen nog steun als het over cybersecurity gaat."
+        ),
+        error_messages={"invalid_choice": _("Kies een onderwerp uit de lijst.")},
+    )
     # "Zoek toch naar …": search the words as typed, without correcting typos.
     letterlijk = forms.BooleanField(required=False, widget=forms.HiddenInput)
     sorteer = forms.ChoiceField(
@@ -100,7 +110,7 @@ class DirectorySearchForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "form-control"
         self.fields["q"].widget.input_type = "search"
         self.fields["plaats"].widget.attrs["autocomplete"] = "address-level2"
-        for name in ("straal", "sorteer"):
+        for name in ("straal", "sorteer", "onderwerp"):
             self.fields[name].widget.attrs["class"] = "form-select"
 
     def clean_q(self):
@@ -172,6 +182,7 @@ class DirectorySearchForm(forms.Form):
             "text": data["q"],
             "vakgebieden": data["vakgebied"],
             "service_types": data["type"],
+            "topic": data["onderwerp"],
             "place": self.place,
             "radius_km": data["straal"] if self.place else None,
             "sort": SORTS[data["sorteer"] or "relevantie"],

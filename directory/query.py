@@ -42,10 +42,25 @@ class CountOf(Subquery):
     output_field = IntegerField()
 
 
-def provider_sets(*, on=None, service_types=(), vakgebieden=()):
+# The topic filter (`onderwerp`): who offers cybersecurity, the only advice the scheme
+# supports since 1 February 2026. The portal knows no topic per provider, so: active in
+# the vakgebied ICT, or "cyber" in the presentation (cybersecurity, cyberveiligheid, ...).
+TOPIC_VAKGEBIEDEN = {"cybersecurity": "ict"}
+TOPIC_WORDS = {"cybersecurity": "cyber"}
+
+
+def provider_sets(*, on=None, service_types=(), vakgebieden=(), topic=""):
     """Who may appear, as subqueries of provider ids: the listed ones (which only the
-    registrations selector decides) and, when chosen, those of the vakgebieden."""
+    registrations selector decides) and, when chosen, those of the vakgebieden and
+    those of the topic."""
     sets = [listed_service_provider_ids(on=on, service_types=service_types or None)]
+    if topic:
+        sets.append(
+            ServiceProvider.objects.filter(
+                Q(vakgebieden__slug=TOPIC_VAKGEBIEDEN[topic])
+                | Q(description__icontains=TOPIC_WORDS[topic])
+            ).values("pk")
+        )
     if vakgebieden:
         chosen = ServiceProvider.vakgebieden.through.objects.filter(
             vakgebied__slug__in=list(vakgebieden)

@@ -64,6 +64,7 @@ def provider_search(
     on=None,
     text_search=None,
     correct=True,
+    topic="",
 ):
     """Search the listed service providers.
 
@@ -78,7 +79,9 @@ def provider_search(
     - `on`: the day whose listing counts (default today);
     - `text_search`: "postgresql" or "portable" to choose how free text is
       matched (default: what the database offers; the tests use both);
-    - `correct`: False searches misspelt words as typed instead of correcting them.
+    - `correct`: False searches misspelt words as typed instead of correcting them;
+    - `topic`: "cybersecurity" keeps the providers in the vakgebied ICT or with "cyber"
+      in their presentation (query.TOPIC_VAKGEBIEDEN, query.TOPIC_WORDS).
 
     Returns a SearchResult; nothing runs until a page is asked for, except the
     vocabulary lookup that corrects typos.
@@ -88,7 +91,7 @@ def provider_search(
         raise ValueError("Sorting by distance needs a place.")
     service_types = tuple(service_types or ())
     provider_sets = query.provider_sets(
-        on=on, service_types=service_types, vakgebieden=vakgebieden
+        on=on, service_types=service_types, vakgebieden=vakgebieden, topic=topic
     )
     documents = query.documents_of(provider_sets)
 

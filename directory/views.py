@@ -21,7 +21,17 @@ from organisations.reference import POSTCODE_ATTRIBUTION
 from portal.ratelimit import directory_rate
 
 # The GET parameters of a search, the only ones a "back to the results" link keeps.
-SEARCH_PARAMETERS = ("q", "vakgebied", "type", "plaats", "straal", "sorteer", "letterlijk", "page")
+SEARCH_PARAMETERS = (
+    "q",
+    "vakgebied",
+    "type",
+    "onderwerp",
+    "plaats",
+    "straal",
+    "sorteer",
+    "letterlijk",
+    "page",
+)
 BACK_PARAMETER = "terug"
 
 rate_limit = method_decorator(
@@ -127,7 +137,9 @@ class DirectorySearchView(TemplateView):
     @staticmethod
     def _has_criteria(form):
         data = form.cleaned_data
-        return bool(data["q"] or data["vakgebied"] or data["type"] or form.place)
+        return bool(
+            data["q"] or data["vakgebied"] or data["type"] or data["onderwerp"] or form.place
+        )
 
 
 @rate_limit

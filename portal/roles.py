@@ -95,6 +95,7 @@ PROCESSOR = Role(
         # To explain an amount; changing them is another role's (separation of duties).
         "projects.view_subsidyrate",
         "projects.view_annualceiling",
+        "projects.view_eligibilityrule",
         # The client and the provider a dossier names.
         "organisations.view_organisation",
         "providers.view_serviceprovider",
@@ -123,8 +124,8 @@ RATES_MANAGER = Role(
     key="rates_manager",
     name="Beheerder steunpercentages en plafonds",
     purpose=_(
-        "Legt nieuwe steunpercentages en jaarplafonds vast (gedateerde periodes); behandelt "
-        "zelf geen dossiers."
+        "Legt nieuwe steunpercentages, jaarplafonds en de subsidieerbare dienstverlening vast "
+        "(gedateerde periodes); behandelt zelf geen dossiers."
     ),
     permissions=(
         "projects.view_subsidyrate",
@@ -133,6 +134,9 @@ RATES_MANAGER = Role(
         "projects.view_annualceiling",
         "projects.add_annualceiling",
         "projects.change_annualceiling",
+        "projects.view_eligibilityrule",
+        "projects.add_eligibilityrule",
+        "projects.change_eligibilityrule",
     ),
 )
 
@@ -175,6 +179,7 @@ AUDITOR = Role(
         "projects.view_payment",
         "projects.view_subsidyrate",
         "projects.view_annualceiling",
+        "projects.view_eligibilityrule",
         "core.view_outboxmail",
     ),
 )

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
     DutchEmptyChoiceMixin,
+    HistoryAdmin,
     KboSearchMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
@@ -35,7 +36,14 @@ from core.admin import (
     work_queue_register,
 )
 from projects import services
-from projects.models import AnnualCeiling, Payment, Project, ProjectEvent, SubsidyRate
+from projects.models import (
+    AnnualCeiling,
+    EligibilityRule,
+    Payment,
+    Project,
+    ProjectEvent,
+    SubsidyRate,
+)
 from projects.rates import euro
 
 Status = Project.Status
@@ -429,8 +437,9 @@ class ProjectAdmin(
 # --- Dated configuration ----------------------------------------------------------------
 
 
-class DatedConfigurationAdmin(DutchEmptyChoiceMixin, admin.ModelAdmin):
-    """Periods are validated by the model: an overlap with another period is refused."""
+class DatedConfigurationAdmin(HistoryAdmin):
+    """Periods are validated by the model: an overlap with another period is refused.
+    Every change is kept in the row's history (who, when, what), viewable, never reverted."""
 
     list_filter = ["valid_from"]
     date_hierarchy = "valid_from"
@@ -461,6 +470,33 @@ class AnnualCeilingAdmin(DatedConfigurationAdmin):
     fields = ["amount", "valid_from", "valid_until"]
 
     amount_eur = euro_column("amount", _("jaarplafond"))
+
+
+@admin.register(EligibilityRule)
+class EligibilityRuleAdmin(DatedConfigurationAdmin):
+    """Which service, on which theme and topic, is eligible in which period, at which
+    rate (projects.eligibility). A reform: close the rows in force (geldig tot en met)
+    and add the new set from the day after."""
+
+    list_display = [
+        "service_type",
+        "theme_display",
+        "topic_display",
+        "higher_rate",
+        "valid_from",
+        "valid_until",
+        "in_force_today",
+    ]
+    list_filter = ["service_type", "topic", "higher_rate", "valid_from"]
+    fields = ["service_type", "theme", "topic", "higher_rate", "valid_from", "valid_until"]
+
+    @admin.display(description=_("thema"), ordering="theme")
+    def theme_display(self, obj):
+        return obj.get_theme_display() if obj.theme else gettext("elk thema")
+
+    @admin.display(description=_("onderwerp"), ordering="topic")
+    def topic_display(self, obj):
+        return obj.get_topic_display() if obj.topic else gettext("elk onderwerp")
 
 
 work_queue_register(

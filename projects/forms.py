@@ -14,9 +14,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField, MultilineTextField, add_service_errors
+from projects.eligibility import restrictions_today
 from projects.models import CompanySize, HigherRateTopic, Project, Theme, TrainingKind
 from providers.models import ServiceProvider, Vakgebied
 from registrations.models import ServiceType
@@ -121,7 +123,7 @@ class ApplicationForm(forms.Form):
         error_messages={"required": _("Kies het thema van het project.")},
     )
     higher_rate_topic = forms.ChoiceField(
-        label=_("Gaat het project over een van deze onderwerpen?"),
+        label=_("Onderwerp: gaat het project over een van deze onderwerpen?"),
         choices=[("", _("nee, geen van beide")), *HigherRateTopic.choices],
         widget=forms.RadioSelect,
         required=False,
@@ -163,6 +165,19 @@ class ApplicationForm(forms.Form):
         self.fields["service_type"].choices = [
             (value, label) for value, label in ServiceType.choices if value in service_types
         ]
+        # What the rules of today allow, next to the choice (advice: only cybersecurity
+        # since 1 February 2026); projects.services refuses the rest when it is filed.
+        limited = [
+            restriction
+            for service_type, restriction in restrictions_today().items()
+            if service_type in service_types
+        ]
+        if limited:
+            sentences = " ".join(str(restriction.sentence()) for restriction in limited)
+            self.fields["service_type"].help_text = sentences
+            self.fields["higher_rate_topic"].help_text = format_lazy(
+                "{} {}", self.fields["higher_rate_topic"].help_text, sentences
+            )
         if len(self.fields["service_type"].choices) == 1:
             self.fields["service_type"].initial = self.fields["service_type"].choices[0][0]
         self.fields["vakgebied"].queryset = service_provider.vakgebieden.order_by("name")

@@ -118,9 +118,19 @@ def ceiling_used(*, client, year, on=None, exclude=None):
 
 
 def subsidy_quote(
-    *, client, company_size, amount_excl_vat, higher_rate_topic="", filed_on=None, exclude=None
+    *,
+    client,
+    company_size,
+    amount_excl_vat,
+    higher_rate_topic="",
+    higher_rate=None,
+    filed_on=None,
+    exclude=None,
 ):
     """The subsidy a dossier filed on `filed_on` (default today) would get.
+
+    `higher_rate` is what the eligible service's rule says (projects.eligibility);
+    without it, any higher-rate topic counts.
 
     Reads the dated configuration and the client's dossiers of that calendar year,
     writes nothing. Raises ValidationError (keyed by field, in Dutch) when there is
@@ -135,7 +145,9 @@ def subsidy_quote(
                 )
             }
         )
-    rate = rate_on(on=filed_on, company_size=company_size, higher_rate=bool(higher_rate_topic))
+    if higher_rate is None:
+        higher_rate = bool(higher_rate_topic)
+    rate = rate_on(on=filed_on, company_size=company_size, higher_rate=higher_rate)
     ceiling = ceiling_on(on=filed_on)
     if rate is None or ceiling is None:
         raise ValidationError(

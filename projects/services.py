@@ -22,6 +22,7 @@ from core import transitions
 from core.transitions import TransitionError
 from organisations.models import Organisation
 from projects import emails
+from projects.eligibility import eligible_rule
 from projects.models import (
     AGENCY_STEP,
     DEPOSIT_TERM_DAYS,
@@ -112,7 +113,12 @@ def project_build(
     its registration in force on the filing day) and checks what needs other rows
     (the provider's vakgebieden, that registration) besides Project.clean()'s rules.
     Raises ValidationError keyed by field with the Dutch message (14-day rule, large
-    enterprise, vakgebied, registration, annual ceiling, ...), all at once.
+    enterprise, vakgebied, registration, eligibility of the service on the filing date,
+    annual ceiling, ...), all at once.
+
+    Eligibility (projects.eligibility) is judged here, at filing, by the rules of the
+    filing date: advice on another topic than cybersecurity filed on or after 1
+    February 2026 is refused. The later steps never judge a dossier again.
     """
     filed_on = filed_on or timezone.localdate()
     project = Project(
@@ -160,6 +166,18 @@ def project_build(
         project.full_clean(exclude=COMPUTED_FIELDS)
     except ValidationError as error:
         errors = error.update_error_dict(errors)
+    rule = None
+    judged = ("service_type", "theme", "higher_rate_topic", "filed_on")
+    if not any(name in errors for name in judged):
+        try:
+            rule = eligible_rule(
+                service_type=project.service_type,
+                theme=project.theme,
+                topic=project.higher_rate_topic,
+                on=project.filed_on,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
     quote = subsidy_quote(
@@ -167,6 +185,7 @@ def project_build(
         company_size=company_size,
         amount_excl_vat=project.amount_excl_vat,
         higher_rate_topic=project.higher_rate_topic,
+        higher_rate=rule.higher_rate,
         filed_on=project.filed_on,
     )
     project.amount_excl_vat = quote.amount

@@ -121,14 +121,19 @@ class RegistrationListView(ProviderAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         providers = list(registration_overview(organisation=self.organisation))
+        has_advice = False
         for provider in providers:
             for registration in provider.registrations.all():
+                has_advice = has_advice or registration.service_type == ServiceType.ADVICE
                 registration.status_label = status_label(registration, today)
                 registration.next_step = next_step(registration, today)
                 registration.in_force = registration.is_in_force(today)
         return super().get_context_data(
             providers=providers,
             explanation=EXPLANATION,
+            # The reform of 1 February 2026 (advice only on cybersecurity), for those it
+            # concerns: projects/includes/advice_notice_provider.html.
+            has_advice=has_advice,
             **kwargs,
         )
 

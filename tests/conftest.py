@@ -82,6 +82,16 @@ def _empty_default_cache():
     caches["default"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _forget_eligibility_notices():
+    """The per-process copy of today's eligibility restrictions (projects.eligibility)
+    would outlive a test that changed the rules in a rolled-back transaction."""
+    from projects.eligibility import _forget_notices
+
+    yield
+    _forget_notices()
+
+
 # --- Browser tests: Playwright driving the machine's Chromium -----------------
 # Playwright cannot download its own browser here; Debian's package is used.
 # /usr/lib/chromium/chromium is the binary itself, /usr/bin/chromium a wrapper script.

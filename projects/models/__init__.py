@@ -2,7 +2,8 @@
 configuration that decides how much subsidy a dossier gets, one module per concern:
 
 - choices.py: company sizes, themes, higher-rate topics, kinds of training, the terms;
-- configuration.py: the dated rates and annual ceiling that staff change in the admin;
+- configuration.py: the dated rates, annual ceiling and eligible services that staff
+  change in the admin;
 - dossier.py: the dossier, its declared transitions, its derived lapse and deadlines;
 - events.py: each step of a dossier (who, when, why);
 - payments.py: the payments to the provider.
@@ -27,7 +28,12 @@ from projects.models.choices import (
     Theme,
     TrainingKind,
 )
-from projects.models.configuration import AnnualCeiling, DatedConfiguration, SubsidyRate
+from projects.models.configuration import (
+    AnnualCeiling,
+    DatedConfiguration,
+    EligibilityRule,
+    SubsidyRate,
+)
 from projects.models.dossier import (
     AGENCY_STEP,
     FINAL_STATUSES,
@@ -56,6 +62,7 @@ __all__ = [
     "CompanySize",
     "DatedConfiguration",
     "DaysBetween",
+    "EligibilityRule",
     "HigherRateTopic",
     "Payment",
     "PaymentQuerySet",

@@ -1,13 +1,16 @@
 """Dated configuration that staff change in the admin without a deploy: the subsidy
-rates and the annual ceiling (projects.rates reads them).
+rates and the annual ceiling (projects.rates reads them), and which services are
+eligible (projects.eligibility reads them).
 """
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from projects.models.choices import ELIGIBLE_COMPANY_SIZES
+from projects.models.choices import ELIGIBLE_COMPANY_SIZES, HigherRateTopic, Theme
+from registrations.models import ServiceType
 
 
 class DatedConfiguration(models.Model):
@@ -22,7 +25,8 @@ class DatedConfiguration(models.Model):
         help_text=_("Leeg laten zolang de waarde geldt."),
     )
 
-    # Field names that, with the period, identify one value (e.g. company size).
+    # Field names that, with the period, identify one value (e.g. company size). A key
+    # field that may be left empty (blank=True) is a value of its own ("any").
     key_fields = ()
 
     class Meta:
@@ -45,7 +49,10 @@ class DatedConfiguration(models.Model):
             raise ValidationError(
                 {"valid_until": _("De einddatum mag niet vóór de begindatum liggen.")}
             )
-        if any(getattr(self, name) in (None, "") for name in self.key_fields):
+        if any(
+            getattr(self, name) in (None, "") and not self._meta.get_field(name).blank
+            for name in self.key_fields
+        ):
             return
         other = self.overlapping().order_by("valid_from").first()
         if other is not None:
@@ -81,6 +88,7 @@ class SubsidyRate(DatedConfiguration):
     percentage = models.DecimalField(_("steunpercentage"), max_digits=5, decimal_places=2)
 
     key_fields = ("company_size", "higher_rate")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("steunpercentage")
@@ -120,6 +128,7 @@ class AnnualCeiling(DatedConfiguration):
     amount = models.DecimalField(
         _("steunplafond per kalenderjaar"), max_digits=12, decimal_places=2
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("jaarlijks steunplafond")
@@ -139,3 +148,73 @@ class AnnualCeiling(DatedConfiguration):
 
     def __str__(self):
         return f"€ {self.amount} ({self.period_display(self.valid_from, self.valid_until)})"
+
+
+class EligibilityRule(DatedConfiguration):
+    """One kind of service the scheme supports in a period, and whether it gets the
+    higher rate: a service type, on a theme (empty: any of the eight) and a topic
+    (empty: any topic, also none).
+
+    A dossier is eligible on its filing date when a rule in force matches its service
+    type, theme and topic; the most specific match (a named topic before "any topic")
+    decides the rate. Periods of the same service type, theme and topic may not
+    overlap. The 2023 reform and the reform of 1 February 2026 (advice only on
+    cybersecurity) are loaded by migrations 0005 and 0006.
+    """
+
+    service_type = models.CharField(
+        _("type dienstverlening"), max_length=1, choices=ServiceType.choices
+    )
+    theme = models.CharField(
+        _("thema"),
+        max_length=30,
+        choices=Theme.choices,
+        blank=True,
+        help_text=_("Leeg laten: elk van de acht thema's."),
+    )
+    topic = models.CharField(
+        _("onderwerp"),
+        max_length=30,
+        choices=HigherRateTopic.choices,
+        blank=True,
+        help_text=_(
+            "Leeg laten: elk onderwerp. Een onderwerp invullen beperkt de regel tot dat onderwerp."
+        ),
+    )
+    higher_rate = models.BooleanField(
+        _("verhoogd percentage"),
+        default=False,
+        help_text=_("Krijgt deze dienstverlening het verhoogde steunpercentage?"),
+    )
+    history = HistoricalRecords()
+
+    key_fields = ("service_type", "theme", "topic")
+
+    class Meta:
+        verbose_name = _("subsidieerbare dienstverlening")
+        verbose_name_plural = _("subsidieerbare dienstverlening")
+        ordering = ["-valid_from", "service_type", "theme", "topic"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(service_type__in=ServiceType.values),
+                name="eligibility_rule_service_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="eligibility_rule_period_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["service_type", "theme", "topic", "valid_from"],
+                name="eligibility_rule_unique_start",
+            ),
+        ]
+
+    def __str__(self):
+        theme = self.get_theme_display() if self.theme else _("elk thema")
+        topic = self.get_topic_display() if self.topic else _("elk onderwerp")
+        kind = _("verhoogd") if self.higher_rate else _("gewoon")
+        return (
+            f"{self.get_service_type_display()}, {theme}, {topic}: {kind} "
+            f"({self.period_display(self.valid_from, self.valid_until)})"
+        )

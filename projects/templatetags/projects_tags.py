@@ -3,6 +3,7 @@
 from django import template
 
 from projects import presenters
+from projects.eligibility import restrictions, restrictions_today
 from projects.rates import euro as format_euro
 
 register = template.Library()
@@ -24,3 +25,13 @@ def project_status_label(value):
 @register.filter
 def project_status_class(value):
     return presenters.status_class(value)
+
+
+@register.simple_tag(takes_context=True)
+def eligibility_restrictions(context, on=None):
+    """{service type: projects.eligibility.Restriction} of the day (today by default):
+    "advies" since 1 February 2026. Today's come from the per-process cache of
+    projects.eligibility.restrictions_today(): no query per page once read."""
+    if on is not None:
+        return restrictions(on=on)
+    return restrictions_today()

@@ -17,6 +17,7 @@ from projects.selectors import (
 )
 from projects.services import project_confirm, project_refuse
 from projects.views.dossier import DossierDetailView, DossierStepView
+from registrations.models import Registration, ServiceType
 
 Status = Project.Status
 
@@ -81,6 +82,11 @@ class ProjectListView(ProjectFiltersMixin, ListView):
                 "descending": filters["descending"],
                 "sort_columns": self.sort_columns(filters),
                 "query_string": self.query_without_page().urlencode(),
+                # The reform of 1 February 2026 concerns those registered for advice.
+                "has_advice": Registration.objects.filter(
+                    service_provider__organisation=self.organisation,
+                    service_type=ServiceType.ADVICE,
+                ).exists(),
             }
         )
         return context

@@ -2,6 +2,7 @@
 seeder on every database (COPY on PostgreSQL), the scenarios through the views."""
 
 import csv
+import datetime
 import io
 from collections import Counter
 from decimal import Decimal
@@ -59,6 +60,19 @@ def test_dossiers_are_consistent_with_their_provider_and_registration(seeded):
         assert project.service_provider.vakgebieden.filter(pk=project.vakgebied_id).exists()
         assert project.start_date <= project.filing_deadline
         assert project.own_share == project.amount_excl_vat - project.subsidy_amount
+
+
+def test_the_dossiers_follow_the_eligibility_rules_of_their_filing_dates(seeded):
+    reform = datetime.date(2026, 2, 1)
+    advice = Project.objects.filter(service_type="A")
+    assert advice.filter(filed_on__lt=reform).exclude(higher_rate_topic="cybersecurity").exists()
+    late = advice.filter(filed_on__gte=reform)
+    assert late.exists()
+    assert set(late.values_list("higher_rate_topic", flat=True)) == {"cybersecurity"}
+    assert set(late.values_list("subsidy_percentage", flat=True)) <= {
+        Decimal("45.00"),
+        Decimal("35.00"),
+    }
 
 
 def test_statuses_spread_over_the_state_machine_with_their_dates(seeded):

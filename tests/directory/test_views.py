@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from directory.selectors import PAGE_SIZE, place_resolve
 from establishments.models import Establishment
+from projects.eligibility import restrictions_today
 from tests.directory.search_support import (
     LISTED,
     VALID_IBAN,
@@ -421,6 +422,7 @@ def test_a_results_page_costs_the_same_queries_for_one_result_and_for_fifty(
     for index in range(50):
         provider(f"Extra Opleidingen {index:02d}", place=("9000", "Gent"))
     place_resolve("Gent")  # the postcode table, read once per process
+    restrictions_today()  # the eligibility notice on advice results, read once per process
     for one, many_params in [
         ({"q": "schelde"}, {"q": "opleidingen"}),
         ({"plaats": "Leuven", "straal": "5"}, {"plaats": "Gent", "straal": "10"}),

@@ -56,13 +56,18 @@ def staff(username="sam"):
 
 
 def application(*, client, provider, user, filed_on=None, **overrides):
-    """The keyword arguments of project_submit for a valid advies application."""
+    """The keyword arguments of project_submit for a valid opleiding application.
+
+    Opleiding, because advice on any topic but cybersecurity is no longer eligible
+    since 1 February 2026 (projects.eligibility); tests of advice say so.
+    """
     filed_on = filed_on or timezone.localdate()
     data = {
         "client": client,
         "user": user,
         "service_provider": provider,
-        "service_type": "A",
+        "service_type": "O",
+        "training_kind": "classroom",
         "title": "Digitale boekhouding",
         "vakgebied": Vakgebied.objects.get(name="ICT"),
         "theme": "digitalisation",

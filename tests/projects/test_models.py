@@ -99,19 +99,26 @@ def test_it_refuses_a_large_enterprise_with_the_reason(provider, client_org, an)
 
 
 def test_a_training_needs_its_kind(provider, client_org, an):
-    errors = errors_of(provider, client_org, an, service_type="O")
+    errors = errors_of(provider, client_org, an, service_type="O", training_kind="")
     assert errors["training_kind"] == [
         "Kies de soort opleiding: klassikaal, afstandsleren of intern."
     ]
 
 
 def test_advice_has_no_kind_of_training(provider, client_org, an):
-    errors = errors_of(provider, client_org, an, training_kind="classroom")
+    errors = errors_of(provider, client_org, an, service_type="A", training_kind="classroom")
     assert errors["training_kind"] == ["De soort opleiding geldt alleen voor een opleiding."]
 
 
 def test_energy_efficiency_gets_the_higher_rate_only_for_training(provider, client_org, an):
-    errors = errors_of(provider, client_org, an, higher_rate_topic="energy_efficiency")
+    errors = errors_of(
+        provider,
+        client_org,
+        an,
+        service_type="A",
+        training_kind="",
+        higher_rate_topic="energy_efficiency",
+    )
     assert "alleen voor een opleiding" in errors["higher_rate_topic"][0]
 
 

@@ -139,6 +139,10 @@ def test_a_refused_application_writes_nothing(provider, client_org, an):
 # --- Filing: the rules that need other rows (project_build, not Project.clean) ---------
 
 
+# Advice that is eligible before and after the reform of 1 February 2026.
+CYBER_ADVICE = {"service_type": "A", "training_kind": "", "higher_rate_topic": "cybersecurity"}
+
+
 def errors_of(provider, client_org, an, **overrides):
     with pytest.raises(ValidationError) as caught:
         project_build(**application(client=client_org, provider=provider, user=an, **overrides))
@@ -154,7 +158,7 @@ def test_it_refuses_a_vakgebied_outside_the_providers_selection(provider, client
 
 def test_it_refuses_a_service_type_the_provider_is_not_registered_for(client_org, an):
     provider = registered_provider(service_types=["O"], name="Opleider")
-    errors = errors_of(provider, client_org, an)
+    errors = errors_of(provider, client_org, an, **CYBER_ADVICE)
     assert errors["service_type"][0].startswith("Opleider is op ")
     assert "niet geregistreerd voor advies" in errors["service_type"][0]
 
@@ -169,11 +173,13 @@ def test_it_refuses_a_provider_whose_registration_has_not_started_on_the_filing_
 def test_it_refuses_a_provider_whose_registration_is_suspended(client_org, an):
     provider = registered_provider()
     provider.registrations.filter(service_type="A").update(status="suspended")
-    assert "service_type" in errors_of(provider, client_org, an)
+    assert "service_type" in errors_of(provider, client_org, an, **CYBER_ADVICE)
 
 
 def test_it_keeps_the_registration_in_force_on_the_filing_day(provider, client_org, an):
-    project = project_build(**application(client=client_org, provider=provider, user=an))
+    project = project_build(
+        **application(client=client_org, provider=provider, user=an, **CYBER_ADVICE)
+    )
     assert project.registration.number == f"DV.A{provider.pk:06d}"
     assert project.provider_organisation == provider.organisation
 

@@ -29,7 +29,7 @@ from establishments.models import Establishment
 from organisations.models import LegalForm, Organisation, Postcode
 from portal.models import Membership, User
 from portal.roles import AUDITOR, MAIL_OPERATOR, PROCESSOR, RATES_MANAGER, REVIEWER, VERIFIER
-from projects.models import AnnualCeiling, Project, SubsidyRate
+from projects.models import AnnualCeiling, EligibilityRule, Project, SubsidyRate
 from providers.models import BankAccountChange, ServiceProvider, Vakgebied
 from providers.services import bank_account_change_request
 from registrations.models import Registration
@@ -78,6 +78,7 @@ CAPABILITIES = {
         Project: {VIEW, DECIDE},
         SubsidyRate: {VIEW},
         AnnualCeiling: {VIEW},
+        EligibilityRule: {VIEW},
         Organisation: {VIEW},
         ServiceProvider: {VIEW},
     },
@@ -89,6 +90,7 @@ CAPABILITIES = {
     RATES_MANAGER.key: {
         SubsidyRate: {VIEW, ADD, CHANGE},
         AnnualCeiling: {VIEW, ADD, CHANGE},
+        EligibilityRule: {VIEW, ADD, CHANGE},
     },
     MAIL_OPERATOR.key: {
         OutboxMail: {VIEW, DECIDE},
@@ -108,6 +110,7 @@ CAPABILITIES = {
             Project,
             SubsidyRate,
             AnnualCeiling,
+            EligibilityRule,
         ],
         frozenset({VIEW}),
     ),
@@ -132,6 +135,7 @@ CAPABILITIES = {
         Vakgebied: EVERYTHING,
         SubsidyRate: EVERYTHING,
         AnnualCeiling: EVERYTHING,
+        EligibilityRule: EVERYTHING,
         # The development stand-in's OAuth tables, as django-oauth-toolkit's admin
         # offers them: tokens and codes come from the flows, never from a form.
         Application: EVERYTHING,
@@ -216,6 +220,7 @@ def rows(settings, tmp_path):
         Vakgebied: Vakgebied.objects.first(),
         SubsidyRate: SubsidyRate.objects.first(),
         AnnualCeiling: AnnualCeiling.objects.first(),
+        EligibilityRule: EligibilityRule.objects.first(),
         Application: application,
         IDToken: id_token,
         AccessToken: access_token,
