@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+from directory.cache import bump_on_commit
 from directory.compounds import split, text_part_lexemes
 from directory.models import (
     ProviderSearchDocument,
@@ -277,8 +278,11 @@ def write_documents(values_by_pk, *, known_words=None):
                 batch_size=BATCH_SIZE,
             )
             # A place's name that a text now uses too becomes a word to correct towards.
-            in_text = [word for word, _lexeme, in_text in new_words if in_text]
-            SearchWord.objects.filter(word__in=in_text, in_text=False).update(in_text=True)
+            in_text = sorted(word for word, _lexeme, in_text in new_words if in_text)
+            for first in range(0, len(in_text), BATCH_SIZE):
+                SearchWord.objects.filter(
+                    word__in=in_text[first : first + BATCH_SIZE], in_text=False
+                ).update(in_text=True)
 
 
 def _places_by_organisation(organisation_ids):
@@ -434,8 +438,13 @@ def search_documents_refresh_listing(*, on=None):
     """Update the documents of the providers whose registrations start or end their
     validity `on` (default today), which no save announces: the nightly task
     (directory.tasks) runs it just after midnight. Returns how many."""
-    ids = registrations_changing_listing(on=on)
-    return search_documents_sync(service_provider_ids=list(ids))
+    ids = list(registrations_changing_listing(on=on))
+    count = search_documents_sync(service_provider_ids=ids)
+    if count:
+        # The documents were written with SQL, which sends no signals: results cached
+        # since midnight would keep the old answer.
+        bump_on_commit()
+    return count
 
 
 def connect_signals():

@@ -138,9 +138,10 @@ def _in_field(field, lexemes):
 class PortableText:
     """Free text without PostgreSQL: whole lexemes in the provider's lexeme list.
 
-    Each term scores 3 for a word of the name, 2 for a part of a compound of the name,
-    1 elsewhere and 0.5 for a provider that only its registration matches: the order
-    that PostgreSQL's weights give.
+    Each term scores 3 for a word of the name, 2 for a part of a compound of the name
+    and 1 elsewhere (the presentation, the vakgebieden, the places, the service types a
+    provider is registered for), 0.5 when only its parts match apart: roughly the order
+    of PostgreSQL's weights.
     """
 
     use_trigram_index = False

@@ -16,12 +16,14 @@ class ProviderSearchDocument(models.Model):
     search for a common word reads tens of thousands of them.
 
     On PostgreSQL the table also has `search_vector`, a stored tsvector with a GIN
-    index (directory migration 0002): the provider's name (weight A), vakgebieden (B),
-    establishment places (C) and presentation (D) under the `nl_unaccent`
-    configuration. The model does not declare it (a column that exists on one
-    database only); directory.index writes it with the rest of the row.
-    Whether a provider is listed is not stored: registrations.selectors decides
-    that at query time, so a registration that lapses needs no update here.
+    index (directory migration 0002): directory.text's lexemes of the provider's name
+    (weight A), the parts of its compounds and the vakgebieden (B), their parts and the
+    establishment places (C), the presentation and the service types it is registered
+    for (D). The model does not declare it (a column that exists on one database only);
+    directory.index writes it with the rest of the row. Whether a provider is listed is
+    not stored: registrations.selectors decides that at query time. The service types
+    follow a registration's save and, for a validity that starts or ends at midnight,
+    the nightly directory.tasks.search_documents_listing_refresh.
     """
 
     service_provider = models.OneToOneField(

@@ -30,7 +30,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Length
 from rapidfuzz.distance import OSA
 
-from directory.compounds import split
+from directory.compounds import INFLECTIONS, split
 from directory.models import SearchWord
 from directory.text import SCHEME_TYPES, STOP_WORDS, lexeme, meaning, similarity, words
 
@@ -135,10 +135,9 @@ def _fuzzy_candidates(word):
     return Q(length__gte=shortest, length__lte=longest) & shared
 
 
-# Endings of the plural and the inflected adjective, which the stemmer does not always
-# take off alike ("cursus" and "cursussen" stem differently): the forms of a word that
-# the vocabulary has are searched with it.
-INFLECTIONS = ("sen", "en", "s", "e", "n", "'s")
+# The forms of a word that the stemmer does not take off alike ("cursus" and
+# "cursussen" stem differently) and that the vocabulary has are searched with it; the
+# endings are those a compound's end part may carry (directory.compounds).
 
 
 def inflected_forms(word):
@@ -195,7 +194,8 @@ def corrected_terms(terms, *, use_trigram_index, correct=True):
     if not terms:
         return terms
     fuzzy = [term for term in terms if correct and _may_be_misspelt(term)]
-    condition = Q(lexeme__in=[term.lexeme for term in terms])
+    # A compound is known when its parts are: ask for them with the lexemes.
+    condition = Q(lexeme__in=[item for term in terms for item in (term.lexeme, *term.parts)])
     forms_of = {term.word: inflected_forms(term.word) for term in terms if term.word.isalpha()}
     condition |= Q(word__in=sorted(set().union(*forms_of.values())))
     vocabulary = SearchWord.objects.all()

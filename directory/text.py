@@ -1,11 +1,11 @@
 """The language side of the public search, in plain Python: folding, words, Dutch
-stems and trigram similarity.
+stems, trigram similarity and the words of the scheme.
 
-PostgreSQL does all of this itself (the `nl_unaccent` text-search configuration:
-unaccent, then the Snowball Dutch stemmer with its stop words; pg_trgm for
-similarity). The portable search that SQLite uses (directory.matching) and the
-typo correction on both databases need the same answers without PostgreSQL, so
-this module reproduces those steps:
+Both databases search the lexemes this module makes (directory.index stores them; on
+PostgreSQL as the `search_vector` under the "simple" configuration). It reproduces what
+PostgreSQL's own Dutch analysis does (the `nl_unaccent` text-search configuration of
+migration 0002: unaccent, then the Snowball Dutch stemmer with its stop words; pg_trgm
+for similarity), so that the two give the same answers:
 
 - `fold` does what `unaccent` does for the Latin letters names and Dutch text use;
 - `stem` is the Snowball Dutch stemmer that PostgreSQL 15 ships as `dutch_stem`,
@@ -22,9 +22,6 @@ import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
-
-# PostgreSQL's text-search configuration with the same analysis (directory migration 0002).
-TEXT_SEARCH_CONFIG = "nl_unaccent"
 
 # PostgreSQL's tsearch_data/dutch.stop (from Snowball), in its order.
 STOP_WORDS = frozenset(

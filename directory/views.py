@@ -129,10 +129,15 @@ class DirectorySearchView(TemplateView):
 
     @staticmethod
     def _active_filters(form):
-        """How many filters narrow the search (place, types, vakgebieden): the folded
-        filter panel says so on narrow screens."""
+        """How many filters narrow the search (place, types, vakgebieden, topic): the
+        folded filter panel says so on narrow screens."""
         data = form.cleaned_data
-        return (form.place is not None) + len(data["type"]) + len(data["vakgebied"])
+        return (
+            (form.place is not None)
+            + len(data["type"])
+            + len(data["vakgebied"])
+            + bool(data["onderwerp"])
+        )
 
     @staticmethod
     def _has_criteria(form):

@@ -22,6 +22,8 @@ class Migration(migrations.Migration):
         ("providers", "0005_tidy_phones_and_municipalities"),
         ("establishments", "0004_tidy_phones_and_municipalities"),
         ("organisations", "0004_tidy_municipalities"),
+        # The rebuild reads the registrations in force (the scheme's words).
+        ("registrations", "0002_status_transitions_and_event_remark"),
     ]
 
     operations = [

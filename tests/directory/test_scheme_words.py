@@ -56,3 +56,18 @@ def test_the_nightly_refresh_forgets_a_type_whose_registration_ended_yesterday(t
     assert results == [1, 1]
     assert found(corpus, "advies") == set()
     assert found(corpus, "opleiding") == {"trainer"}
+
+
+def test_the_nightly_refresh_empties_the_results_cache_when_it_changed_a_document(
+    trainer, django_capture_on_commit_callbacks
+):
+    from directory import cache
+
+    advice = register(trainer, "A")
+    Registration.objects.filter(pk=advice.pk).update(
+        valid_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    before = cache.listing_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        search_documents_listing_refresh.apply().get()
+    assert cache.listing_version() != before

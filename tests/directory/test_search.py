@@ -33,6 +33,7 @@ from tests.directory.search_support import (
     LISTED,
     TRAINER_KBO,
     keys,
+    names,
     provider,
     provider_user,
     register,
@@ -621,3 +622,14 @@ def test_a_result_names_three_establishments_of_a_chain_and_counts_the_rest(db, 
     )
     assert near.nearest_establishment.municipality == "Leuven"
     assert near.pk == chain.pk
+
+
+def test_a_compound_whose_parts_are_known_is_not_corrected(corpus, engine):
+    # Every part is a word of the directory ("Adviesbureau Leie", "Energie Advies
+    # Limburg"); a word of the vocabulary a few letters away must not replace it.
+    provider("Bureel Noord", description="Energieadviesbureel voor de haven.")
+
+    result = provider_search(text="energieadviesbureau", text_search=engine)
+
+    assert result.corrected_terms == []
+    assert "Bureel Noord" not in names(result.page(1).object_list)

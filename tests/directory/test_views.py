@@ -527,3 +527,10 @@ def test_a_typo_is_corrected_with_a_link_to_the_correction_and_one_to_the_word_a
     corrected = get(client, q="boekhouding")
     assert result_names(corrected) == ["Vormingscentrum Schelde"]
     assert "Zoek toch naar" not in corrected.text
+
+
+def test_the_topic_counts_as_a_filter_and_is_named_with_the_criteria(client, corpus):
+    html = get(client, onderwerp="cybersecurity").text
+
+    assert "<summary>Filters (1 actief)</summary>" in html
+    assert "onderwerp cybersecurity" in html
