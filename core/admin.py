@@ -163,19 +163,14 @@ class ReadOnlyInline(admin.TabularInline):
 class TransitionPage:
     """How the admin presents one declared transition: the form on its confirmation page,
     the text above it, and the message once the step is taken (may use %(...)s keys of
-    TransitionActionsMixin.transition_done_values()).
-
-    `danger` says whether its button is red. By default it follows the model's
-    "destructive"; a step that is final but neither destroys nor refuses (granting a
-    subsidy, recording a payment) passes ``danger=False``: red is kept for what takes
-    something away, so that it still warns.
+    TransitionActionsMixin.transition_done_values()). Its button is red when the model
+    declares the transition "destructive" (it refuses or takes something away).
     """
 
-    def __init__(self, form_class, intro, done, *, danger=None):
+    def __init__(self, form_class, intro, done):
         self.form_class = form_class
         self.intro = intro
         self.done = done
-        self.danger = danger
 
 
 class TransitionAction:
@@ -184,8 +179,8 @@ class TransitionAction:
     def __init__(self, declared, page, opts):
         self.name = declared.name
         self.label = declared.label
-        self.destructive = declared.destructive
-        self.danger = declared.destructive if page.danger is None else page.danger
+        # A red button: only for what refuses or takes something away.
+        self.danger = declared.destructive
         self.form_class = page.form_class
         self.intro = page.intro
         self.done = page.done

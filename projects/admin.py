@@ -93,8 +93,8 @@ class StopForm(forms.Form):
 
 
 # The confirmation page of every transition Project declares for the admin. The
-# label is the model's. Every agency step changes the dossier for good (the model's
-# "destructive"), but only stopping takes something away: only its button is red.
+# label, and whether the step takes something away (a red button: only stopping), are
+# the model's.
 STEPS = {
     "record_deposit": TransitionPage(
         DepositForm,
@@ -111,7 +111,6 @@ STEPS = {
             "de betaling aan de dienstverlener opdragen."
         ),
         _("De subsidie is toegekend."),
-        danger=False,
     ),
     "record_payment": TransitionPage(
         PaymentForm,
@@ -121,13 +120,11 @@ STEPS = {
             "overschrijden."
         ),
         _("De betaling is geregistreerd."),
-        danger=False,
     ),
     "close": TransitionPage(
         RemarkForm,
         _("Het dossier is volledig betaald en wordt afgesloten."),
         _("Het dossier is afgesloten."),
-        danger=False,
     ),
     "stop": TransitionPage(
         StopForm,

@@ -93,16 +93,20 @@ class Deadline:
 
     @property
     def days_text(self):
-        """ "nog 3 dagen", "vandaag", "2 dagen over tijd"."""
-        if self.days_left < 0:
-            counter = -self.days_left
-            text = ngettext("%(counter)s dag over tijd", "%(counter)s dagen over tijd", counter)
-        elif self.days_left == 0:
-            return gettext("vandaag")
-        else:
-            counter = self.days_left
-            text = ngettext("nog %(counter)s dag", "nog %(counter)s dagen", counter)
-        return text % {"counter": localize(counter)}
+        return days_left_text(self.days_left)
+
+
+def days_left_text(days_left):
+    """ "nog 3 dagen", "vandaag", "2 dagen over tijd"."""
+    if days_left < 0:
+        counter = -days_left
+        text = ngettext("%(counter)s dag over tijd", "%(counter)s dagen over tijd", counter)
+    elif days_left == 0:
+        return gettext("vandaag")
+    else:
+        counter = days_left
+        text = ngettext("nog %(counter)s dag", "nog %(counter)s dagen", counter)
+    return text % {"counter": localize(counter)}
 
 
 def deadline(project, *, viewer, on=None):

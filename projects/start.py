@@ -40,9 +40,8 @@ class ExpiringRegistration:
 
     @property
     def days_text(self):
-        return ngettext("nog %(counter)s dag", "nog %(counter)s dagen", self.days_left) % {
-            "counter": number_format(self.days_left)
-        }
+        # On its last day a registration is still in force: "vandaag".
+        return presenters.days_left_text(self.days_left)
 
 
 @dataclass

@@ -303,7 +303,8 @@ class RegistrationAdmin(
     fieldsets = [
         (
             None,
-            {"fields": ["service_provider", "organisation", "kbo", "service_type", "is_starter"]},
+            # "organisation" already shows the organisation's KBO number.
+            {"fields": ["service_provider", "organisation", "service_type", "is_starter"]},
         ),
         (
             _("Registratie"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import get_application_model
 
 from core.dates import add_years
-from demo.identities import DEMO_ORGANISATIONS, DEMO_SME, demo_subject
+from demo.identities import DEMO_LAPSED_PERSON, DEMO_ORGANISATIONS, DEMO_SME, demo_subject
 from standin import validators as national_numbers
 from standin.models import (
     IdmOrganisation,
@@ -92,9 +92,7 @@ DEMO_PEOPLE = [
     },
     {
         "key": "tom",
-        "first_name": "Tom",
-        "last_name": "Peeters",
-        "national_number": "03090911165",
+        **DEMO_LAPSED_PERSON,
         "sex": "M",
         "description": _(
             "Zijn gebruikersrecht voor Vormingscentrum Schelde is verlopen: het portaal "

@@ -540,11 +540,7 @@ class Project(transitions.TransitionsMixin, models.Model):
         source=Status.CONFIRMED,
         target=Status.DEPOSITED,
         permission=AGENCY_STEP,
-        custom={
-            "label": _("Eigen aandeel gestort registreren"),
-            "admin": True,
-            "destructive": True,
-        },
+        custom={"label": _("Eigen aandeel gestort registreren"), "admin": True},
     )
     def record_deposit(self, *, paid_on):
         """Also on a dossier lapsed by its dates: a deposit made in time counts."""
@@ -556,7 +552,7 @@ class Project(transitions.TransitionsMixin, models.Model):
         target=Status.GRANTED,
         conditions=NOT_LAPSED,
         permission=AGENCY_STEP,
-        custom={"label": _("Subsidie toekennen"), "admin": True, "destructive": True},
+        custom={"label": _("Subsidie toekennen"), "admin": True},
     )
     def grant(self, *, at):
         self.granted_at = at
@@ -567,7 +563,7 @@ class Project(transitions.TransitionsMixin, models.Model):
         target=RETURN_VALUE(Status.PARTIALLY_PAID, Status.PAID),
         conditions=NOT_LAPSED,
         permission=AGENCY_STEP,
-        custom={"label": _("Betaling registreren"), "admin": True, "destructive": True},
+        custom={"label": _("Betaling registreren"), "admin": True},
     )
     def record_payment(self, *, amount, paid_on):
         """Deels betaald, or betaald once the payments reach the whole amount."""
@@ -583,7 +579,7 @@ class Project(transitions.TransitionsMixin, models.Model):
         target=Status.CLOSED,
         conditions=NOT_LAPSED,
         permission=AGENCY_STEP,
-        custom={"label": _("Afsluiten"), "admin": True, "destructive": True},
+        custom={"label": _("Afsluiten"), "admin": True},
     )
     def close(self, *, at):
         self.closed_at = at
