@@ -1,6 +1,6 @@
 """Reusable form fields for Belgian identifiers, bank accounts and phone numbers, for
-dates and for text over several lines, and the one helper that puts a service's errors
-on a form.
+dates, for text over several lines and for a short choice of objects read once, and
+the one helper that puts a service's errors on a form.
 
 Each field accepts what people type ("BE 0123.456.749", "be71 0961 2345 6769",
 "02 553 17 00"), cleans to the normalised value the database stores and shows a
@@ -13,6 +13,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import EMPTY_VALUES
+from django.forms.models import ModelChoiceIterator
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -203,6 +204,67 @@ class DateField(forms.DateField):
                     "latest": date_format(self.latest, "d/m/Y"),
                 },
             )
+
+
+class _FetchedChoiceIterator(ModelChoiceIterator):
+    """The options of a FetchedModelChoiceField, from the objects it fetched."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.objects():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.objects()) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.objects())
+
+
+class FetchedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that reads its queryset once per form, when first needed:
+    the options, the check of a submitted value and what the view reads of the same
+    objects (objects()) come from that one query.
+
+    A plain ModelChoiceField queries for its options and again for a submitted value
+    (and on PostgreSQL reads the options through a server-side cursor, three round
+    trips). For the short lists of a select only: the objects are held in memory.
+    """
+
+    iterator = _FetchedChoiceIterator
+
+    def _set_queryset(self, queryset):
+        self._objects = None
+        super()._set_queryset(queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def objects(self):
+        """The queryset's objects, read on the first call."""
+        if self._objects is None:
+            self._objects = list(self.queryset)
+        return self._objects
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        key = self.to_field_name or "pk"
+        model = self.queryset.model
+        if isinstance(value, model):
+            value = getattr(value, key)
+        field = model._meta.pk if key == "pk" else model._meta.get_field(key)
+        try:
+            wanted = field.to_python(value)
+        except ValidationError:
+            wanted = None
+        for obj in self.objects():
+            if wanted is not None and getattr(obj, key) == wanted:
+                return obj
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
 
 
 def add_service_errors(form, error, *, default_field=None):

@@ -17,9 +17,10 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateField, MultilineTextField, add_service_errors
+from core.forms import DateField, FetchedModelChoiceField, MultilineTextField, add_service_errors
 from projects.eligibility import restrictions_today
 from projects.models import CompanySize, HigherRateTopic, Project, Theme, TrainingKind
+from projects.selectors import overview_service_providers
 from providers.models import ServiceProvider, Vakgebied
 from registrations.models import ServiceType
 
@@ -278,7 +279,7 @@ class OverviewFilterForm(forms.Form):
         label=_("Klant (naam of ondernemingsnummer)"),
         max_length=200,
     )
-    vakgebied = forms.ModelChoiceField(
+    vakgebied = FetchedModelChoiceField(
         label=_("Vakgebied"),
         queryset=Vakgebied.objects.order_by("name"),
         empty_label=_("alle vakgebieden"),
@@ -287,7 +288,7 @@ class OverviewFilterForm(forms.Form):
         label=_("Type dienstverlening"),
         choices=[("", _("opleiding en advies")), *ServiceType.choices],
     )
-    dienstverlener = forms.ModelChoiceField(
+    dienstverlener = FetchedModelChoiceField(
         label=_("Dienstverlener"),
         queryset=ServiceProvider.objects.none(),
         empty_label=_("alle dienstverleners"),
@@ -304,9 +305,7 @@ class OverviewFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
-        self.fields["dienstverlener"].queryset = ServiceProvider.objects.for_organisation(
-            organisation
-        ).order_by("type", "name", "pk")
+        self.fields["dienstverlener"].queryset = overview_service_providers(organisation)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -322,6 +321,11 @@ class OverviewFilterForm(forms.Form):
                 Row(Column("sorteer"), Column("volgorde"), Column("per_pagina")),
             ),
         )
+
+    def service_providers(self):
+        """The organisation's service providers the filter offers, with `offers_advice`
+        (projects.selectors.overview_service_providers), read once for both."""
+        return self.fields["dienstverlener"].objects()
 
     def page_size(self):
         if self.is_bound and "per_pagina" not in self.errors:

@@ -5,22 +5,26 @@ people see it (the derived lapse applied) and its badge, the next deadline with
 what it is for and the days left, the next step in a sentence for the SME or
 the provider, and the history with names shown only for the viewer's own side.
 
-Every function takes a plain Project as well as a row of the overview
-(ProjectQuerySet.with_deadline(), whose annotations shadow the model's methods
-of the same names): they call the class's functions, which read only the
-dossier's own columns, so a list costs no query per row.
+Every function takes a plain Project as well as a row annotated by
+ProjectQuerySet.with_deadline() (whose annotations shadow the model's methods of
+the same names): they call the class's functions, which read only the dossier's
+own columns, so a list costs no query per row. The provider's overview, the
+largest list, reads no model instances at all: overview_rows() lays out the
+values its query selected.
 """
 
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, localize
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.people import user_display
+from core.validators import format_kbo_number
 from projects.models import Project, ProjectEvent
 from projects.rates import euro
 
@@ -115,12 +119,13 @@ def deadline(project, *, viewer, on=None):
     day = Project.next_deadline(project, on)
     if day is None:
         return None
-    status = Status.SUBMITTED if project.status == Status.SUBMITTED else Status.CONFIRMED
-    return Deadline(
-        day=day,
-        purpose=DEADLINE_PURPOSES[status, viewer],
-        days_left=Project.days_left(project, on),
-    )
+    return _deadline(project.status, day, Project.days_left(project, on), viewer=viewer)
+
+
+def _deadline(status, day, days_left, *, viewer):
+    """A due `day` of a dossier in `status` (submitted or confirmed) as `viewer` reads it."""
+    status = Status.SUBMITTED if status == Status.SUBMITTED else Status.CONFIRMED
+    return Deadline(day=day, purpose=DEADLINE_PURPOSES[status, viewer], days_left=days_left)
 
 
 # --- The next step --------------------------------------------------------------------
@@ -242,6 +247,46 @@ def project_rows(projects, *, viewer, on=None):
     """The rows of a list page (one page of dossiers)."""
     on = on or timezone.localdate()
     return [ProjectRow(project, viewer=viewer, on=on) for project in projects]
+
+
+def overview_rows(rows):
+    """The rows of a page of 2.4 "Overzicht projecten" as its table shows them, from the
+    dicts of projects.selectors.OverviewRows (viewed by the provider).
+
+    The status and the next deadline are those ProjectQuerySet.with_deadline() worked
+    out in the page's query, the rule the status filter applies too; the service
+    type's labels are read once per page. The template gets plain values to lay out.
+    """
+    service_types = dict(Project._meta.get_field("service_type").flatchoices)
+    return [
+        {
+            "url": reverse("projects:detail", args=[row["pk"]]),
+            "number": row["number"],
+            "title": row["title"],
+            "client": row["client__name"],
+            "client_kbo": format_kbo_number(row["client__kbo_number"]),
+            "service_type": service_types.get(row["service_type"], row["service_type"]),
+            "vakgebied": row["vakgebied__name"],
+            "service_provider": row["service_provider__name"],
+            "filed_on": row["filed_on"],
+            "start_date": row["start_date"],
+            "amount": row["amount_excl_vat"],
+            "subsidy": row["subsidy_amount"],
+            "subsidy_percentage": row["subsidy_percentage"],
+            "status": row["effective_status"],
+            "deadline": (
+                None
+                if row["next_deadline"] is None
+                else _deadline(
+                    row["effective_status"],
+                    row["next_deadline"],
+                    row["days_left"],
+                    viewer=PROVIDER,
+                )
+            ),
+        }
+        for row in rows
+    ]
 
 
 def dossier_page(project, *, viewer, on=None):

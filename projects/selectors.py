@@ -5,11 +5,12 @@ and the export have their own section below.
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Sum, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Sum, When
 
 from core import validators
 from projects.models import ZERO, Payment, Project, ProjectEvent
 from providers.models import ServiceProvider, Vakgebied
+from registrations.models import Registration, ServiceType
 from registrations.numbers import parse_registration_number
 from registrations.selectors import listed_registrations, listed_service_providers
 
@@ -58,6 +59,27 @@ OVERVIEW_SORTS = {
     "bedrag": "amount_excl_vat",
     "status": "status_rank",
 }
+# What a row of the overview shows (projects.presenters.overview_rows lays it out): the
+# dossier's own columns, the names it joins, and the status and next deadline that
+# ProjectQuerySet.with_deadline() works out in the same query.
+OVERVIEW_FIELDS = [
+    "pk",
+    "number",
+    "title",
+    "client__name",
+    "client__kbo_number",
+    "service_type",
+    "vakgebied__name",
+    "service_provider__name",
+    "filed_on",
+    "start_date",
+    "amount_excl_vat",
+    "subsidy_amount",
+    "subsidy_percentage",
+    "effective_status",
+    "next_deadline",
+    "days_left",
+]
 # What the export reads of each dossier (projects.exports turns it into columns).
 EXPORT_FIELDS = [
     "number",
@@ -158,12 +180,17 @@ def project_overview(*, sort="aanvraagdatum", descending=True, on=None, **filter
 class OverviewRows:
     """The overview's rows as a sequence for the Paginator, read a page at a time by a
     deferred join: the sort runs on the dossiers' ids alone (with only the join its
-    sort key needs), then the page's full rows are read by id with their joins.
+    sort key needs), then the page's rows are read by id with their joins.
 
     Sorting a big provider's 100,000 dossiers on the client's name or the amount
     with every displayed column joined costs the sort all those wide rows; sorting
     ids and reading 25 rows does not. One query per page, whatever its size.
     `count` is known beforehand (from project_overview_totals), so len() costs nothing.
+
+    A row is a dict of OVERVIEW_FIELDS, not a Project with its client, service
+    provider and vakgebied: the page only shows them, and reading the columns it
+    shows as values takes a quarter of the time of building five model instances
+    per row.
     """
 
     def __init__(self, *, count, **overview):
@@ -178,7 +205,21 @@ class OverviewRows:
             raise TypeError("OverviewRows are read a page (a slice) at a time")
         rows = project_overview(**self.overview)
         page_ids = rows.values("pk")[index]
-        return list(rows.filter(pk__in=page_ids))
+        return list(rows.filter(pk__in=page_ids).values(*OVERVIEW_FIELDS))
+
+
+def overview_service_providers(organisation):
+    """The organisation's service providers as the overview's filter offers them, each
+    with `offers_advice`: whether it has a registration for advice, which decides the
+    page's notice about the reform of 1 February 2026. One query for both."""
+    advice = Registration.objects.filter(
+        service_provider=OuterRef("pk"), service_type=ServiceType.ADVICE
+    )
+    return (
+        ServiceProvider.objects.for_organisation(organisation)
+        .annotate(offers_advice=Exists(advice))
+        .order_by("type", "name", "pk")
+    )
 
 
 def project_overview_totals(queryset):

@@ -2,6 +2,7 @@
 
 from django import template
 
+from core.dates import format_day
 from projects import presenters
 from projects.eligibility import restrictions, restrictions_today
 from projects.rates import euro as format_euro
@@ -15,6 +16,13 @@ def euro(amount):
     if amount is None or amount == "":
         return "–"
     return format_euro(amount)
+
+
+@register.filter
+def day(value):
+    """ "04/03/2026" (core.dates.format_day): `date:"d/m/Y"` for the long lists, where
+    Django's date filter, parsing its format on every call, would cost milliseconds."""
+    return format_day(value)
 
 
 @register.filter

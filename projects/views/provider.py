@@ -17,7 +17,6 @@ from projects.selectors import (
 )
 from projects.services import project_confirm, project_refuse
 from projects.views.dossier import DossierDetailView, DossierStepView
-from registrations.models import Registration, ServiceType
 
 Status = Project.Status
 
@@ -48,8 +47,8 @@ class ProjectListView(ProjectFiltersMixin, ListView):
     Filters, sort order and page are GET parameters (shareable URLs, no
     JavaScript). The totals of the filtered set come from one aggregate that
     also gives the paginator its count, and a page is one query
-    (selectors.OverviewRows), so a page costs the same number of queries
-    whatever its size.
+    (selectors.OverviewRows) of plain values that presenters.overview_rows lays
+    out, so a page costs the same number of queries whatever its size.
     """
 
     template_name = "projects/project_list.html"
@@ -75,18 +74,16 @@ class ProjectListView(ProjectFiltersMixin, ListView):
         filters = form.filters()
         context.update(
             {
-                "rows": presenters.project_rows(context["projects"], viewer=presenters.PROVIDER),
+                "rows": presenters.overview_rows(context["projects"]),
                 "filter_form": form,
                 "totals": self.totals,
                 "sort": filters["sort"],
                 "descending": filters["descending"],
                 "sort_columns": self.sort_columns(filters),
                 "query_string": self.query_without_page().urlencode(),
-                # The reform of 1 February 2026 concerns those registered for advice.
-                "has_advice": Registration.objects.filter(
-                    service_provider__organisation=self.organisation,
-                    service_type=ServiceType.ADVICE,
-                ).exists(),
+                # The reform of 1 February 2026 concerns those registered for advice
+                # (known from the filter's list of service providers, no query of its own).
+                "has_advice": any(provider.offers_advice for provider in form.service_providers()),
             }
         )
         return context

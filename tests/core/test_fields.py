@@ -1,8 +1,14 @@
 import pytest
 from django import forms
 
-from core.forms import BICField, IBANField, KBONumberField, PhoneNumberField
-from providers.models import ServiceProvider
+from core.forms import (
+    BICField,
+    FetchedModelChoiceField,
+    IBANField,
+    KBONumberField,
+    PhoneNumberField,
+)
+from providers.models import ServiceProvider, Vakgebied
 
 
 class IdentifiersForm(forms.Form):
@@ -133,3 +139,44 @@ def test_a_model_form_stores_the_normalised_values():
     assert instance.iban == "BE71096123456769"
     assert instance.phone == "+3225531700"
     assert instance.mobile == "+32470123456"
+
+
+# --- FetchedModelChoiceField ------------------------------------------------------------
+
+
+class VakgebiedForm(forms.Form):
+    vakgebied = FetchedModelChoiceField(
+        queryset=Vakgebied.objects.order_by("name"), required=False, empty_label="alle"
+    )
+
+
+@pytest.mark.django_db
+def test_a_fetched_choice_reads_its_objects_once_for_the_options_and_the_chosen_value(
+    django_assert_num_queries,
+):
+    chosen = Vakgebied.objects.order_by("name")[2]
+
+    with django_assert_num_queries(1):
+        form = VakgebiedForm(data={"vakgebied": str(chosen.pk)})
+        assert form.is_valid(), form.errors
+        html = str(form["vakgebied"])
+
+    assert form.cleaned_data["vakgebied"] == chosen
+    assert f'<option value="{chosen.pk}" selected>{chosen.name}</option>' in html
+    assert html.count("<option") == Vakgebied.objects.count() + 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["999999", "abc", "1.5"])
+def test_a_fetched_choice_refuses_a_value_that_is_not_one_of_its_objects(value):
+    form = VakgebiedForm(data={"vakgebied": value})
+
+    assert not form.is_valid()
+    assert [error.code for error in form.errors.as_data()["vakgebied"]] == ["invalid_choice"]
+
+
+@pytest.mark.django_db
+def test_each_form_reads_the_objects_again(django_assert_num_queries):
+    with django_assert_num_queries(2):
+        for _ in range(2):
+            str(VakgebiedForm()["vakgebied"])

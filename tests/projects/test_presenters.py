@@ -4,12 +4,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
 from projects import presenters
 from projects.models import Project
 from projects.presenters import PROVIDER, SME, Deadline
+from projects.selectors import OVERVIEW_FIELDS
 from tests.projects.domain_support import project_in
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +151,29 @@ def test_a_row_of_the_overview_and_the_dossier_itself_show_the_same():
             assert from_row.status == from_dossier.status == annotated.effective_status
             assert from_row.deadline == from_dossier.deadline
             assert from_row.next_step == from_dossier.next_step
+
+
+def test_a_row_of_the_providers_overview_shows_what_the_dossier_itself_shows(
+    django_assert_num_queries,
+):
+    today = timezone.localdate()
+    project_in(Status.CONFIRMED, deposit_due_on=today + datetime.timedelta(days=5))
+    project_in(Status.CONFIRMED, deposit_due_on=today - datetime.timedelta(days=2))
+    project_in(Status.SUBMITTED, confirmation_due_on=today - datetime.timedelta(days=1))
+    project_in(Status.GRANTED)
+    values = list(Project.objects.with_deadline(on=today).values(*OVERVIEW_FIELDS))
+
+    with django_assert_num_queries(0):
+        rows = presenters.overview_rows(values)
+
+    assert len(rows) == 4
+    for row in rows:
+        dossier = Project.objects.select_related("client").get(number=row["number"])
+        assert row["url"] == reverse("projects:detail", args=[dossier.pk])
+        assert row["status"] == presenters.effective_status(dossier, today)
+        assert row["deadline"] == presenters.deadline(dossier, viewer=PROVIDER, on=today)
+        assert row["service_type"] == dossier.get_service_type_display()
+        assert row["client_kbo"] == dossier.client.kbo_display
 
 
 def test_the_rows_of_a_page_cost_no_query(django_assert_num_queries):

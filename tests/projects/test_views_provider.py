@@ -26,7 +26,7 @@ LIST_URL = reverse("projects:list")
 
 
 def rows(response):
-    return [project.number for project in response.context["projects"]]
+    return [row["number"] for row in response.context["rows"]]
 
 
 def dossier(provider, **fields):
@@ -233,6 +233,26 @@ def test_the_overview_runs_the_same_number_of_queries_for_1_and_50_rows(alice_cl
 
     assert len(response.context["projects"]) == 50
     assert len(fifty) == len(one), [query["sql"] for query in fifty.captured_queries]
+
+
+def test_a_chosen_vakgebied_and_service_provider_cost_no_query_of_their_own(
+    alice_client, provider
+):
+    """The filter form reads its vakgebieden and service providers once, for the
+    options and for the check of the chosen values."""
+    chosen = dossier(provider)
+    alice_client.get(LIST_URL)  # the first request settles the session
+    with CaptureQueriesContext(connection) as unfiltered:
+        alice_client.get(LIST_URL)
+
+    with CaptureQueriesContext(connection) as filtered:
+        response = alice_client.get(
+            LIST_URL, {"vakgebied": chosen.vakgebied_id, "dienstverlener": provider.pk}
+        )
+
+    assert response.context["filter_form"].is_valid()
+    assert rows(response) == [chosen.number]
+    assert len(filtered) == len(unfiltered), [query["sql"] for query in filtered]
 
 
 # --- A dossier's page ------------------------------------------------------------------
