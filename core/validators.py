@@ -25,6 +25,8 @@ from core.text import longest_word_length
 # ---------------------------------------------------------------------------
 
 _KBO_SEPARATORS = re.compile(r"[\s.\-/]")
+# [0-9], not \d: other scripts' digits would pass int() and be stored as typed.
+_KBO_DIGITS = re.compile(r"[0-9]{10}")
 
 
 def compact_kbo_number(value):
@@ -39,8 +41,7 @@ def compact_kbo_number(value):
 def normalise_kbo_number(value):
     """'BE0123.456.749', '0123 456 749', 'BE 0123456749' -> '0123456749'."""
     compact = compact_kbo_number(value)
-    # [0-9], not \d: other scripts' digits would pass int() and be stored as typed.
-    if not re.fullmatch(r"[0-9]{10}", compact):
+    if not _KBO_DIGITS.fullmatch(compact):
         raise ValidationError(
             _("Een ondernemingsnummer bestaat uit 10 cijfers, bijvoorbeeld 0123.456.749."),
             code="kbo_format",

@@ -1,7 +1,8 @@
 """Exports of the 2.4 overview: the filtered dossiers as CSV and as XLSX.
 
 Both read the rows through projects.selectors.project_export_rows (one query,
-read in chunks) and never hold the whole list in memory:
+read in chunks, a tuple per dossier with a value per column of COLUMNS) and never
+hold the whole list in memory:
 
 - CSV is streamed (StreamingHttpResponse) in the conventions Excel uses in
   Belgium: UTF-8 with a byte-order mark (else Excel reads the accents as
@@ -19,6 +20,8 @@ strings.
 """
 
 import csv
+import functools
+import itertools
 import tempfile
 from dataclasses import dataclass
 
@@ -27,11 +30,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import validators
+from core.dates import format_day
 from projects.models import HigherRateTopic, Project, Theme, TrainingKind
 from projects.selectors import project_export_rows
 from registrations.models import ServiceType
 
 CHUNK_SIZE = 2000
+# Lines per piece of the streamed CSV: a piece per line would cost the response a
+# conversion to bytes per line (a tenth of the time of a 10,000-row export).
+LINES_PER_PIECE = 500
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -48,6 +55,7 @@ def _labels(choices):
     return dict(choices.choices)
 
 
+# One column per field of projects.selectors.EXPORT_FIELDS, in the same order.
 COLUMNS = [
     Column(_("Dossiernummer"), "number", width=18),
     Column(_("Aanvraagdatum"), "filed_on", "date", width=13),
@@ -109,43 +117,58 @@ def _csv_defused(text):
 
 
 def csv_converter(column):
-    """A function turning one value of `column` into its CSV text (Belgian Excel
-    conventions: dd/mm/jjjj, decimal comma, formulas defused).
+    """A function turning a list of values of `column` into their CSV texts (Belgian
+    Excel conventions: dd/mm/jjjj, decimal comma, formulas defused).
 
-    Made once per column per export: choice labels are translated once, not once
-    per cell (an export of 10,000 rows would otherwise resolve 50,000 lazy
-    translations).
+    Made once per column per export and given a column of a piece of the file at a
+    time: choice labels are translated once, not once per cell (an export of 10,000
+    rows would otherwise resolve 50,000 lazy translations), each day is written once
+    (the same days come back on many rows), and a list comprehension per column
+    spares a function call per cell (220,000 in such an export).
     """
     if column.choices is not None:
         labels = {value: _csv_defused(str(label)) for value, label in column.choices.items()}
-        return lambda value: labels.get(value, value) if value else ""
+        return lambda values: [labels.get(value, value) if value else "" for value in values]
     if column.kind == "date":
-        return lambda value: f"{value.day:02d}/{value.month:02d}/{value.year}" if value else ""
+        day = functools.lru_cache(maxsize=None)(format_day)
+        return lambda values: [day(value) for value in values]
     if column.kind in ("money", "percentage"):
-        return lambda value: "" if value is None else f"{value:.2f}".replace(".", ",")
+        return lambda values: [
+            "" if value is None else f"{value:.2f}".replace(".", ",") for value in values
+        ]
     if column.kind == "integer":
-        return lambda value: "" if value is None else str(value)
-    return lambda value: _csv_defused(_text(column, value)) if value else ""
+        return lambda values: ["" if value is None else str(value) for value in values]
+    if column.kind == "kbo":
+        return lambda values: [
+            _csv_defused(validators.format_kbo_number(value)) if value else "" for value in values
+        ]
+    return lambda values: [_csv_defused(str(value)) if value else "" for value in values]
 
 
 def csv_cell(column, value):
     """One value as the CSV shows it."""
-    return csv_converter(column)(value)
+    return csv_converter(column)([value])[0]
 
 
-def csv_lines(rows):
-    """The CSV file line by line: the byte-order mark and headers, then one line per row."""
+def csv_pieces(rows):
+    """The CSV file in pieces of LINES_PER_PIECE lines: the byte-order mark and the
+    headers first, then one line per row, converted a column at a time."""
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
-    converters = [(column.field, csv_converter(column)) for column in COLUMNS]
+    converters = [csv_converter(column) for column in COLUMNS]
     yield "\ufeff" + writer.writerow(headers())
-    for row in rows:
-        yield writer.writerow([convert(row[field]) for field, convert in converters])
+    rows = iter(rows)
+    while piece := list(itertools.islice(rows, LINES_PER_PIECE)):
+        values_by_column = zip(*piece, strict=True)
+        columns = [
+            convert(values) for convert, values in zip(converters, values_by_column, strict=True)
+        ]
+        yield "".join([writer.writerow(line) for line in zip(*columns, strict=True)])
 
 
 def csv_response(*, organisation, filters):
     """The filtered overview as a streamed CSV download."""
     rows = project_export_rows(organisation=organisation, chunk_size=CHUNK_SIZE, **filters)
-    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_pieces(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export_filename("csv")}"'
     response["Cache-Control"] = "no-store"
     return response
@@ -189,14 +212,10 @@ def write_xlsx(output, rows):
     sheet.freeze_panes(1, 0)
     for index, header in enumerate(headers()):
         sheet.write_string(0, index, header, bold)
-    writers = [
-        (index, column.field, _xlsx_writer(sheet, column, formats))
-        for index, column in enumerate(COLUMNS)
-    ]
+    writers = [_xlsx_writer(sheet, column, formats) for column in COLUMNS]
     row_number = 0
     for row_number, row in enumerate(rows, start=1):
-        for index, field, write in writers:
-            value = row[field]
+        for index, (write, value) in enumerate(zip(writers, row, strict=True)):
             if value is not None and value != "":
                 write(row_number, index, value)
     sheet.autofilter(0, 0, max(row_number, 1), len(COLUMNS) - 1)

@@ -16,6 +16,7 @@ from benchmarks.directory import seed_directory
 from benchmarks.measure import _get, measure_scenario, scenario_path
 from benchmarks.projects import (
     CEILING_CENTS,
+    OVERVIEW_QUERIES,
     PROVIDER_USERNAME,
     big_organisation,
     seed_dossiers,
@@ -140,6 +141,15 @@ def test_the_scenarios_cover_the_overview_and_the_export():
         "dossiers page 50",
         "dossiers CSV 10,000",
     }
+
+
+def test_every_page_and_the_export_have_a_time_and_a_query_target():
+    scenarios = _scenarios()
+    export = scenarios.pop("dossiers CSV 10,000")
+
+    assert (export.p95_ms, export.max_queries) == (500, 4)
+    for scenario in scenarios.values():
+        assert (scenario.p95_ms, scenario.max_queries) == (100, OVERVIEW_QUERIES), scenario.name
 
 
 def test_every_dossier_scenario_answers_200_within_its_query_target(seeded):

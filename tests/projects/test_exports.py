@@ -13,7 +13,9 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from projects import exports
 from projects.exports import COLUMNS, csv_cell
+from projects.selectors import EXPORT_FIELDS
 from tests.factories import OrganisationFactory, ProjectFactory
 from tests.projects.domain_support import registered_provider
 
@@ -156,6 +158,21 @@ def test_the_csv_cells_of_each_kind():
     assert csv_cell(by_field["next_deadline"], None) == ""
     assert csv_cell(by_field["client__kbo_number"], "0123456749") == "0123.456.749"
     assert csv_cell(by_field["effective_status"], "lapsed") == "vervallen"
+
+
+def test_the_columns_follow_the_fields_the_selector_reads():
+    assert [column.field for column in COLUMNS] == EXPORT_FIELDS
+
+
+def test_the_csv_is_streamed_in_pieces_of_many_lines(alice_client, provider, monkeypatch):
+    monkeypatch.setattr(exports, "LINES_PER_PIECE", 2)
+    numbers = {dossier(provider).number for _ in range(5)}
+
+    pieces = [piece.decode("utf-8") for piece in alice_client.get(CSV_URL).streaming_content]
+
+    # The headers, then 2 + 2 + 1 lines.
+    assert [piece.count("\r\n") for piece in pieces] == [1, 2, 2, 1]
+    assert {line.split(";")[0] for piece in pieces[1:] for line in piece.splitlines()} == numbers
 
 
 @pytest.mark.parametrize("url", [CSV_URL, XLSX_URL])

@@ -111,8 +111,10 @@ def test_the_export_rows_are_read_in_one_query(
         rows = list(project_export_rows(organisation=provider_organisation, chunk_size=2))
 
     assert len(rows) == 5
-    assert set(rows[0]) == set(EXPORT_FIELDS)
-    assert rows[0]["days_left"] == 30
+    assert len(rows[0]) == len(EXPORT_FIELDS)
+    days_left = dict(zip(EXPORT_FIELDS, rows[0], strict=True))["days_left"]
+    assert days_left == 30
+    assert type(days_left) is int  # as the database gives it, on either engine
 
 
 # --- The provider choice of the application ------------------------------------------
