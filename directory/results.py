@@ -16,7 +16,6 @@ from django.db.models.functions import RowNumber
 from directory.places import Place, haversine_term, km_from_haversine_term
 from directory.query import Sort
 from establishments.models import Establishment
-from providers.models import ServiceProvider
 from registrations.selectors import listed_registrations
 
 PAGE_SIZE = 20
@@ -30,6 +29,13 @@ PUBLIC_FIELDS = (
     "website",
     "kbo_number",
     "description",
+)
+REGISTRATION_FIELDS = (
+    "service_provider_id",
+    "service_type",
+    "number",
+    "valid_from",
+    "valid_until",
 )
 ESTABLISHMENT_FIELDS = (
     "organisation_id",
@@ -82,9 +88,9 @@ class SearchResult:
     def page(self, number=1, per_page=PAGE_SIZE):
         """One page (a django.core.paginator.Page) of providers with what a result shows.
 
-        Four queries: the page's ids in order with the total (narrow rows of the
-        documents, or of the inverted index for one word), their public fields, their
-        registrations in force and their active establishments. A page past the
+        Three queries: the page's ids in order with the total (narrow rows of the
+        documents, or of the inverted index for one word), their public fields with
+        their registrations in force, and their active establishments. A page past the
         end costs a count and gives the last page.
         """
         try:
@@ -101,10 +107,13 @@ class SearchResult:
                 ranked = self._slice(number, per_page)
         else:
             total = 0
-        providers = _public_providers([pk for pk, _nearness, _total in ranked])
-        for (_pk, nearness, _total), provider in zip(ranked, providers, strict=True):
-            provider.distance_km = None if nearness is None else km_from_haversine_term(nearness)
-        _decorate(providers, place=self.place, radius_km=self.radius_km, on=self.on)
+        nearness = {pk: value for pk, value, _total in ranked}
+        providers = _public_providers(list(nearness), on=self.on)
+        for provider in providers:
+            value = nearness[provider.pk]
+            provider.distance_km = None if value is None else km_from_haversine_term(value)
+        if providers:
+            _result_establishments(providers, place=self.place, radius_km=self.radius_km)
         return Page(providers, number, Paginator(_KnownCount(total), per_page))
 
     @property
@@ -120,47 +129,74 @@ class SearchResult:
         )
 
 
-def _public_providers(pks):
-    """The providers with these pks, in this order, with only their public fields and
-    the vakgebieden of their search document."""
+def _public_providers(pks, *, on):
+    """The providers with these pks, in this order, with only their public fields, the
+    vakgebieden of their search document and their registrations in force.
+
+    One query: the registrations in force of these providers, each with its provider
+    (a listed provider has at least one). A provider whose last registration lapsed
+    after the ranking was read is left out.
+    """
     if not pks:
         return []
     rows = (
-        ServiceProvider.objects.filter(pk__in=pks)
-        .select_related("search_document")
-        .only(*PUBLIC_FIELDS, "search_document__vakgebieden_text")
-        .in_bulk()
+        _registrations_in_force(on)
+        .filter(service_provider_id__in=pks)
+        .select_related("service_provider__search_document")
+        .only(
+            *REGISTRATION_FIELDS,
+            *(f"service_provider__{name}" for name in PUBLIC_FIELDS),
+            "service_provider__search_document__vakgebieden_text",
+        )
     )
-    providers = [rows[pk] for pk in pks]
+    found = {}
+    for registration in rows:
+        provider = found.get(registration.service_provider_id)
+        if provider is None:
+            provider = found[registration.service_provider_id] = registration.service_provider
+            provider.public_registrations = []
+        provider.public_registrations.append(registration)
+    providers = [found[pk] for pk in pks if pk in found]
     for provider in providers:
+        provider.public_registrations = _one_per_number(provider.public_registrations)
         document = getattr(provider, "search_document", None)
         text = document.vakgebieden_text if document else ""
         provider.public_vakgebied_names = [name for name in text.split("\n") if name]
     return providers
 
 
+def _registrations_in_force(on):
+    return (
+        listed_registrations(on=on)
+        .only(*REGISTRATION_FIELDS)
+        .order_by("-service_type", "number", "-valid_until")
+    )
+
+
+def _one_per_number(registrations):
+    """The first registration of each service type and number (the latest validity)."""
+    seen = set()
+    unique = []
+    for registration in registrations:
+        key = (registration.service_type, registration.number)
+        if key not in seen:
+            seen.add(key)
+            unique.append(registration)
+    return unique
+
+
 def attach_registrations(providers, on):
     """The registrations in force, one per service type and number (one query)."""
-    registrations = listed_registrations(on=on).only(
-        "service_provider_id", "service_type", "number", "valid_from", "valid_until"
-    )
     prefetch_related_objects(
         providers,
         Prefetch(
             "registrations",
-            queryset=registrations.order_by("-service_type", "number", "-valid_until"),
+            queryset=_registrations_in_force(on),
             to_attr="public_registrations",
         ),
     )
     for provider in providers:
-        seen = set()
-        unique = []
-        for registration in provider.public_registrations:
-            key = (registration.service_type, registration.number)
-            if key not in seen:
-                seen.add(key)
-                unique.append(registration)
-        provider.public_registrations = unique
+        provider.public_registrations = _one_per_number(provider.public_registrations)
 
 
 def public_establishments(organisation_id):
@@ -214,12 +250,3 @@ def _result_establishments(providers, *, place, radius_km):
         provider.nearest_establishment = shown[0] if place is not None and shown else None
         provider.public_establishments = [] if place is not None else shown
         provider.more_establishments = shown[0].siblings - len(shown) if shown else 0
-
-
-def _decorate(providers, *, place=None, radius_km=None, on=None):
-    """Attach what a result shows: the registrations in force and the establishments
-    it names (two queries)."""
-    if not providers:
-        return
-    attach_registrations(providers, on)
-    _result_establishments(providers, place=place, radius_km=radius_km)

@@ -9,8 +9,8 @@ fields are shown (directory.results).
 How a search runs, module by module:
 
 - directory.identifiers: a KBO or registration number is looked up exactly;
-- directory.spelling: otherwise the text becomes search words, misspelt ones corrected
-  on the vocabulary;
+- directory.spelling: otherwise the text becomes search words, looked up in the
+  vocabulary, and only words it does not know corrected on it;
 - directory.matching: the words are matched and ranked, with PostgreSQL's full-text
   search or with the portable matcher;
 - directory.places: a place filters on the distance to the nearest establishment;
@@ -84,7 +84,8 @@ def provider_search(
       in their presentation (query.TOPIC_VAKGEBIEDEN, query.TOPIC_WORDS).
 
     Returns a SearchResult; nothing runs until a page is asked for, except the
-    vocabulary lookup that corrects typos.
+    vocabulary lookup of the words (and for a word it does not know, the scan for the
+    words it may be a typo of).
     """
     sort = Sort(sort)
     if sort == Sort.DISTANCE and place is None:

@@ -186,35 +186,53 @@ def corrections(word, rows):
     return tuple((candidate, candidate_lexeme) for *_score, candidate, candidate_lexeme in best)
 
 
+def _vocabulary(terms, forms_of, typed):
+    """The vocabulary rows that tell what each term is: its lexeme and the lexemes of its
+    parts (a compound is known when its parts are), the forms it may have, and the words
+    that the word being typed begins. Index lookups only: (word, lexeme, in_text)."""
+    condition = Q(lexeme__in=[item for term in terms for item in (term.lexeme, *term.parts)])
+    condition |= Q(word__in=sorted(set().union(*forms_of.values())))
+    if typed is not None:
+        condition |= Q(word__startswith=typed.word)
+    return list(SearchWord.objects.filter(condition).values_list("word", "lexeme", "in_text"))
+
+
+def _typo_vocabulary(words, *, use_trigram_index):
+    """The vocabulary rows that may be a few edits from any of these words: a scan of
+    the similar words, asked only for words that the vocabulary does not know."""
+    condition = Q()
+    for word in words:
+        condition |= _typo_candidates(word)
+        if use_trigram_index:
+            # `%` finds the words above pg_trgm.similarity_threshold (0.3 unless a DBA
+            # raised it above TYPO_MIN_SIMILARITY) with the trigram index.
+            condition |= Q(TrigramSimilar(F("word"), Value(word)))
+        else:
+            condition |= _fuzzy_candidates(word)
+    return list(
+        SearchWord.objects.annotate(length=Length("word"))
+        .filter(condition)
+        .values_list("word", "lexeme", "in_text")
+    )
+
+
 def corrected_terms(terms, *, use_trigram_index, correct=True):
-    """Give each term its completions or corrections, with one query on the vocabulary.
+    """Give each term its forms, completions or corrections.
+
+    One query on the vocabulary tells which words are known (or a form of a known word,
+    or a compound of known parts, or the beginning of known words when typed last).
+    Only a word that is none of these is a typo: a second query then scans for the
+    words it may be misspelt from. A search spelt right never pays for that scan.
 
     `correct=False` searches the words as typed: no corrections ("Zoek toch naar …").
     """
     if not terms:
         return terms
-    fuzzy = [term for term in terms if correct and _may_be_misspelt(term)]
-    # A compound is known when its parts are: ask for them with the lexemes.
-    condition = Q(lexeme__in=[item for term in terms for item in (term.lexeme, *term.parts)])
     forms_of = {term.word: inflected_forms(term.word) for term in terms if term.word.isalpha()}
-    condition |= Q(word__in=sorted(set().union(*forms_of.values())))
-    vocabulary = SearchWord.objects.all()
     typed = terms[-1] if _may_be_typed(terms[-1]) else None
-    if typed is not None:
-        condition |= Q(word__startswith=typed.word)
-    if fuzzy:
-        vocabulary = vocabulary.annotate(length=Length("word"))
-        for term in fuzzy:
-            condition |= _typo_candidates(term.word)
-            if use_trigram_index:
-                # `%` finds the words above pg_trgm.similarity_threshold (0.3 unless a
-                # DBA raised it above TYPO_MIN_SIMILARITY) with the trigram index.
-                condition |= Q(TrigramSimilar(F("word"), Value(term.word)))
-            else:
-                condition |= _fuzzy_candidates(term.word)
-    rows = list(vocabulary.filter(condition).values_list("word", "lexeme", "in_text"))
+    rows = _vocabulary(terms, forms_of, typed)
     known = {row[1] for row in rows}
-    corrected = []
+    looked_up = []  # (term, whether it is to be corrected)
     for term in terms:
         inflected = forms_of.get(term.word, set())
         forms = {row[1] for row in rows if row[0] in inflected} - {term.lexeme, *term.forms}
@@ -222,23 +240,33 @@ def corrected_terms(terms, *, use_trigram_index, correct=True):
             term = dataclasses.replace(term, forms=(*term.forms, *sorted(forms)))
             known.add(term.lexeme)
         if term.lexeme in known or term.service_type or (term.parts and set(term.parts) <= known):
-            corrected.append(
-                dataclasses.replace(term, vector_lexeme=term.lexeme if term.plain else None)
-            )
+            term = dataclasses.replace(term, vector_lexeme=term.lexeme if term.plain else None)
+            looked_up.append((term, False))
             continue
         if term is typed:
             completions = sorted(
                 {row[1] for row in rows if row[0].startswith(term.word)}, key=lambda x: (len(x), x)
             )[:MAX_COMPLETIONS]
             if completions:
-                corrected.append(dataclasses.replace(term, completions=tuple(completions)))
+                term = dataclasses.replace(term, completions=tuple(completions))
+                looked_up.append((term, False))
                 continue
-        if term not in fuzzy:
+        looked_up.append((term, correct and _may_be_misspelt(term)))
+    misspelt = [term.word for term, to_correct in looked_up if to_correct]
+    if not misspelt:
+        return [term for term, _to_correct in looked_up]
+    typo_rows = _typo_vocabulary(misspelt, use_trigram_index=use_trigram_index)
+    # A word found by the first query (another term's form, a completion) can be the
+    # nearest to a typo too.
+    candidates = list({row[0]: row for row in (*rows, *typo_rows)}.values())
+    corrected = []
+    for term, to_correct in looked_up:
+        if not to_correct:
             corrected.append(term)
             continue
         # A correction keeps the meaning of the word it corrects to ("opleidnig").
         alternatives = tuple(
-            (word, _meant(word_lexeme)) for word, word_lexeme in corrections(term.word, rows)
+            (word, _meant(word_lexeme)) for word, word_lexeme in corrections(term.word, candidates)
         )
         meant = next(
             (SCHEME_TYPES[word] for word, _lexeme in alternatives if word in SCHEME_TYPES), None

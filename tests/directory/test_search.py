@@ -11,14 +11,16 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from demo.providers import demo_data_load
 from directory.identifiers import kbo_number_from
 from directory.index import search_documents_rebuild
-from directory.models import ProviderSearchDocument
+from directory.models import ProviderSearchDocument, SearchWord
 from directory.selectors import (
     PAGE_SIZE,
+    SearchResult,
     Sort,
     place_resolve,
     provider_search,
@@ -190,6 +192,45 @@ def test_a_small_typo_is_corrected_and_said_so(corpus, engine, typo, expected, c
 
 def test_a_correctly_spelt_word_is_not_corrected(corpus, engine):
     assert provider_search(text="boekhouding", text_search=engine).corrected_terms == []
+
+
+def vocabulary_queries(text, **criteria):
+    """The SQL that a search for `text` asks of the vocabulary (SearchWord)."""
+    with CaptureQueriesContext(connection) as queries:
+        provider_search(text=text, **criteria)
+    return [query["sql"] for query in queries if SearchWord._meta.db_table in query["sql"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "boekhouding",  # a word of the vocabulary
+        "boekhouding fiscaliteit gent",  # several, and a place
+        "opleidingen",  # a word of the scheme
+        "energieadviesbureau",  # a compound whose parts are known
+        "boekhouding boekh",  # the last word is being typed: its completions
+    ],
+)
+def test_known_words_cost_one_lookup_and_no_typo_scan(corpus, engine, text):
+    (sql,) = vocabulary_queries(text, text_search=engine)
+    # The typo scan compares lengths (and on PostgreSQL trigrams); the lookup does not.
+    assert "LENGTH(" not in sql.upper()
+    assert provider_search(text=text, text_search=engine).corrected_terms == []
+
+
+def test_only_a_typo_is_scanned_for_the_words_it_may_be_misspelt_from(corpus, engine):
+    lookup, scan = vocabulary_queries("fiscaliteit boekhoudnig", text_search=engine)
+
+    assert "LENGTH(" not in lookup.upper()
+    assert "LENGTH(" in scan.upper()
+    # Candidates share the first two letters with the typo, not with the known word.
+    assert "bo%" in scan
+    assert "fi%" not in scan
+
+
+def test_words_searched_as_typed_are_not_scanned_for_typos(corpus, engine):
+    (sql,) = vocabulary_queries("boekhoudnig", text_search=engine, correct=False)
+    assert "LENGTH(" not in sql.upper()
 
 
 def test_stop_words_alone_search_nothing_in_particular(corpus, engine):
@@ -439,13 +480,15 @@ def test_a_page_costs_the_same_queries_for_one_result_and_for_fifty(
     for index in range(50):
         provider(f"Extra Opleidingen {index:02d}", place=("9000", "Gent"), types=("O", "A"))
     cases = [
-        ({"text": "schelde"}, {"text": "opleidingen"}, 5),
-        ({"vakgebieden": ["ict"]}, {"place": place_resolve("Gent"), "radius_km": 0}, 4),
+        ({"text": "schelde"}, {"text": "opleidingen"}, 4),
+        ({"vakgebieden": ["ict"]}, {"place": place_resolve("Gent"), "radius_km": 0}, 3),
         (
             {"text": "horeca", "place": place_resolve("Gent"), "radius_km": 10},
             {"text": "opleidingen", "place": place_resolve("Gent"), "radius_km": 10},
-            5,
+            4,
         ),
+        # A typo: the vocabulary is asked a second time, for the words it may be.
+        ({"text": "schelde vormingscentrm"}, {"text": "opleidingen exra"}, 5),
     ]
     place_resolve("Gent")  # the postcode table, read once per process
     for one, many, queries in cases:
@@ -453,6 +496,23 @@ def test_a_page_costs_the_same_queries_for_one_result_and_for_fifty(
             assert len(provider_search(**one).page(1, per_page=50).object_list) == 1
         with django_assert_num_queries(queries):
             assert len(provider_search(**many).page(1, per_page=50).object_list) == 50
+
+
+def test_a_provider_that_lapsed_after_the_ranking_is_left_out_of_its_page(corpus):
+    # The ranking and the page's providers are two statements: a registration can
+    # lapse in between. The page shows the others rather than fail.
+    schelde, lapsed = corpus["schelde"], corpus["lapsed"]
+    result = SearchResult(
+        ranking=[(lapsed.pk, None, 2), (schelde.pk, None, 2)],
+        place=None,
+        radius_km=None,
+        sort=Sort.NAME,
+        terms=[],
+        lookup=None,
+    )
+    page = result.page(1)
+    assert [item.pk for item in page.object_list] == [schelde.pk]
+    assert page.object_list[0].public_registrations
 
 
 def test_public_provider_is_none_unless_listed(corpus):
