@@ -1,10 +1,11 @@
 """Display helpers for the public search's pages."""
 
+import html
 from urllib.parse import urlsplit
 
 from django import template
-from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
 
 from portal.templatetags import portal_tags
@@ -20,15 +21,29 @@ register.filter("tel_uri", portal_tags.tel_uri)
 @register.simple_tag
 def choice_input(choice):
     """The <input> of one box of a CheckboxSelectMultiple, as Django's widget template
-    writes it, without a template render per box: the search form has about twenty."""
+    writes it (the attributes in flatatt's order: sorted, the boolean ones last),
+    without a template render per box. Written out rather than with format_html and
+    flatatt, whose escaping goes through lazy-string checks per value: the search
+    form has about twenty boxes, and that took 0.5 ms of every search page."""
     data = choice.data
-    return format_html(
-        '<input type="{}" name="{}" value="{}"{}>',
-        data["type"],
-        data["name"],
-        data["value"],
-        flatatt(data["attrs"]),
-    )
+    attrs = sorted(data["attrs"].items())
+    text = [
+        f'<input type="{_escaped(data["type"])}" name="{_escaped(data["name"])}"',
+        f' value="{_escaped(data["value"])}"',
+        *(
+            f' {name}="{_escaped(value)}"'
+            for name, value in attrs
+            if not isinstance(value, bool) and value is not None
+        ),
+        *(f" {name}" for name, value in attrs if value is True),
+        ">",
+    ]
+    return mark_safe("".join(text))  # noqa: S308  (every value is escaped)
+
+
+def _escaped(value):
+    """conditional_escape() without its check for lazy strings."""
+    return value if isinstance(value, SafeData) else html.escape(str(value))
 
 
 @register.filter

@@ -10,6 +10,7 @@ from core.data_migrations import phone_numbers_to_e164
 from core.forms import PhoneNumberField
 from core.validators import phone_number_e164_or_unchanged
 from establishments.forms import EstablishmentForm
+from portal.templatetags import portal_tags
 from providers.models import ServiceProvider
 from tests.factories import EstablishmentFactory, ServiceProviderFactory
 
@@ -90,6 +91,24 @@ def test_a_stored_number_is_shown_in_the_national_format(stored, shown):
 def test_a_link_calls_the_e164_number():
     assert render("{{ number|tel_uri }}", number="+3292251234") == "tel:+3292251234"
     assert render("{{ number|tel_uri }}", number="09/225.12.34") == "tel:+3292251234"
+
+
+def test_a_number_is_parsed_once_for_all_its_links(monkeypatch):
+    # A page of search results links twenty numbers, page after page.
+    parsed = []
+
+    def e164(value):
+        parsed.append(value)
+        return phone_number_e164_or_unchanged(value)
+
+    monkeypatch.setattr(portal_tags.validators, "phone_number_e164_or_unchanged", e164)
+    portal_tags._tel_uri.cache_clear()
+    try:
+        for _ in range(3):
+            assert render("{{ number|tel_uri }}", number="09/225.12.34") == "tel:+3292251234"
+    finally:
+        portal_tags._tel_uri.cache_clear()
+    assert parsed == ["09/225.12.34"]
 
 
 def test_the_form_shows_a_stored_number_in_the_national_format():

@@ -11,7 +11,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from directory.forms import DirectorySearchForm
 from directory.selectors import PAGE_SIZE, place_resolve
+from directory.templatetags.directory_tags import choice_input
 from establishments.models import Establishment
 from projects.eligibility import restrictions_today
 from tests.directory.search_support import (
@@ -165,6 +167,20 @@ def test_without_a_place_a_result_names_its_establishments(client, corpus):
         branches=[("2000", "Antwerpen"), ("3000", "Leuven"), ("8000", "Brugge")],
     )
     assert "Gent, Antwerpen, Brugge en 1 andere" in get(client, q="keten").text
+
+
+def test_the_advice_rule_is_said_under_each_advice_result_and_no_other(client, corpus):
+    if not restrictions_today().get("A"):
+        pytest.skip("No rule for advice today.")
+    articles = get(client).text.split('<article class="result"')[1:]
+
+    advice = [article for article in articles if "Advies (DV.A" in article]
+    training_only = [article for article in articles if "Advies (DV.A" not in article]
+    assert advice and training_only
+    for article in advice:
+        assert article.count("Advies krijgt sinds") == 1
+    for article in training_only:
+        assert "Advies krijgt sinds" not in article
 
 
 def test_phone_and_website_are_shown_as_people_read_them(client, corpus):
@@ -350,6 +366,18 @@ def test_checkboxes_keep_what_was_ticked_and_carry_the_group_error(client, corpu
     (first,) = re.findall(r'<input[^>]*name="vakgebied"[^>]*id="id_vakgebied_0"', invalid)
     assert 'aria-invalid="true"' in first
     assert 'aria-describedby="id_vakgebied_helptext id_vakgebied_error"' in first
+
+
+def test_a_box_is_written_with_the_attributes_of_djangos_own_widget(corpus):
+    # directory_tags.choice_input writes the <input> itself, for speed.
+    def attributes(html):
+        return sorted(re.findall(r' ([\w-]+)(?:="([^"]*)")?', html))
+
+    form = DirectorySearchForm({"vakgebied": ["ict", "bestaat-niet"], "type": ["A"]})
+    assert not form.is_valid()
+    for name in ("vakgebied", "type"):
+        for choice in form[name]:
+            assert attributes(choice_input(choice)) == attributes(str(choice.tag()))
 
 
 # --- Nothing found -----------------------------------------------------------------------------
