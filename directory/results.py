@@ -74,7 +74,9 @@ class SearchResult:
     is "kbo" or "registration" when the text was such a number.
     """
 
-    ranking: object  # a values_list queryset: (pk, nearness, total_count), in order
+    # A values_list queryset: (pk, nearness, total_count), in an order without ties (the
+    # id last), so that reversed it reads the same rows from the end.
+    ranking: object
     place: Place | None
     radius_km: int | None
     sort: Sort
@@ -91,7 +93,7 @@ class SearchResult:
         Three queries: the page's ids in order with the total (narrow rows of the
         documents, or of the inverted index for one word), their public fields with
         their registrations in force, and their active establishments. A page past the
-        end costs a count and gives the last page.
+        end gives the last page, for one query more.
         """
         try:
             number = min(max(int(number), 1), MAX_PAGE)
@@ -101,10 +103,13 @@ class SearchResult:
         if ranked:
             total = ranked[0][2]
         elif number > 1:
-            total = self.ranking.count()
+            # Past the last page: the last page, read backwards from the end. Its rows
+            # carry the total, so one statement does what a count and a slice did.
+            last = list(self.ranking.reverse()[:per_page])
+            total = last[0][2] if last else 0
             if total:
                 number = math.ceil(total / per_page)
-                ranked = self._slice(number, per_page)
+                ranked = last[: total - (number - 1) * per_page][::-1]
         else:
             total = 0
         nearness = {pk: value for pk, value, _total in ranked}

@@ -474,6 +474,31 @@ def test_a_page_past_the_end_gives_the_last_page(corpus, engine):
     assert len(page.object_list) == len(LISTED)
 
 
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        {},
+        {"text": "opleidingen"},
+        {"text": "opleidingen gent"},
+        {"sort": Sort.NAME},
+        {"vakgebieden": ["ict", "talen", "horeca"], "service_types": ["O"]},
+    ],
+)
+def test_a_page_past_the_end_is_the_last_page_for_one_query_more(
+    corpus, engine, criteria, django_assert_max_num_queries
+):
+    search = provider_search(text_search=engine, **criteria)
+    with CaptureQueriesContext(connection) as queries:
+        last = search.page(1, per_page=3).paginator.num_pages
+        expected = search.page(last, per_page=3)
+    per_page = len(queries) // 2
+
+    with django_assert_max_num_queries(per_page + 1):
+        page = search.page(last + 5, per_page=3)
+    assert page.number == last
+    assert [item.pk for item in page.object_list] == [item.pk for item in expected.object_list]
+
+
 def test_a_page_costs_the_same_queries_for_one_result_and_for_fifty(
     corpus, django_assert_num_queries
 ):

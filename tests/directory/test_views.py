@@ -444,6 +444,16 @@ def test_odd_page_numbers_give_a_real_page(client, many, page):
     assert result_names(response)
 
 
+def test_a_page_past_the_end_is_the_last_page_within_six_queries(
+    client, many, django_assert_max_num_queries
+):
+    restrictions_today()  # the eligibility notice on advice results, read once per process
+    with django_assert_max_num_queries(6):
+        response = get(client, q="opleidingen", page="99")
+    assert result_names(response) == result_names(get(client, q="opleidingen", page="2"))
+    assert 'aria-current="page"><span class="visually-hidden">Pagina </span>2<' in response.text
+
+
 def test_a_results_page_costs_the_same_queries_for_one_result_and_for_fifty(
     client, corpus, django_assert_num_queries
 ):
