@@ -2,7 +2,7 @@
 dienstverlener" that depends on the search (the form with its values, the results,
 the page title), kept for DIRECTORY_CACHE_SECONDS in the "default" cache.
 
-Why: a results page costs some SQL and 25-35 ms of Python and templates; served
+Why: a results page costs its SQL and 15-25 ms of Python and templates; served
 from a cache shared by all workers (Redis in production, see .env.example) a repeated
 search costs about as much as a plain template page, and no database query at all.
 The whole search is in the GET parameters, so the key is built from the raw request:
