@@ -7,6 +7,18 @@ from pathlib import Path
 
 import pytest
 
+@pytest.fixture(autouse=True)
+def portal_language():
+    """Every test starts in the portal's language. A request in English leaves English
+    active in the thread (LocaleMiddleware activates it and nothing deactivates it), and
+    the next test on that worker would read English messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 # --- The people of the suite ------------------------------------------------------
 # Alice works for a provider; Sam and Tina work for the agency (VLAIO), in the working
 # roles of portal.roles (reviewer of registrations, processor of dossiers, verifier of
