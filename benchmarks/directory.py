@@ -17,8 +17,10 @@ runs on SQLite (the smoke test), the command itself only on PostgreSQL.
 import datetime
 import random
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -29,7 +31,12 @@ from benchmarks.registry import (
     register_seeder,
     register_throughput,
 )
-from benchmarks.report import SEARCH_CACHED, SEARCH_UNCACHED
+from benchmarks.report import (
+    LONG_TAIL_CACHED,
+    LONG_TAIL_UNCACHED,
+    SEARCH_CACHED,
+    SEARCH_UNCACHED,
+)
 from demo.providers import FAMILY_NAMES, FIRST_NAMES, REGIONS, STREETS, kbo_from_base
 from directory.cache import bump_on_commit
 from directory.index import search_documents_rebuild
@@ -538,6 +545,14 @@ _search(
     straal="25",
     sorteer="afstand",
 )
+_search(
+    "rare word by distance",
+    '"kalligrafie" within 50 km of Brussel, nearest first (few hits among many points)',
+    q="kalligrafie",
+    plaats="Brussel",
+    straal="50",
+    sorteer="afstand",
+)
 _search("two common words", '"advies opleiding"', q="advies opleiding")
 _search(
     "compound", 'a compound whose parts the texts use ("opleidingscentrum")', q="opleidingscentrum"
@@ -579,6 +594,94 @@ register_throughput(
         name=SEARCH_UNCACHED,
         paths=_search_paths,
         description="the same queries on a gunicorn without the results cache",
+        environment={"DIRECTORY_CACHE_SECONDS": "0"},
+    )
+)
+
+
+# --- The long tail (issue 16) -------------------------------------------------------
+
+LONG_TAIL_SEARCHES = 3000
+LONG_TAIL_SEED = 16
+
+
+def long_tail_paths(count=LONG_TAIL_SEARCHES, *, seed=LONG_TAIL_SEED):
+    """`count` different searches as visitors make them, drawn from one seeded generator:
+    words of names, presentations and vakgebieden (some misspelt, some half typed, some
+    two at a time), places with a radius, vakgebieden, service types, the sort and a
+    later page, alone and combined. Most searches are first searches: with thousands of
+    them the results cache rarely answers."""
+    rng = random.Random(seed)  # noqa: S311 - benchmark data
+    words = sorted(
+        {word for topic in TOPIC_WORDS.values() for word in topic}
+        | {kind.lower() for kind in NAME_KINDS}
+        | {"advies", "opleiding", "coaching", "training", "begeleiding", "bureau", "centrum"}
+        | set(RARE_WORDS)
+        | set(FAMILY_NAMES[:60])
+    )
+    places = sorted(
+        {
+            value
+            for postcode, municipality in Postcode.objects.values_list(
+                "postcode", "main_municipality"
+            )
+            for value in (postcode, municipality)
+        }
+    )
+    vakgebieden = sorted(Vakgebied.objects.values_list("slug", flat=True))
+
+    def typo(word):
+        position = rng.randrange(1, max(2, len(word) - 1))
+        return word[: position - 1] + word[position] + word[position - 1] + word[position + 1 :]
+
+    def text():
+        word = rng.choice(words)
+        kind = rng.random()
+        if kind < 0.15 and len(word) > 5:
+            return typo(word)
+        if kind < 0.3 and len(word) > 5:
+            return word[: rng.randrange(4, len(word))]
+        if kind < 0.45:
+            return f"{word} {rng.choice(words)}"
+        return word
+
+    path = reverse("directory:search")
+    searches = set()
+    while len(searches) < count:
+        params = {}
+        if rng.random() < 0.7:
+            params["q"] = text()
+        if rng.random() < 0.5:
+            params["plaats"] = rng.choice(places)
+            params["straal"] = rng.choice(["0", "5", "10", "10", "25", "50"])
+            if rng.random() < 0.2:
+                params["sorteer"] = "afstand"
+        if rng.random() < 0.25:
+            params["vakgebied"] = rng.choice(vakgebieden)
+        if rng.random() < 0.15:
+            params["type"] = rng.choice(["A", "O"])
+        if not params:
+            continue
+        if rng.random() < 0.1:
+            params["page"] = str(rng.randrange(2, 6))
+        searches.add(f"{path}?{urlencode(sorted(params.items()))}")
+    return sorted(searches, key=lambda _path: rng.random())
+
+
+register_throughput(
+    Throughput(
+        name=LONG_TAIL_CACHED,
+        paths=long_tail_paths,
+        description=f"{LONG_TAIL_SEARCHES:,} different searches (words, typos, half-typed "
+        "words, places, radii, filters, pages), each asked about once: the results cache "
+        "rarely answers",
+    )
+)
+register_throughput(
+    Throughput(
+        name=LONG_TAIL_UNCACHED,
+        paths=long_tail_paths,
+        description="the same searches on a gunicorn without the results cache",
         environment={"DIRECTORY_CACHE_SECONDS": "0"},
     )
 )

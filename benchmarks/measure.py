@@ -172,6 +172,8 @@ class ThroughputResult:
     errors: int = 0
     seconds: float = 0.0
     loader: str = ""
+    # The next path to ask for: each run goes on where the last one stopped.
+    offset: int = 0
 
     @property
     def rate(self):
@@ -324,9 +326,14 @@ def _request(host, port, path, connection_=None):
     return response.status, response.getheader("Connection", "")
 
 
+# `counter` starts where the previous run of the same page stopped (the script's
+# argument), so that a long tail of searches is not the same first few in every run.
 WRK_SCRIPT = """
 paths = {%s}
 counter = 0
+init = function(args)
+  counter = tonumber(args[1]) or 0
+end
 request = function()
   counter = counter + 1
   return wrk.format("GET", paths[(counter %% #paths) + 1], {["Accept-Language"] = "nl-BE"})
@@ -334,7 +341,7 @@ end
 """
 
 
-def _wrk_load(port, paths, *, seconds, concurrency):
+def _wrk_load(port, paths, *, seconds, concurrency, offset=0):
     lua_paths = ", ".join('"' + path.replace('"', '\\"') + '"' for path in paths)
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
         script.write(WRK_SCRIPT % lua_paths)
@@ -352,6 +359,8 @@ def _wrk_load(port, paths, *, seconds, concurrency):
                 "-s",
                 script.name,
                 f"http://127.0.0.1:{port}/",
+                "--",
+                str(offset),
             ],
             capture_output=True,
             text=True,
@@ -428,7 +437,10 @@ def measure_throughput(
         ports = [servers[environments.index(result.environment)].port for result in results]
         for result, port in zip(results, ports, strict=True):
             # Warm up every worker (imports, templates, connections, caches).
-            load(port, result.paths, seconds=2, concurrency=concurrency)
+            requests, errors, _elapsed = load(
+                port, result.paths, seconds=2, concurrency=concurrency, offset=result.offset
+            )
+            result.offset += requests + errors
         # The pages take turns in THROUGHPUT_ROUNDS short runs, so that a burst of
         # other work on the machine does not fall on one page only and skew the ratio.
         for _ in range(THROUGHPUT_ROUNDS):
@@ -438,7 +450,9 @@ def measure_throughput(
                     result.paths,
                     seconds=seconds / THROUGHPUT_ROUNDS,
                     concurrency=concurrency,
+                    offset=result.offset,
                 )
+                result.offset += requests + errors
                 result.requests += requests
                 result.errors += errors
                 result.seconds += elapsed

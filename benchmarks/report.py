@@ -20,6 +20,17 @@ TRIVIAL_VIEW = "trivial view"
 # benchmarks/directory.py).
 SEARCH_CACHED = "search (results cache)"
 SEARCH_UNCACHED = "search (no cache)"
+# Issue 16: thousands of different searches, as real visitors make them, so that the
+# results cache rarely answers; measured with and without it.
+LONG_TAIL_CACHED = "long tail (results cache)"
+LONG_TAIL_UNCACHED = "long tail (no cache)"
+LONG_TAIL_RATIO_TARGET = 0.05
+# The share of the trivial view's throughput that each page must reach.
+THROUGHPUT_TARGETS = {
+    SEARCH_CACHED: THROUGHPUT_RATIO_TARGET,
+    LONG_TAIL_CACHED: LONG_TAIL_RATIO_TARGET,
+    LONG_TAIL_UNCACHED: LONG_TAIL_RATIO_TARGET,
+}
 WARM_CACHE_NOTE = (
     "The cached figure is a warm cache: the six queries repeat, so after the 2 s "
     "warm-up every request is a hit (what a popular search costs). Without the cache "
@@ -137,11 +148,10 @@ def text_report(*, machine, results, throughputs, volumes, repeats, warmup, cach
             )
         for name, ratio in throughput_ratios(throughputs).items():
             target = ""
-            if name == SEARCH_CACHED:
-                target = (
-                    f" (target >= {THROUGHPUT_RATIO_TARGET:.0%}: "
-                    f"{_yes(ratio >= THROUGHPUT_RATIO_TARGET)}; warm cache)"
-                )
+            if name in THROUGHPUT_TARGETS:
+                wanted = THROUGHPUT_TARGETS[name]
+                warm = "; warm cache" if name == SEARCH_CACHED else ""
+                target = f" (target >= {wanted:.0%}: {_yes(ratio >= wanted)}{warm})"
             lines.append(f"{name} / trivial view: {ratio:.1%}{target}")
         if cache_description(cache_url):
             lines.append(cache_description(cache_url))
@@ -199,14 +209,20 @@ def markdown_report(
             f"### Throughput under gunicorn ({workers} sync workers, {concurrency} connections, "
             f"{seconds:.0f} s each, load generator: {loader}, on loopback)",
             "",
-            "| page | requests/s | / trivial view | requests | errors |",
-            "|---|---|---|---|---|",
+            "| page | requests/s | / trivial view | target | requests | errors |",
+            "|---|---|---|---|---|---|",
         ]
         ratios = throughput_ratios(throughputs)
         for result in throughputs:
             ratio = f"{ratios[result.name]:.1%}" if result.name in ratios else "-"
+            wanted = THROUGHPUT_TARGETS.get(result.name)
+            target = (
+                f"{_yes(ratios[result.name] >= wanted)} (≥ {wanted:.0%})"
+                if wanted is not None and result.name in ratios
+                else "-"
+            )
             lines.append(
-                f"| {result.name} | {result.rate:.1f} | {ratio} | {result.requests} "
+                f"| {result.name} | {result.rate:.1f} | {ratio} | {target} | {result.requests} "
                 f"| {result.errors} |"
             )
         ratio = throughput_ratio(throughputs)

@@ -13,10 +13,16 @@ from django.db.models import Count, Q
 from django.urls import NoReverseMatch
 
 from benchmarks import load_modules
-from benchmarks.directory import seed_directory
+from benchmarks.directory import LONG_TAIL_SEARCHES, long_tail_paths, seed_directory
 from benchmarks.measure import _wrk_load, measure_scenario, percentile
-from benchmarks.registry import SCENARIOS, Scenario
-from benchmarks.report import END_MARKER, START_MARKER, update_markdown_file
+from benchmarks.registry import SCENARIOS, THROUGHPUTS, Scenario
+from benchmarks.report import (
+    END_MARKER,
+    LONG_TAIL_CACHED,
+    LONG_TAIL_UNCACHED,
+    START_MARKER,
+    update_markdown_file,
+)
 from core import validators
 from establishments.models import Establishment
 from organisations.models import Organisation, Postcode
@@ -175,6 +181,7 @@ def test_the_scenarios_cover_the_query_set_of_issue_6():
         "by distance",
         "two common words",
         "compound",
+        "rare word by distance",
     }
     assert all(
         scenario.p95_ms == 50 and scenario.max_queries == 6
@@ -278,3 +285,30 @@ def test_other_volumes_need_reseed():
 
     assert ServiceProvider.objects.count() == 20
     assert Establishment.objects.count() == 40
+
+
+def test_the_long_tail_is_thousands_of_different_searches_that_the_page_accepts(client, settings):
+    settings.DIRECTORY_CACHE_SECONDS = 0
+    _seed()
+
+    paths = long_tail_paths()
+
+    assert len(paths) == len(set(paths)) == LONG_TAIL_SEARCHES >= 2000
+    assert long_tail_paths() == paths  # the same searches in every run
+    # Each kind of search is there: text, a place, a vakgebied, a type, a sort, a page.
+    for parameter in ("q=", "plaats=", "vakgebied=", "type=", "sorteer=afstand", "page="):
+        assert sum(parameter in path for path in paths) > 100, parameter
+    # Every one of them is a search the page runs (no error page, no form error).
+    for path in paths[:40]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert not response.context["form"].errors, path
+
+
+def test_the_long_tail_is_measured_with_and_without_the_results_cache():
+    load_modules()
+    cached, uncached = THROUGHPUTS[LONG_TAIL_CACHED], THROUGHPUTS[LONG_TAIL_UNCACHED]
+
+    assert cached.paths is uncached.paths is long_tail_paths
+    assert "DIRECTORY_CACHE_SECONDS" not in cached.environment
+    assert uncached.environment == {"DIRECTORY_CACHE_SECONDS": "0"}
