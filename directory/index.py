@@ -11,6 +11,7 @@ never newer or older than what was committed. Bulk writes send no signals:
 after one, run `manage.py rebuild_search_index` (or `search_documents_rebuild`).
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -20,9 +21,11 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from directory.cache import bump_on_commit
 from directory.compounds import split, text_part_lexemes
 from directory.models import (
+    ProviderPlace,
     ProviderSearchDocument,
     ProviderSearchLexemes,
     ProviderSearchTerm,
+    SearchPlace,
     SearchWord,
 )
 from directory.places import postcode_index
@@ -269,9 +272,21 @@ def write_documents(values_by_pk, *, known_words=None):
             new_words -= known_words
             known_words |= new_words
         if new_words:
+            # A new word counts the providers of this batch with its lexeme until the
+            # next recount (search_words_recount).
+            providers_with = Counter(
+                lexeme
+                for _pk, values in batch
+                for lexeme in {lexeme for _word, lexeme, _in_text in values.words}
+            )
             SearchWord.objects.bulk_create(
                 [
-                    SearchWord(word=word, lexeme=lexeme, in_text=in_text)
+                    SearchWord(
+                        word=word,
+                        lexeme=lexeme,
+                        in_text=in_text,
+                        documents=providers_with[lexeme],
+                    )
                     for word, lexeme, in_text in sorted(new_words)
                 ],
                 ignore_conflicts=True,
@@ -285,21 +300,65 @@ def write_documents(values_by_pk, *, known_words=None):
                 ).update(in_text=True)
 
 
-def _places_by_organisation(organisation_ids):
-    """{organisation id: [place, ...]} of the organisations' active establishments."""
+def _establishments_by_organisation(organisation_ids):
+    """{organisation id: [(place text, (latitude, longitude, postcode) or None), ...]} of
+    the organisations' active establishments: the places a document names and the points
+    the distance search measures to."""
     index = postcode_index()
     places = {}
     rows = (
         Establishment.objects.active()
         .filter(organisation_id__in=organisation_ids)
-        .values_list("organisation_id", "postcode", "municipality")
+        .values_list("organisation_id", "postcode", "municipality", "latitude", "longitude")
     )
-    for organisation_id, postcode, municipality in rows:
+    for organisation_id, postcode, municipality, latitude, longitude in rows:
         main = index.main_municipality(postcode, municipality)
+        point = None if latitude is None or longitude is None else (latitude, longitude, postcode)
         places.setdefault(organisation_id, []).append(
-            establishment_place(postcode, municipality, main)
+            (establishment_place(postcode, municipality, main), point)
         )
     return places
+
+
+def write_places(providers, establishments):
+    """Replace the ProviderPlace rows of these providers ({pk: (organisation id, sort
+    name)}) from their organisations' establishments (as `_establishments_by_organisation`
+    gives them), adding the SearchPlace points that are new."""
+    rows = {
+        (point, pk, sort_name)
+        for pk, (organisation_id, sort_name) in providers.items()
+        for _text, point in establishments.get(organisation_id, [])
+        if point is not None
+    }
+    ProviderPlace.objects.filter(document_id__in=list(providers)).delete()
+    if not rows:
+        return
+    coordinates = {(latitude, longitude) for (latitude, longitude, _pc), _pk, _name in rows}
+    SearchPlace.objects.bulk_create(
+        [SearchPlace(latitude=lat, longitude=lon) for lat, lon in sorted(coordinates)],
+        ignore_conflicts=True,
+        batch_size=BATCH_SIZE,
+    )
+    # A few thousand points in all: reading every one is cheaper than asking for these.
+    ids = {
+        (latitude, longitude): pk
+        for pk, latitude, longitude in SearchPlace.objects.values_list(
+            "pk", "latitude", "longitude"
+        )
+    }
+    ProviderPlace.objects.bulk_create(
+        [
+            ProviderPlace(
+                place_id=ids[latitude, longitude],
+                document_id=pk,
+                postcode=postcode,
+                sort_name=sort_name,
+            )
+            for (latitude, longitude, postcode), pk, sort_name in sorted(rows)
+        ],
+        ignore_conflicts=True,
+        batch_size=BATCH_SIZE,
+    )
 
 
 def search_documents_sync(*, service_provider_ids, known_words=None):
@@ -316,7 +375,9 @@ def search_documents_sync(*, service_provider_ids, known_words=None):
                 Prefetch("vakgebieden", queryset=Vakgebied.objects.only("name").order_by("name"))
             )
         )
-        places = _places_by_organisation({provider.organisation_id for provider in providers})
+        establishments = _establishments_by_organisation(
+            {provider.organisation_id for provider in providers}
+        )
         service_types = {}
         for provider_id, service_type in (
             listed_registrations()
@@ -329,13 +390,17 @@ def search_documents_sync(*, service_provider_ids, known_words=None):
                 organisation_id=provider.organisation_id,
                 name=provider.name,
                 vakgebieden=[vakgebied.name for vakgebied in provider.vakgebieden.all()],
-                places=places.get(provider.organisation_id, []),
+                places=[text for text, _point in establishments.get(provider.organisation_id, [])],
                 description=provider.description,
                 service_types=service_types.get(provider.pk, ()),
             )
             for provider in providers
         }
         write_documents(values, known_words=known_words)
+        write_places(
+            {pk: (value.organisation_id, value.sort_name) for pk, value in values.items()},
+            establishments,
+        )
     return len(values)
 
 
@@ -356,6 +421,8 @@ def search_documents_rebuild(*, batch_size=BATCH_SIZE, log=None):
     """
     with transaction.atomic():
         SearchWord.objects.all().delete()
+        ProviderPlace.objects.all().delete()
+        SearchPlace.objects.all().delete()
         ProviderSearchTerm.objects.all().delete()
         ProviderSearchLexemes.objects.all().delete()
         ProviderSearchDocument.objects.all().delete()
@@ -368,7 +435,28 @@ def search_documents_rebuild(*, batch_size=BATCH_SIZE, log=None):
             )
             if log:
                 log(f"  search documents: {done:,} of {len(ids):,}")
+        search_words_recount()
     return done
+
+
+def search_words_recount():
+    """Count anew how many providers have each word's lexeme in their search data
+    (SearchWord.documents, which weighs typo corrections): after a rebuild and every
+    night, as saves only count the words they add. Returns how many words changed."""
+    providers_with = Counter()
+    lexemes = ProviderSearchLexemes.objects.values_list("lexemes", flat=True)
+    for text in lexemes.iterator(chunk_size=BATCH_SIZE):
+        providers_with.update(set(text.split()))
+    changed = []
+    for word in SearchWord.objects.only("pk", "lexeme", "documents").iterator(
+        chunk_size=BATCH_SIZE
+    ):
+        count = providers_with[word.lexeme]
+        if word.documents != count:
+            word.documents = count
+            changed.append(word)
+    SearchWord.objects.bulk_update(changed, ["documents"], batch_size=BATCH_SIZE)
+    return len(changed)
 
 
 # --- Signal receivers ------------------------------------------------------------------

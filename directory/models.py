@@ -153,6 +153,11 @@ class SearchWord(models.Model):
     # Whether a name, presentation or vakgebied uses the word (or a compound has it as
     # a part): only such words correct a typo, never a place's name alone.
     in_text = models.BooleanField(_("in een tekst"), default=True)
+    # How many providers' search data have the word's lexeme: a misspelt word is corrected
+    # towards the more common of equally near words. Recounted by a rebuild and every
+    # night (directory.index.search_words_recount); a word new since then counts the
+    # providers that brought it.
+    documents = models.PositiveIntegerField(_("aantal dienstverleners"), default=0)
 
     class Meta:
         verbose_name = _("zoekwoord")
@@ -160,3 +165,68 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class SearchPlace(models.Model):
+    """A point where active establishments are: the search measures distances to these
+    and not to each establishment.
+
+    Establishments take their coordinates from their postcode (establishments.models),
+    so 150,000 of them stand on a few thousand points: a search within 50 km of Brussel
+    computes about 900 distances instead of 67,000. On PostgreSQL the points have a GiST
+    index on their place on the earth (contrib's cube and earthdistance, migration 0004)
+    that finds those within a radius; elsewhere the index on the coordinates does.
+    Points are added as establishments appear and only removed by a rebuild: a point
+    nobody stands on any more costs one distance.
+    """
+
+    latitude = models.DecimalField(_("breedtegraad"), max_digits=7, decimal_places=4)
+    longitude = models.DecimalField(_("lengtegraad"), max_digits=7, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("zoekplaats")
+        verbose_name_plural = _("zoekplaatsen")
+        constraints = [
+            models.UniqueConstraint(fields=["latitude", "longitude"], name="searchplace_point"),
+        ]
+
+    def __str__(self):
+        return f"{self.latitude}, {self.longitude}"
+
+
+class ProviderPlace(models.Model):
+    """A provider that has an active establishment at a SearchPlace, with that
+    establishment's postcode (a search in one municipality only keeps its postcodes).
+
+    Narrow on purpose, and ordered in an index by (place, sort name, provider): the
+    nearest providers of a place search are read point by point, nearest point first,
+    and the search stops after the page (directory.query.nearest_first).
+    """
+
+    pk = models.CompositePrimaryKey("place_id", "document_id", "postcode")
+    place = models.ForeignKey(
+        SearchPlace,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the primary key and the ordered index lead with the place
+        verbose_name=_("zoekplaats"),
+    )
+    document = models.ForeignKey(
+        ProviderSearchDocument,
+        on_delete=models.CASCADE,
+        related_name="places",
+        verbose_name=_("zoekdocument"),
+    )
+    postcode = models.CharField(_("postcode"), max_length=4)
+    # The document's sort name: equally near providers in name order, from the index.
+    sort_name = models.CharField(_("sorteernaam"), max_length=200)
+
+    class Meta:
+        verbose_name = _("vestigingsplaats van een dienstverlener")
+        verbose_name_plural = _("vestigingsplaatsen van dienstverleners")
+        indexes = [
+            models.Index(fields=["place", "sort_name", "document"], name="providerplace_nearest"),
+        ]
+
+    def __str__(self):
+        return f"{self.document_id} @ {self.place_id}"

@@ -5,10 +5,13 @@ a provider's establishments are from there.
   place name or municipality, without regard to accents or case: `place_resolve`
   gives the Place a visitor means, `place_suggestions` the names close to an unknown one.
 - The distance to a place is measured from the place's postcode coordinates to the
-  nearest active establishment of the provider's organisation: a bounding box on the
-  indexed coordinates first (`search_box`), then the great-circle distance, computed
-  in SQL with functions that both databases have (Django registers them on SQLite):
-  `haversine_term`.
+  nearest active establishment of the provider's organisation. Establishments stand on
+  a few thousand points (directory.models.SearchPlace): `nearby_places` finds those
+  within the radius with a spatial index (PostgreSQL: contrib's earthdistance on a GiST
+  index, `WithinEarthBox`; elsewhere the box on the indexed coordinates, `search_box`),
+  then keeps those whose great-circle distance is within the radius, computed in SQL
+  with functions that both databases have (Django registers them on SQLite):
+  `haversine_term`. Both databases therefore keep exactly the same points.
 """
 
 import difflib
@@ -17,15 +20,21 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from django.db.models import F, FloatField, Value
+from django.db import connection
+from django.db.models import BooleanField, F, FloatField, Func, Value
 from django.db.models.functions import Cast, Cos, Power, Radians, Sin
 
+from directory.models import SearchPlace
 from directory.text import words
 from organisations.models import Postcode
 
 RADII_KM = (0, 5, 10, 25, 50)  # 0: only the municipality itself
 DEFAULT_RADIUS_KM = 10
 EARTH_RADIUS_KM = 6371.0088
+# The sphere of PostgreSQL's earthdistance (its earth() function), in metres: a box on it
+# around a point holds every point within a distance measured on our sphere once the
+# distance is scaled by the ratio of the radii (WithinEarthBox).
+EARTHDISTANCE_RADIUS_M = 6378168.0
 
 
 @dataclass(frozen=True)
@@ -227,3 +236,57 @@ def haversine_term_within(radius_km):
 def km_from_haversine_term(term):
     """The distance in km that a haversine term stands for."""
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(max(term, 0.0), 1.0)))
+
+
+class WithinEarthBox(Func):
+    """PostgreSQL: the row's point lies in earthdistance's box around a point, a cube that
+    holds every point within `radius_km` (measured on our sphere) and a little more.
+    The GiST index on directory_point_on_earth(latitude, longitude), ll_to_earth's
+    wrapper, answers it (directory migration 0004); the exact distance is
+    `haversine_term`'s to check."""
+
+    output_field = BooleanField()
+
+    def __init__(self, latitude, longitude, radius_km):
+        metres = radius_km * 1000 * EARTHDISTANCE_RADIUS_M / (EARTH_RADIUS_KM * 1000) * 1.001
+        super().__init__(
+            Value(float(latitude)),
+            Value(float(longitude)),
+            Value(metres),
+            Cast(F("latitude"), FloatField()),
+            Cast(F("longitude"), FloatField()),
+        )
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, expression_params = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(expression_params)
+        latitude, longitude, metres, row_latitude, row_longitude = parts
+        return (
+            f"earth_box(ll_to_earth({latitude}, {longitude}), {metres}) "
+            f"@> directory_point_on_earth({row_latitude}, {row_longitude})",
+            params,
+        )
+
+
+def nearby_places(place, radius_km, *, spatial_index=True):
+    """The SearchPlace points within `radius_km` of the place (0: the municipality's box;
+    its postcodes are the caller's to keep), each with the `nearness` of the place (a
+    haversine term: smaller is nearer).
+
+    `spatial_index=False` leaves out the GiST index's condition, whose selectivity
+    PostgreSQL cannot estimate (it guesses one point where there are hundreds): in a
+    statement whose plan the planner chooses, the box on the coordinates alone
+    estimates well and the few thousand points cost little either way."""
+    (south, north), (west, east) = search_box(place, radius_km)
+    points = SearchPlace.objects.filter(
+        latitude__range=(south, north), longitude__range=(west, east)
+    )
+    if spatial_index and radius_km and connection.vendor == "postgresql":
+        points = points.filter(WithinEarthBox(place.latitude, place.longitude, radius_km))
+    points = points.annotate(nearness=haversine_term("", place.latitude, place.longitude))
+    if radius_km:
+        points = points.filter(nearness__lte=haversine_term_within(radius_km))
+    return points

@@ -4,11 +4,16 @@ distance filter, and the order with the total, in one narrow statement.
 Every search ends in a queryset of rows (provider id, nearness, total count) in the
 order of the results, which directory.results pages. The rows are narrow on
 purpose: the documents are filtered, ranked and counted without their wide
-columns, and a page reads its providers' public fields afterwards.
+columns, and a page reads its providers' public fields afterwards. A search by
+distance without text (or with words most providers use) walks from the nearest point
+instead and counts up to a limit (NearestFirst), which gives the same rows.
 """
 
 import enum
+import math
+import time
 
+from django.db import connection
 from django.db.models import (
     Count,
     F,
@@ -23,8 +28,8 @@ from django.db.models import (
     Window,
 )
 
-from directory.models import ProviderSearchDocument
-from directory.places import haversine_term, haversine_term_within, search_box
+from directory.models import ProviderPlace, ProviderSearchDocument
+from directory.places import haversine_term, nearby_places
 from providers.models import ServiceProvider
 from registrations.selectors import listed_registrations, listed_service_provider_ids
 
@@ -99,26 +104,172 @@ def narrow(documents):
 def near(documents, place, radius_km):
     """The providers of `narrow` documents with an active establishment within
     `radius_km` of the place (0: in its municipality), grouped per provider with the
-    `nearness` of the nearest one (a haversine term, see directory.places)."""
-    (south, north), (west, east) = search_box(place, radius_km)
+    `nearness` of the nearest one (a haversine term, see directory.places): through the
+    points the establishments stand on (ProviderPlace, SearchPlace), narrow rows."""
+    points = nearby_places(place, radius_km, spatial_index=False)
+    nearby = Q(places__place__in=points.values("pk"))
     if radius_km == 0:
-        nearby = Q(organisation__establishments__postcode__in=sorted(place.postcodes))
-    else:
-        nearby = Q()
-    # Filter before annotating: the minimum then runs over these establishments only.
-    documents = documents.filter(
-        nearby,
-        organisation__establishments__is_active=True,
-        organisation__establishments__latitude__range=(south, north),
-        organisation__establishments__longitude__range=(west, east),
-    ).annotate(
-        nearness=Min(
-            haversine_term("organisation__establishments__", place.latitude, place.longitude)
-        )
+        nearby &= Q(places__postcode__in=sorted(place.postcodes))
+    # Filter before annotating: the minimum then runs over these points only.
+    return documents.filter(nearby).annotate(
+        nearness=Min(haversine_term("places__place__", place.latitude, place.longitude))
     )
-    if radius_km:
-        documents = documents.filter(nearness__lte=haversine_term_within(radius_km))
-    return documents
+
+
+# How many providers a search by distance counts: beyond it the page says "more than"
+# (and pages up to it), which spares counting the 26,800 providers around Brussel.
+NEAREST_COUNT_LIMIT = 1000
+
+
+_document_total = (0.0, 0)  # (when counted, how many)
+DOCUMENT_TOTAL_SECONDS = 3600
+
+
+def document_total():
+    """How many providers the search has documents of, counted once an hour per process:
+    enough to tell a common word from a rare one."""
+    global _document_total
+    counted_at, total = _document_total
+    if time.monotonic() - counted_at > DOCUMENT_TOTAL_SECONDS or not total:
+        _document_total = (time.monotonic(), ProviderSearchDocument.objects.count())
+    return _document_total[1]
+
+
+def common(terms):
+    """Whether the walk from the nearest point suits these search words: every one so
+    common that the nearest providers soon include enough of them. The walk reads about
+    NEAREST_COUNT_LIMIT / share rows, finding the matches first reads share * total: the
+    walk wins when a word's providers number more than sqrt(NEAREST_COUNT_LIMIT * total)
+    (7,000 of 50,000; "advies" has two thirds of them). No words: the walk."""
+    if not terms:
+        return True
+    threshold = math.sqrt(NEAREST_COUNT_LIMIT * document_total())
+    return all(term.documents > threshold for term in terms)
+
+
+# The nearest rows of a search by distance (NearestFirst): {points} is the nearby points
+# with their nearness, {documents} the documents that may appear, both compiled
+# querysets whose values are parameters; {table} a quoted name.
+_NEAREST_SQL = {
+    "postgresql": """
+        SELECT pp.document_id, near.nearness, near.id, pp.sort_name
+        FROM ({points}) AS near
+        CROSS JOIN LATERAL (
+            SELECT pp.document_id, pp.sort_name FROM {table} AS pp
+            WHERE pp.place_id = near.id {in_municipality}
+                AND pp.document_id IN ({documents})
+            ORDER BY pp.sort_name, pp.document_id
+        ) AS pp
+        ORDER BY near.nearness, near.id
+        LIMIT %s
+    """,
+    "default": """
+        SELECT pp.document_id, near.nearness, near.id, pp.sort_name
+        FROM ({points}) AS near
+        JOIN {table} AS pp ON pp.place_id = near.id {in_municipality}
+        WHERE pp.document_id IN ({documents})
+        ORDER BY near.nearness, near.id
+        LIMIT %s
+    """,
+}
+
+
+class NearestFirst:
+    """The ranking rows (provider id, nearness, total count) of a search by distance
+    without text or with common words (`common`): the providers of `documents` nearest
+    to the place first, equally near ones by name.
+
+    The nearest points are read first (the spatial index) and, per point, its providers
+    in name order (the index providerplace_nearest); a provider's first row is its
+    nearest establishment. The statement orders by point only, which the walk over the
+    sorted points gives without sorting anything, so it stops after the rows that the
+    page and the count need: the count goes to NEAREST_COUNT_LIMIT + 1 at most
+    (`capped` tells whether it got there). Python orders each point's rows by name and
+    keeps each provider's first. On PostgreSQL the points are walked with a lateral
+    join; elsewhere a plain join is sorted (small data sets).
+    """
+
+    def __init__(self, documents, place, radius_km):
+        self.documents = documents
+        self.place = place
+        self.radius_km = radius_km
+        self._rows = None
+
+    def _statement(self, limit):
+        points_sql, points_params = (
+            nearby_places(self.place, self.radius_km)
+            .order_by("nearness", "id")
+            .values_list("id", "nearness")
+            .query.sql_with_params()
+        )
+        documents_sql, documents_params = (
+            self.documents.order_by().values("pk").query.sql_with_params()
+        )
+        table = connection.ops.quote_name(ProviderPlace._meta.db_table)
+        postcodes = sorted(self.place.postcodes) if self.radius_km == 0 else []
+        in_municipality = (
+            f"AND pp.postcode IN ({', '.join(['%s'] * len(postcodes))})" if postcodes else ""
+        )
+        template = _NEAREST_SQL.get(connection.vendor, _NEAREST_SQL["default"])
+        sql = template.format(
+            points=points_sql,
+            table=table,
+            in_municipality=in_municipality,
+            documents=documents_sql,
+        )
+        return sql, [*points_params, *postcodes, *documents_params, limit]
+
+    def _fetch(self):
+        """The providers in order, up to NEAREST_COUNT_LIMIT + 1, each once."""
+        wanted = NEAREST_COUNT_LIMIT + 1
+        # Most providers stand on one or two nearby points: twice as many rows as
+        # providers are plenty, and should they not be, the statement runs again without
+        # a limit (NULL on PostgreSQL, -1 on SQLite).
+        unlimited = None if connection.vendor == "postgresql" else -1
+        for limit in (wanted * 2, unlimited):
+            sql, params = self._statement(limit)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                pairs = cursor.fetchall()
+            complete = limit == unlimited or len(pairs) < limit
+            if not complete:
+                # The statement orders by point only: the limit may have cut the last
+                # point's providers anywhere, so that point is left out.
+                last_point = pairs[-1][2]
+                pairs = [pair for pair in pairs if pair[2] != last_point]
+            # By point, then by name within a point (the order the index gives).
+            pairs.sort(key=lambda pair: (pair[1], pair[2], pair[3], pair[0]))
+            rows = {}
+            for pk, nearness, _point, _sort_name in pairs:
+                rows.setdefault(pk, nearness)
+            if complete or len(rows) >= wanted:
+                break
+        return list(rows.items())[:wanted]
+
+    @property
+    def rows(self):
+        if self._rows is None:
+            self._rows = self._fetch()
+        return self._rows
+
+    @property
+    def capped(self):
+        return len(self.rows) > NEAREST_COUNT_LIMIT
+
+    def count(self):
+        return min(len(self.rows), NEAREST_COUNT_LIMIT)
+
+    def __getitem__(self, window):
+        """The rows of a slice, like a values_list queryset's."""
+        total = self.count()
+        return [(pk, nearness, total) for pk, nearness in self.rows[:total][window]]
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def reverse(self):
+        """The rows from the last on, like a reversed queryset's (a page past the end)."""
+        return self[::-1]
 
 
 def _order_by(name):

@@ -74,8 +74,9 @@ class SearchResult:
     is "kbo" or "registration" when the text was such a number.
     """
 
-    # A values_list queryset: (pk, nearness, total_count), in an order without ties (the
-    # id last), so that reversed it reads the same rows from the end.
+    # (pk, nearness, total_count) rows in an order without ties (the id last), so that
+    # reversed they read the same rows from the end: a values_list queryset, or a
+    # directory.query.NearestFirst for a search by distance without text.
     ranking: object
     place: Place | None
     radius_km: int | None
@@ -120,6 +121,12 @@ class SearchResult:
         if providers:
             _result_establishments(providers, place=self.place, radius_km=self.radius_km)
         return Page(providers, number, Paginator(_KnownCount(total), per_page))
+
+    @property
+    def capped(self):
+        """Whether more providers were found than a search by distance counts
+        (directory.query.NEAREST_COUNT_LIMIT): the page says "more than" that many."""
+        return getattr(self.ranking, "capped", False)
 
     @property
     def corrected_terms(self):

@@ -124,9 +124,26 @@ def provider_search(
         if terms:
             documents = matcher.apply(documents, terms)
 
-    documents = query.narrow(documents)
     if place is not None:
         radius_km = DEFAULT_RADIUS_KM if radius_km is None else int(radius_km)
+        by_distance = sort == Sort.DISTANCE or (sort == Sort.RELEVANCE and not terms)
+        if by_distance and not vakgebieden and not topic and query.common(terms):
+            # Nearest first without text (or with words that most providers use): read
+            # from the nearest points on, up to the page and a capped count (a large
+            # city's 50 km hold half the directory). A rare word, a vakgebied or a topic
+            # keeps few providers: those are better found first (the walk would check
+            # every point's providers).
+            return SearchResult(
+                ranking=query.NearestFirst(documents, place, radius_km),
+                place=place,
+                radius_km=radius_km,
+                sort=sort,
+                terms=terms,
+                lookup=lookup.kind if lookup is not None else None,
+                on=on,
+            )
+    documents = query.narrow(documents)
+    if place is not None:
         documents = query.near(documents, place, radius_km)
     return SearchResult(
         ranking=query.ranking(

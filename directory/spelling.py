@@ -62,6 +62,8 @@ class Term:
     last: bool = False
     # The lexeme of a plain word (nothing else to match), for the inverted index.
     vector_lexeme: str | None = None
+    # How many providers have its lexeme (SearchWord.documents; 0: not known).
+    documents: int = 0
 
     @property
     def corrected(self):
@@ -170,15 +172,18 @@ def _typo_candidates(word):
 
 def corrections(word, rows):
     """The words of the texts (not places) the fewest edits from a misspelt `word`, with
-    their lexemes: [(word, lexeme), ...], the most similar first."""
+    their lexemes: [(word, lexeme), ...], the most common first (the providers that use
+    it, SearchWord.documents), then the most similar."""
     most = 2 if len(word) >= TYPO_TWO_EDITS_FROM else 1
     scored = []
-    for candidate, candidate_lexeme, in_text in rows:
+    for candidate, candidate_lexeme, in_text, documents in rows:
         if not in_text:
             continue
         edits = OSA.distance(word, candidate, score_cutoff=most)
         if edits <= most:
-            scored.append((edits, -similarity(word, candidate), candidate, candidate_lexeme))
+            scored.append(
+                (edits, -documents, -similarity(word, candidate), candidate, candidate_lexeme)
+            )
     if not scored:
         return ()
     fewest = min(item[0] for item in scored)
@@ -189,12 +194,15 @@ def corrections(word, rows):
 def _vocabulary(terms, forms_of, typed):
     """The vocabulary rows that tell what each term is: its lexeme and the lexemes of its
     parts (a compound is known when its parts are), the forms it may have, and the words
-    that the word being typed begins. Index lookups only: (word, lexeme, in_text)."""
+    that the word being typed begins. Index lookups only: (word, lexeme, in_text,
+    documents)."""
     condition = Q(lexeme__in=[item for term in terms for item in (term.lexeme, *term.parts)])
     condition |= Q(word__in=sorted(set().union(*forms_of.values())))
     if typed is not None:
         condition |= Q(word__startswith=typed.word)
-    return list(SearchWord.objects.filter(condition).values_list("word", "lexeme", "in_text"))
+    return list(
+        SearchWord.objects.filter(condition).values_list("word", "lexeme", "in_text", "documents")
+    )
 
 
 def _typo_vocabulary(words, *, use_trigram_index):
@@ -212,7 +220,7 @@ def _typo_vocabulary(words, *, use_trigram_index):
     return list(
         SearchWord.objects.annotate(length=Length("word"))
         .filter(condition)
-        .values_list("word", "lexeme", "in_text")
+        .values_list("word", "lexeme", "in_text", "documents")
     )
 
 
@@ -240,7 +248,11 @@ def corrected_terms(terms, *, use_trigram_index, correct=True):
             term = dataclasses.replace(term, forms=(*term.forms, *sorted(forms)))
             known.add(term.lexeme)
         if term.lexeme in known or term.service_type or (term.parts and set(term.parts) <= known):
-            term = dataclasses.replace(term, vector_lexeme=term.lexeme if term.plain else None)
+            term = dataclasses.replace(
+                term,
+                vector_lexeme=term.lexeme if term.plain else None,
+                documents=max((row[3] for row in rows if row[1] == term.lexeme), default=0),
+            )
             looked_up.append((term, False))
             continue
         if term is typed:

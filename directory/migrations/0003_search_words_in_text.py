@@ -2,18 +2,12 @@
 every provider's search data written again with the parts of compounds.
 
 The rebuild calls the app's own code on purpose: the search data is derived from the
-providers and is rebuilt whole (`manage.py rebuild_search_index` does the same). Should a
-later model change ever make this code unusable at this point of the history, the
-RunPython step may become a no-op: the operator then runs the command after migrating.
+providers and is rebuilt whole (`manage.py rebuild_search_index` does the same). Since
+0004 the app's code also writes tables that do not exist yet at this point of the
+history, so the rebuild moved there: this step does nothing any more.
 """
 
 from django.db import migrations, models
-
-
-def rebuild(apps, schema_editor):
-    from directory.index import search_documents_rebuild
-
-    search_documents_rebuild()
 
 
 class Migration(migrations.Migration):
@@ -39,5 +33,4 @@ class Migration(migrations.Migration):
                 blank=True, default="", verbose_name="woordstammen van delen van de naam"
             ),
         ),
-        migrations.RunPython(rebuild, migrations.RunPython.noop, elidable=True),
     ]

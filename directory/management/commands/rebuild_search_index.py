@@ -8,9 +8,11 @@ from django.db import connection
 from directory.cache import bump_on_commit
 from directory.index import search_documents_rebuild
 from directory.models import (
+    ProviderPlace,
     ProviderSearchDocument,
     ProviderSearchLexemes,
     ProviderSearchTerm,
+    SearchPlace,
     SearchWord,
 )
 
@@ -37,6 +39,8 @@ class Command(BaseCommand):
                 ProviderSearchLexemes,
                 ProviderSearchTerm,
                 SearchWord,
+                SearchPlace,
+                ProviderPlace,
             )
             with connection.cursor() as cursor:
                 for model in tables:
