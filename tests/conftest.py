@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+
 @pytest.fixture(autouse=True)
 def portal_language():
     """Every test starts in the portal's language. A request in English leaves English

@@ -19,8 +19,8 @@ def documents(word):
 
 @pytest.fixture
 def bakers(db):
-    """"bakkerij" in three presentations, "bakkerie" (as near to the typo "bakkerig",
-    and first in the alphabet) in one."""
+    """Three presentations say "bakkerij", one says "bakkerie": as near to the typo
+    "bakkerig", and first in the alphabet."""
     for name in ("Brood en Banket", "De Korenaar", "Het Gouden Graan"):
         provider(name, description="Opleidingen voor de bakkerij.")
     provider("Atelier Bakkerie", description="Kunstatelier De Bakkerie.")
