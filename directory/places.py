@@ -248,7 +248,8 @@ class WithinEarthBox(Func):
     output_field = BooleanField()
 
     def __init__(self, latitude, longitude, radius_km):
-        metres = radius_km * 1000 * EARTHDISTANCE_RADIUS_M / (EARTH_RADIUS_KM * 1000) * 1.001
+        # The same angle on earthdistance's sphere, and a thousandth more for rounding.
+        metres = radius_km * EARTHDISTANCE_RADIUS_M / EARTH_RADIUS_KM * 1.001
         super().__init__(
             Value(float(latitude)),
             Value(float(longitude)),
