@@ -4,7 +4,8 @@ providers use each word of the vocabulary (SearchWord.documents), towards the mo
 of which a typo is corrected.
 
 On PostgreSQL: contrib's cube and earthdistance (in the postgresql package itself;
-trusted extensions) with a GiST index on each point's place on the earth, and the C
+earthdistance is not a trusted extension: without a superuser the DBA creates both first,
+README "PostgreSQL") with a GiST index on each point's place on the earth, and the C
 collation for the sort names (as in 0002). Then every provider's search data is
 rebuilt with the app's own code, for 0003's analysis and these points (the search data is
 derived and rebuilt whole, as `manage.py rebuild_search_index` does; should a later
