@@ -40,11 +40,22 @@ class Sort(enum.StrEnum):
     NAME = "name"
 
 
+# How many providers a search counts: beyond it the page says "more than" (and pages up
+# to it). Counting further costs as many rows as there are matches (26,800 providers
+# within 50 km of Brussel, 40,000 that mention "advies"), and no visitor reads past
+# the fiftieth page: they add a word, a vakgebied or a place.
+COUNT_LIMIT = 1000
+
+
 class CountOf(Subquery):
-    """The number of rows of a queryset, as a scalar subquery."""
+    """The number of rows of a queryset up to COUNT_LIMIT + 1, as a scalar subquery:
+    one more than the limit tells that there are more (directory.results)."""
 
     template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
     output_field = IntegerField()
+
+    def __init__(self, queryset, **extra):
+        super().__init__(queryset[: COUNT_LIMIT + 1], **extra)
 
 
 # The topic filter (`onderwerp`): who offers cybersecurity, the only advice the scheme
@@ -116,11 +127,6 @@ def near(documents, place, radius_km):
     )
 
 
-# How many providers a search by distance counts: beyond it the page says "more than"
-# (and pages up to it), which spares counting the 26,800 providers around Brussel.
-NEAREST_COUNT_LIMIT = 1000
-
-
 _document_total = (0.0, 0)  # (when counted, how many)
 DOCUMENT_TOTAL_SECONDS = 3600
 
@@ -138,12 +144,12 @@ def document_total():
 def common(terms):
     """Whether the walk from the nearest point suits these search words: every one so
     common that the nearest providers soon include enough of them. The walk reads about
-    NEAREST_COUNT_LIMIT / share rows, finding the matches first reads share * total: the
-    walk wins when a word's providers number more than sqrt(NEAREST_COUNT_LIMIT * total)
+    COUNT_LIMIT / share rows, finding the matches first reads share * total: the
+    walk wins when a word's providers number more than sqrt(COUNT_LIMIT * total)
     (7,000 of 50,000; "advies" has two thirds of them). No words: the walk."""
     if not terms:
         return True
-    threshold = math.sqrt(NEAREST_COUNT_LIMIT * document_total())
+    threshold = math.sqrt(COUNT_LIMIT * document_total())
     return all(term.documents > threshold for term in terms)
 
 
@@ -183,8 +189,8 @@ class NearestFirst:
     in name order (the index providerplace_nearest); a provider's first row is its
     nearest establishment. The statement orders by point only, which the walk over the
     sorted points gives without sorting anything, so it stops after the rows that the
-    page and the count need: the count goes to NEAREST_COUNT_LIMIT + 1 at most
-    (`capped` tells whether it got there). Python orders each point's rows by name and
+    page and the count need: the count goes to COUNT_LIMIT + 1 at most, as CountOf's
+    does. Python orders each point's rows by name and
     keeps each provider's first. On PostgreSQL the points are walked with a lateral
     join; elsewhere a plain join is sorted (small data sets).
     """
@@ -220,8 +226,8 @@ class NearestFirst:
         return sql, [*points_params, *postcodes, *documents_params, limit]
 
     def _fetch(self):
-        """The providers in order, up to NEAREST_COUNT_LIMIT + 1, each once."""
-        wanted = NEAREST_COUNT_LIMIT + 1
+        """The providers in order, up to COUNT_LIMIT + 1, each once."""
+        wanted = COUNT_LIMIT + 1
         # Most providers stand on one or two nearby points: twice as many rows as
         # providers are plenty, and should they not be, the statement runs again without
         # a limit (NULL on PostgreSQL, -1 on SQLite).
@@ -252,17 +258,14 @@ class NearestFirst:
             self._rows = self._fetch()
         return self._rows
 
-    @property
-    def capped(self):
-        return len(self.rows) > NEAREST_COUNT_LIMIT
-
     def count(self):
-        return min(len(self.rows), NEAREST_COUNT_LIMIT)
+        """Up to COUNT_LIMIT + 1, like CountOf."""
+        return len(self.rows)
 
     def __getitem__(self, window):
-        """The rows of a slice, like a values_list queryset's."""
+        """The rows of a slice, like a values_list queryset's (of the first COUNT_LIMIT)."""
         total = self.count()
-        return [(pk, nearness, total) for pk, nearness in self.rows[:total][window]]
+        return [(pk, nearness, total) for pk, nearness in self.rows[:COUNT_LIMIT][window]]
 
     def __iter__(self):
         return iter(self[:])

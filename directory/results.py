@@ -13,6 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Prefetch, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 
+from directory import query
 from directory.places import Place, haversine_term, km_from_haversine_term
 from directory.query import Sort
 from establishments.models import Establishment
@@ -49,9 +50,6 @@ ESTABLISHMENT_FIELDS = (
     "phone",
     "email",
 )
-# A page number beyond every search's last page (the last page is shown instead); also
-# keeps the offset within the database's integers (a bigint on PostgreSQL).
-MAX_PAGE = 1_000_000
 # Establishments a result names when there is no place to measure from.
 RESULT_ESTABLISHMENTS = 3
 
@@ -84,9 +82,11 @@ class SearchResult:
     terms: list
     lookup: str | None
     on: object = None
+    # How many providers the last page() counted, up to COUNT_LIMIT + 1.
+    total: int | None = None
 
-    def _slice(self, number, per_page):
-        return list(self.ranking[(number - 1) * per_page : number * per_page])
+    def _slice(self, number, per_page, limit):
+        return list(self.ranking[(number - 1) * per_page : min(number * per_page, limit)])
 
     def page(self, number=1, per_page=PAGE_SIZE):
         """One page (a django.core.paginator.Page) of providers with what a result shows.
@@ -95,12 +95,17 @@ class SearchResult:
         documents, or of the inverted index for one word), their public fields with
         their registrations in force, and their active establishments. A page past the
         end gives the last page, for one query more.
+
+        A search counts up to COUNT_LIMIT (directory.query): beyond it `capped` is true,
+        the page says "more than" and pages go no further than the limit.
         """
+        limit = query.COUNT_LIMIT  # read at run time: the tests lower it
+        last_page = math.ceil(limit / per_page)
         try:
-            number = min(max(int(number), 1), MAX_PAGE)
+            number = min(max(int(number), 1), last_page)
         except (TypeError, ValueError):
             number = 1
-        ranked = self._slice(number, per_page)
+        ranked = self._slice(number, per_page, limit)
         if ranked:
             total = ranked[0][2]
         elif number > 1:
@@ -113,6 +118,7 @@ class SearchResult:
                 ranked = last[: total - (number - 1) * per_page][::-1]
         else:
             total = 0
+        self.total = total
         nearness = {pk: value for pk, value, _total in ranked}
         providers = _public_providers(list(nearness), on=self.on)
         for provider in providers:
@@ -120,13 +126,14 @@ class SearchResult:
             provider.distance_km = None if value is None else km_from_haversine_term(value)
         if providers:
             _result_establishments(providers, place=self.place, radius_km=self.radius_km)
-        return Page(providers, number, Paginator(_KnownCount(total), per_page))
+        paginator = Paginator(_KnownCount(min(total, limit)), per_page)
+        return Page(providers, number, paginator)
 
     @property
     def capped(self):
-        """Whether more providers were found than a search by distance counts
-        (directory.query.NEAREST_COUNT_LIMIT): the page says "more than" that many."""
-        return getattr(self.ranking, "capped", False)
+        """Whether the last page() found more providers than a search counts
+        (directory.query.COUNT_LIMIT): the page says "more than" that many."""
+        return self.total is not None and self.total > query.COUNT_LIMIT
 
     @property
     def corrected_terms(self):

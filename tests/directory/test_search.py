@@ -12,9 +12,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from demo.providers import demo_data_load
+from directory import query
 from directory.identifiers import kbo_number_from
 from directory.index import search_documents_rebuild
 from directory.models import ProviderSearchDocument, SearchWord
@@ -472,6 +474,46 @@ def test_a_page_past_the_end_gives_the_last_page(corpus, engine):
     page = provider_search(text_search=engine).page(99)
     assert page.number == 1
     assert len(page.object_list) == len(LISTED)
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        {"text": "opleidingen"},
+        {"text": "opleidingen", "sort": Sort.NAME},
+        {},
+        {"sort": Sort.NAME},
+        {"service_types": ["O"]},
+    ],
+)
+def test_a_search_counts_up_to_the_limit_and_pages_no_further(
+    corpus, engine, criteria, monkeypatch
+):
+    every = [item.pk for item in provider_search(text_search=engine, **criteria).page(1)]
+    monkeypatch.setattr(query, "COUNT_LIMIT", 4)
+    search = provider_search(text_search=engine, **criteria)
+
+    first = search.page(1, per_page=3)
+    assert search.capped
+    assert first.paginator.count == 4
+    assert first.paginator.num_pages == 2
+    # Beyond the limit's last page: that page, the fourth best match alone.
+    last = search.page(9, per_page=3)
+    assert last.number == 2
+    assert [item.pk for item in [*first, *last]] == every[:4]
+
+
+def test_the_page_of_a_word_too_many_use_says_more_than_and_how_to_narrow(
+    corpus, client, monkeypatch
+):
+    monkeypatch.setattr(query, "COUNT_LIMIT", 4)
+
+    response = client.get(reverse("directory:search"), {"q": "opleidingen"})
+
+    html = response.content.decode()
+    assert "Meer dan 4 dienstverleners gevonden" in html
+    assert "u ziet de eerste 4. Voeg een woord, een vakgebied of een plaats toe." in html
+    assert "hieronder staan de dichtstbijzijnde" not in html
 
 
 @pytest.mark.parametrize(
