@@ -190,9 +190,9 @@ class NearestFirst:
     nearest establishment. The statement orders by point only, which the walk over the
     sorted points gives without sorting anything, so it stops after the rows that the
     page and the count need: the count goes to COUNT_LIMIT + 1 at most, as CountOf's
-    does. Python orders each point's rows by name and
-    keeps each provider's first. On PostgreSQL the points are walked with a lateral
-    join; elsewhere a plain join is sorted (small data sets).
+    does. Python orders each point's rows by name and keeps each provider's first. On
+    PostgreSQL the points are walked with a lateral join; elsewhere a plain join is
+    sorted (small data sets).
     """
 
     def __init__(self, documents, place, radius_km):
