@@ -102,7 +102,8 @@ class PostgresFullText:
         )
 
     def term_ranking(self, terms, provider_sets):
-        """For a search of one plain word, the ranking read from the inverted index
+        """For a search of one plain word (or of a misspelt word with one correction:
+        `Term.vector_lexeme`), the ranking read from the inverted index
         (ProviderSearchTerm) instead of from the documents; None for other searches.
 
         The same providers in the same order as `apply` gives (ts_rank of the one
@@ -113,7 +114,7 @@ class PostgresFullText:
         (`Term.vector_lexeme`): a word the configuration turns into no lexeme or into
         several, or that no document has, is left to `apply`.
         """
-        if len(terms) != 1 or not terms[0].plain:
+        if len(terms) != 1:
             return None
         lexeme = terms[0].vector_lexeme
         if not lexeme or " " in lexeme:

@@ -60,7 +60,9 @@ class Term:
     forms: tuple = ()  # lexemes of its other forms (a scheme word)
     service_type: str | None = None  # its meaning in the scheme
     last: bool = False
-    # The lexeme of a plain word (nothing else to match), for the inverted index.
+    # The one lexeme by which a document can match the term, for the inverted index: a
+    # plain word's own, or the one correction of a misspelt word (its own lexeme is in
+    # no document, or it would not be misspelt).
     vector_lexeme: str | None = None
     # How many providers have its lexeme (SearchWord.documents; 0: not known).
     documents: int = 0
@@ -224,6 +226,18 @@ def _typo_vocabulary(words, *, use_trigram_index):
     )
 
 
+def _only_correction(term, alternatives):
+    """The lexeme of a misspelt word's one correction when nothing else matches the word.
+
+    The full-text query then has two operands, the word's own lexeme, which no document
+    has, and the correction's: ts_rank halves the correction's rank (tsrank.c,
+    calc_rank_or divides by the number of operands), which keeps its order exactly, so
+    the inverted index serves it as a plain word."""
+    if len(alternatives) == 1 and not (term.parts or term.completions or term.forms):
+        return alternatives[0][1]
+    return None
+
+
 def corrected_terms(terms, *, use_trigram_index, correct=True):
     """Give each term its forms, completions or corrections.
 
@@ -283,5 +297,12 @@ def corrected_terms(terms, *, use_trigram_index, correct=True):
         meant = next(
             (SCHEME_TYPES[word] for word, _lexeme in alternatives if word in SCHEME_TYPES), None
         )
-        corrected.append(dataclasses.replace(term, alternatives=alternatives, service_type=meant))
+        corrected.append(
+            dataclasses.replace(
+                term,
+                alternatives=alternatives,
+                service_type=meant,
+                vector_lexeme=_only_correction(term, alternatives),
+            )
+        )
     return corrected

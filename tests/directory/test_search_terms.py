@@ -76,7 +76,6 @@ def test_one_word_gives_what_the_vector_gives_in_the_same_order(corpus, monkeypa
 def test_the_index_serves_only_one_plain_word_by_relevance_without_a_place(corpus, monkeypatch):
     for criteria in (
         {"text": "opleiding advies"},
-        {"text": "opleidnig"},  # corrected: alternatives
         {"text": "e-mail"},
         {"text": "opleiding", "sort": Sort.NAME},
         {"text": "opleiding", "place": place_resolve("Gent"), "radius_km": 25},
@@ -84,6 +83,19 @@ def test_the_index_serves_only_one_plain_word_by_relevance_without_a_place(corpu
         result, sql = ranking(**criteria)
         assert TERM_TABLE not in sql, criteria
         assert result == vector_ranking(monkeypatch, **criteria)
+
+
+
+@pytest.mark.parametrize("text", ["opleidnig", "adveis", "fiscalitiet"])
+def test_a_misspelt_word_with_one_correction_reads_the_index_in_the_vectors_order(
+    corpus, monkeypatch, text
+):
+    (term,) = provider_search(text=text).terms
+    assert len(term.alternatives) == 1
+    for criteria in FILTERS:
+        result, sql = ranking(text=text, **criteria)
+        assert TERM_TABLE in sql, (text, criteria)
+        assert result == vector_ranking(monkeypatch, text=text, **criteria), (text, criteria)
 
 
 def test_the_index_follows_the_documents(corpus):
