@@ -1,11 +1,14 @@
 """The inverted index of the public search (ProviderSearchTerm), PostgreSQL only.
 
-A search for one plain word, by relevance and without a place, reads its page
+A search for one plain word (or a typo with one correction), by relevance and
+without a place, reads its page
 and total from the index instead of ranking every matching document's vector.
 It must give exactly what the vector gives: the same providers, in the same
 order, with the same total; and the index must follow every write of the
 documents.
 """
+
+import dataclasses
 
 import pytest
 from django.core.management import call_command
@@ -15,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from directory.matching import PostgresFullText
 from directory.models import ProviderSearchTerm
 from directory.selectors import Sort, place_resolve, provider_search
+from directory.spelling import _only_correction, make_term
 from tests.directory.search_support import provider
 
 pytestmark = [
@@ -85,7 +89,6 @@ def test_the_index_serves_only_one_plain_word_by_relevance_without_a_place(corpu
         assert result == vector_ranking(monkeypatch, **criteria)
 
 
-
 @pytest.mark.parametrize("text", ["opleidnig", "adveis", "fiscalitiet"])
 def test_a_misspelt_word_with_one_correction_reads_the_index_in_the_vectors_order(
     corpus, monkeypatch, text
@@ -96,6 +99,15 @@ def test_a_misspelt_word_with_one_correction_reads_the_index_in_the_vectors_orde
         result, sql = ranking(text=text, **criteria)
         assert TERM_TABLE in sql, (text, criteria)
         assert result == vector_ranking(monkeypatch, text=text, **criteria), (text, criteria)
+
+
+def test_a_misspelt_word_with_several_corrections_or_a_completion_is_left_to_the_vector():
+    # Each correction's lexeme is in documents: the rank is a sum, not one row's.
+    term = make_term("boekhoudnig")
+    one = (("boekhouding", "boekhoud"),)
+    assert _only_correction(term, one) == "boekhoud"
+    assert _only_correction(term, (*one, ("boekhouden", "boekhoud_"))) is None
+    assert _only_correction(dataclasses.replace(term, completions=("boekhoudnigs",)), one) is None
 
 
 def test_the_index_follows_the_documents(corpus):
