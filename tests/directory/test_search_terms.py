@@ -1,11 +1,10 @@
 """The inverted index of the public search (ProviderSearchTerm), PostgreSQL only.
 
 A search for one plain word (or a typo with one correction), by relevance and
-without a place, reads its page
-and total from the index instead of ranking every matching document's vector.
-It must give exactly what the vector gives: the same providers, in the same
-order, with the same total; and the index must follow every write of the
-documents.
+without a place, reads its page and total from the index instead of ranking every
+matching document's vector. It must give exactly what the vector gives: the same
+providers, in the same order, with the same total; and the index must follow every
+write of the documents.
 """
 
 import dataclasses
