@@ -16,6 +16,7 @@ from django_ratelimit.decorators import ratelimit
 
 from directory.cache import cached_page
 from directory.forms import DEFAULTS, RADIUS_CHOICES, DirectorySearchForm
+from directory.presentation import result_cards
 from directory.selectors import RADII_KM, provider_search, public_provider
 from organisations.reference import POSTCODE_ATTRIBUTION
 from portal.ratelimit import directory_rate
@@ -94,11 +95,11 @@ class DirectorySearchView(TemplateView):
             if not data.get(name):
                 data[name] = value
         form = DirectorySearchForm(data)
+        back_query = search_query_string(query)
         context = {
             "request": SearchRequest(GET=query),
             "form": form,
             "attribution": POSTCODE_ATTRIBUTION,
-            "back_query": search_query_string(query),
         }
         if form.is_valid():
             result = provider_search(**form.search_arguments())
@@ -106,6 +107,7 @@ class DirectorySearchView(TemplateView):
             context.update(
                 result=result,
                 page_obj=page,
+                cards=result_cards(page.object_list, back_query=back_query),
                 place=form.place,
                 radius_label=dict(RADIUS_CHOICES)[str(form.cleaned_data["straal"])],
                 wider_radius=self._wider_radius(form),
