@@ -154,16 +154,15 @@ def common(terms):
 
 
 # The nearest rows of a search by distance (NearestFirst): {points} is the nearby points
-# with their nearness, {documents} the documents that may appear, both compiled
-# querysets whose values are parameters; {table} a quoted name.
+# with their nearness, {in_candidates} the conditions on the providers that may appear,
+# both compiled from querysets whose values are parameters; {table} a quoted name.
 _NEAREST_SQL = {
     "postgresql": """
         SELECT pp.document_id, near.nearness, near.id, pp.sort_name
         FROM ({points}) AS near
         CROSS JOIN LATERAL (
             SELECT pp.document_id, pp.sort_name FROM {table} AS pp
-            WHERE pp.place_id = near.id {in_municipality}
-                AND pp.document_id IN ({documents})
+            WHERE pp.place_id = near.id {in_municipality} {in_candidates}
             ORDER BY pp.sort_name, pp.document_id
         ) AS pp
         ORDER BY near.nearness, near.id
@@ -172,8 +171,7 @@ _NEAREST_SQL = {
     "default": """
         SELECT pp.document_id, near.nearness, near.id, pp.sort_name
         FROM ({points}) AS near
-        JOIN {table} AS pp ON pp.place_id = near.id {in_municipality}
-        WHERE pp.document_id IN ({documents})
+        JOIN {table} AS pp ON pp.place_id = near.id {in_municipality} {in_candidates}
         ORDER BY near.nearness, near.id
         LIMIT %s
     """,
@@ -195,8 +193,10 @@ class NearestFirst:
     sorted (small data sets).
     """
 
-    def __init__(self, documents, place, radius_km):
-        self.documents = documents
+    def __init__(self, candidates, place, radius_km):
+        # Subqueries of the ids of the providers that may appear: each pair of a point
+        # and a provider is checked against every one (an index probe each).
+        self.candidates = candidates
         self.place = place
         self.radius_km = radius_km
         self._rows = None
@@ -208,9 +208,11 @@ class NearestFirst:
             .values_list("id", "nearness")
             .query.sql_with_params()
         )
-        documents_sql, documents_params = (
-            self.documents.order_by().values("pk").query.sql_with_params()
-        )
+        in_candidates, candidates_params = [], []
+        for ids in self.candidates:
+            ids_sql, ids_params = ids.order_by().query.sql_with_params()
+            in_candidates.append(f"AND pp.document_id IN ({ids_sql})")
+            candidates_params.extend(ids_params)
         table = connection.ops.quote_name(ProviderPlace._meta.db_table)
         postcodes = sorted(self.place.postcodes) if self.radius_km == 0 else []
         in_municipality = (
@@ -221,9 +223,9 @@ class NearestFirst:
             points=points_sql,
             table=table,
             in_municipality=in_municipality,
-            documents=documents_sql,
+            in_candidates=" ".join(in_candidates),
         )
-        return sql, [*points_params, *postcodes, *documents_params, limit]
+        return sql, [*points_params, *postcodes, *candidates_params, limit]
 
     def _fetch(self):
         """The providers in order, up to COUNT_LIMIT + 1, each once."""

@@ -133,8 +133,12 @@ def provider_search(
             # city's 50 km hold half the directory). A rare word, a vakgebied or a topic
             # keeps few providers: those are better found first (the walk would check
             # every point's providers).
+            # Without text or a number, the provider sets are the only condition: the
+            # walk checks them directly, not the documents (which cost a probe more).
+            narrowed = terms or lookup is not None
+            candidates = [documents.values("pk")] if narrowed else provider_sets
             return SearchResult(
-                ranking=query.NearestFirst(documents, place, radius_km),
+                ranking=query.NearestFirst(candidates, place, radius_km),
                 place=place,
                 radius_km=radius_km,
                 sort=sort,

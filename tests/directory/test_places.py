@@ -35,7 +35,7 @@ def grouped(place, radius_km):
 
 
 def walked(place, radius_km):
-    ranking = query.NearestFirst(query.documents_of(query.provider_sets()), place, radius_km)
+    ranking = query.NearestFirst(query.provider_sets(), place, radius_km)
     return [(pk, nearness) for pk, nearness, _total in ranking]
 
 
@@ -74,7 +74,7 @@ def test_a_limit_that_cuts_a_point_still_gives_its_providers_in_name_order(
 
     expected = grouped(gent, 50)
     same_rows(rows, expected[:limit])
-    ranking = query.NearestFirst(query.documents_of(query.provider_sets()), gent, 50)
+    ranking = query.NearestFirst(query.provider_sets(), gent, 50)
     assert ranking.count() == min(limit + 1, len(expected))
 
 
