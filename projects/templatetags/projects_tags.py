@@ -1,6 +1,7 @@
 """Display helpers for the subsidy dossiers' pages (the rules are in projects.presenters)."""
 
 from django import template
+from django.utils.html import format_html
 
 from core.dates import format_day
 from projects import presenters
@@ -25,14 +26,34 @@ def day(value):
     return format_day(value)
 
 
-@register.filter
-def project_status_label(value):
-    return presenters.status_label(value)
+@register.simple_tag
+def status_badge(status):
+    """A dossier's status as a coloured badge (presenters.status_class).
+
+    A tag rather than an included template: the overview shows a hundred per page, and
+    an include per row cost about a tenth of a millisecond each (so does the deadline).
+    """
+    return format_html(
+        '<span class="badge {}">{}</span>',
+        presenters.status_class(status),
+        presenters.status_label(status),
+    )
 
 
-@register.filter
-def project_status_class(value):
-    return presenters.status_class(value)
+@register.simple_tag
+def deadline_note(deadline):
+    """A dossier's next deadline (presenters.Deadline): the day, what it is for and the
+    days left, in red once overdue; "–" when nothing is due."""
+    if not deadline:
+        return "–"
+    return format_html(
+        '<span class="text-nowrap">{}</span>\n<span class="d-block small">{}</span>\n'
+        '<span class="d-block small{}">{}</span>',
+        format_day(deadline.day),
+        deadline.purpose,
+        " text-danger fw-bold" if deadline.overdue else "",
+        deadline.days_text,
+    )
 
 
 @register.simple_tag(takes_context=True)
