@@ -10,6 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import validators
+from core.forms import LIST_FORM_RENDERER
 from directory.identifiers import kbo_number_from, looks_like_kbo_number
 from directory.selectors import DEFAULT_RADIUS_KM, Sort, place_resolve, place_suggestions
 from providers.models import Vakgebied
@@ -41,6 +42,8 @@ class CheckboxGroup(forms.CheckboxSelectMultiple):
 
 class DirectorySearchForm(forms.Form):
     """Free text, filters and sort order; `search_arguments()` gives provider_search's."""
+
+    default_renderer = LIST_FORM_RENDERER
 
     q = forms.CharField(
         label=_("Zoekterm"),

@@ -17,7 +17,13 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateField, FetchedModelChoiceField, MultilineTextField, add_service_errors
+from core.forms import (
+    LIST_FORM_RENDERER,
+    DateField,
+    FetchedModelChoiceField,
+    MultilineTextField,
+    add_service_errors,
+)
 from projects.eligibility import restrictions_today
 from projects.models import CompanySize, HigherRateTopic, Project, Theme, TrainingKind
 from projects.selectors import overview_service_providers
@@ -269,6 +275,8 @@ class OverviewFilterForm(forms.Form):
     Every field is optional and a wrong value is dropped with a message next to
     it, so a shared or bookmarked URL always shows a list.
     """
+
+    default_renderer = LIST_FORM_RENDERER
 
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("alle statussen")), *Project.Status.choices]
