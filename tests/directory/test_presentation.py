@@ -1,0 +1,113 @@
+"""directory.presentation: the texts a search result shows, made once per page."""
+
+from types import SimpleNamespace
+
+from django.urls import reverse
+from django.utils.translation import override
+
+from directory.presentation import SUMMARY_WORDS, result_cards
+
+
+def registration(service_type, number):
+    return SimpleNamespace(service_type=service_type, number=number)
+
+
+def establishment(municipality, *, name="", street="Stationsstraat 2", postcode="9050"):
+    return SimpleNamespace(
+        name=name,
+        municipality=municipality,
+        street_line=street,
+        place_line=f"{postcode} {municipality}",
+    )
+
+
+def result(**overrides):
+    values = {
+        "pk": 7,
+        "name": "Opleidingscentrum Leie",
+        "public_registrations": [registration("O", "DV.O100001")],
+        "public_vakgebied_names": ["Talen", "ICT"],
+        "nearest_establishment": None,
+        "distance_km": None,
+        "public_establishments": [establishment("Gent")],
+        "more_establishments": 0,
+        "phone": "+3292251234",
+        "email": "info@leie.example",
+        "website": "https://www.leie.example/",
+        "description": "Wij geven les.",
+    }
+    return SimpleNamespace(**{**values, **overrides})
+
+
+def card(back_query="", **overrides):
+    (only,) = result_cards([result(**overrides)], back_query=back_query)
+    return only
+
+
+def test_a_card_links_to_the_public_page_with_the_way_back_to_the_search():
+    url = reverse("directory:detail", args=[7])
+
+    assert card().url == url
+    assert card(back_query="q=advies&plaats=Gent").url == f"{url}?terug=q%3Dadvies%26plaats%3DGent"
+
+
+def test_registrations_read_as_type_and_number_and_advice_is_flagged():
+    with override("nl"):
+        both = card(public_registrations=[registration("O", "DV.O1"), registration("A", "DV.A2")])
+        training = card()
+
+    assert both.registrations == "Opleiding (DV.O1), Advies (DV.A2)"
+    assert both.advice
+    assert not training.advice
+
+
+def test_vakgebieden_are_listed_or_a_dash():
+    assert card().vakgebieden == "Talen, ICT"
+    assert card(public_vakgebied_names=[]).vakgebieden == "–"
+
+
+def test_without_a_place_the_establishments_are_named_with_how_many_more():
+    with override("nl"):
+        one_more = card(
+            public_establishments=[establishment("Gent"), establishment("Aalst")],
+            more_establishments=1,
+        )
+    with override("en"):
+        three_more = card(more_establishments=3)
+
+    assert one_more.establishments == "Gent, Aalst en 1 andere"
+    assert three_more.establishments == "Gent and 3 others"
+    assert one_more.nearest == one_more.distance == ""
+
+
+def test_with_a_place_the_nearest_establishment_and_its_distance_in_the_language():
+    nearest = establishment("Ledeberg", name="Campus Zuid")
+    with override("nl"):
+        dutch = card(nearest_establishment=nearest, distance_km=2.3349)
+    with override("en"):
+        english = card(nearest_establishment=nearest, distance_km=2.3349)
+
+    assert dutch.nearest == "Campus Zuid, Stationsstraat 2, 9050 Ledeberg"
+    assert dutch.distance == "2,3 km"
+    assert english.distance == "2.3 km"
+    nameless = card(nearest_establishment=establishment("Ledeberg"), distance_km=0)
+    assert nameless.nearest == "Stationsstraat 2, 9050 Ledeberg"
+
+
+def test_contact_data_read_as_people_write_them_and_none_is_empty():
+    shown = card()
+    none = card(phone="", email="", website="")
+
+    assert (shown.phone, shown.tel) == ("09 225 12 34", "tel:+3292251234")
+    assert shown.website_label == "www.leie.example"
+    assert (none.phone, none.tel, none.email, none.website_label) == ("", "", "", "")
+
+
+def test_the_summary_is_the_start_of_the_presentation():
+    words = [f"woord{number}" for number in range(SUMMARY_WORDS + 10)]
+
+    summary = card(description=" ".join(words)).summary
+
+    assert summary.split()[:SUMMARY_WORDS] == words[:SUMMARY_WORDS]
+    assert summary.endswith("…")
+    assert card(description="").summary == ""
