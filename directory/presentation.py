@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from directory.templatetags.directory_tags import website_label
 from portal.templatetags.portal_tags import phone, tel_uri
-from registrations.models import ServiceType
+from registrations.selectors import ServiceType
 
 # The words of a presentation a result shows; the public page shows all of it.
 SUMMARY_WORDS = 35

@@ -380,7 +380,9 @@ def test_a_lapsed_right_is_named_with_its_organisation_and_dates(client, op):
         'Uw gebruikersrecht "VLAIO Inkom Gebruiker Nieuw" met het profiel '
         f'"Dienstverlener kmo-portefeuille" voor {organisation.name}'
     ) in html.replace("&quot;", '"')
-    assert f"Bij uw aanmelding van {lapsed.last_confirmed_at:%d/%m/%Y}" in html
+    # The day in Belgium, as the page gives it (after 23:00 UTC the next one).
+    confirmed = timezone.localtime(lapsed.last_confirmed_at)
+    assert f"Bij uw aanmelding van {confirmed:%d/%m/%Y}" in html
     assert f"Vraag de lokale beheerder van {organisation.name}" in html
     assert "te verlengen" in html
 
