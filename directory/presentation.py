@@ -2,9 +2,10 @@
 
 The result list is the largest part of the search page: twenty results of a dozen
 lines each. As template logic (a loop over the registrations, filters for the phone
-number, the website and the presentation, a translated label per distance) it cost
-about 12 ms of every search; the same texts made here cost well under one, and the
-template only prints them (escaped as usual) into its HTML.
+number, the website and the presentation, a translated label per distance) the page's
+template took 11 of a rare word's 30 ms (in-process, on the benchmark's data); with
+the texts made here (2 ms) it takes 6. The HTML stays in the template, which prints
+these texts escaped as usual.
 """
 
 from dataclasses import dataclass
