@@ -127,6 +127,22 @@ def near(documents, place, radius_km):
     )
 
 
+def near_without_documents(sets, place, radius_km):
+    """What `near` gives for the providers in every one of `sets`, read from the points'
+    rows alone (ProviderPlace, which carries the sort name): for a search without text
+    or a number the documents add nothing but a probe per (point, provider) pair."""
+    points = nearby_places(place, radius_km, spatial_index=False)
+    rows = ProviderPlace.objects.filter(
+        *[Q(document_id__in=ids) for ids in sets], place__in=points.values("pk")
+    )
+    if radius_km == 0:
+        rows = rows.filter(postcode__in=sorted(place.postcodes))
+    return rows.values("document_id").annotate(
+        service_provider_id=F("document_id"),
+        nearness=Min(haversine_term("place__", place.latitude, place.longitude)),
+    )
+
+
 _document_total = (0.0, 0)  # (when counted, how many)
 DOCUMENT_TOTAL_SECONDS = 3600
 

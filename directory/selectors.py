@@ -124,6 +124,9 @@ def provider_search(
         if terms:
             documents = matcher.apply(documents, terms)
 
+    # Whether anything but the provider sets decides who appears: without text or a
+    # number, a search by place needs no document.
+    narrowed = bool(terms) or lookup is not None
     if place is not None:
         radius_km = DEFAULT_RADIUS_KM if radius_km is None else int(radius_km)
         by_distance = sort == Sort.DISTANCE or (sort == Sort.RELEVANCE and not terms)
@@ -135,7 +138,6 @@ def provider_search(
             # every point's providers).
             # Without text or a number, the provider sets are the only condition: the
             # walk checks them directly, not the documents (which cost a probe more).
-            narrowed = terms or lookup is not None
             candidates = [documents.values("pk")] if narrowed else provider_sets
             return SearchResult(
                 ranking=query.NearestFirst(candidates, place, radius_km),
@@ -146,9 +148,12 @@ def provider_search(
                 lookup=lookup.kind if lookup is not None else None,
                 on=on,
             )
-    documents = query.narrow(documents)
-    if place is not None:
-        documents = query.near(documents, place, radius_km)
+    if place is not None and not narrowed:
+        documents = query.near_without_documents(provider_sets, place, radius_km)
+    else:
+        documents = query.narrow(documents)
+        if place is not None:
+            documents = query.near(documents, place, radius_km)
     return SearchResult(
         ranking=query.ranking(
             documents, sort=sort, by_rank=bool(terms), by_nearness=place is not None

@@ -50,6 +50,35 @@ def test_the_walk_from_the_nearest_point_gives_the_grouped_order(corpus, radius_
         same_rows(walked(place_resolve(text), radius_km), grouped(place_resolve(text), radius_km))
 
 
+def ranked_rows(documents, sort):
+    rows = query.ranking(documents, sort=sort, by_rank=False, by_nearness=True)
+    return [(pk, nearness) for pk, nearness, _total in rows], rows.count()
+
+
+@pytest.mark.parametrize("sort", [Sort.DISTANCE, Sort.NAME])
+@pytest.mark.parametrize(
+    "criteria",
+    [{}, {"vakgebieden": ["talen"]}, {"service_types": ["A"]}, {"topic": "cybersecurity"}],
+)
+def test_a_search_by_place_without_text_reads_no_document_and_gives_the_same_rows(
+    corpus, criteria, sort
+):
+    sets = query.provider_sets(**criteria)
+    for text in PLACES:
+        place = place_resolve(text)
+        for radius_km in RADII_KM:
+            through_documents = query.near(
+                query.narrow(query.documents_of(sets)), place, radius_km
+            )
+            without = query.near_without_documents(sets, place, radius_km)
+
+            rows, total = ranked_rows(without, sort)
+            expected_rows, expected_total = ranked_rows(through_documents, sort)
+            same_rows(rows, expected_rows)
+            assert total == expected_total
+            assert "directory_providersearchdocument" not in str(without.query)
+
+
 @pytest.fixture
 def crowd(db):
     """Six providers in Gent (one point), two in Ledeberg, one in Kortrijk with a branch in
