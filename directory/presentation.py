@@ -84,7 +84,7 @@ def _card(provider, service_types, back):
         tel=tel_uri(provider.phone),
         email=provider.email,
         website=provider.website,
-        website_label=website_label(provider.website) if provider.website else "",
+        website_label=website_label(provider.website),
         summary=truncatewords(provider.description, SUMMARY_WORDS),
     )
 

@@ -112,34 +112,35 @@ def narrow(documents):
     return documents.values("service_provider_id")
 
 
+def _nearby(prefix, place, radius_km):
+    """For rows that reach ProviderPlace through `prefix`: the condition "stands on a
+    point within `radius_km` of the place" (0: in its municipality) and the `nearness`
+    of the nearest such point (a haversine term, see directory.places)."""
+    points = nearby_places(place, radius_km, spatial_index=False)
+    condition = Q(**{f"{prefix}place__in": points.values("pk")})
+    if radius_km == 0:
+        condition &= Q(**{f"{prefix}postcode__in": sorted(place.postcodes)})
+    return condition, Min(haversine_term(f"{prefix}place__", place.latitude, place.longitude))
+
+
 def near(documents, place, radius_km):
     """The providers of `narrow` documents with an active establishment within
     `radius_km` of the place (0: in its municipality), grouped per provider with the
-    `nearness` of the nearest one (a haversine term, see directory.places): through the
-    points the establishments stand on (ProviderPlace, SearchPlace), narrow rows."""
-    points = nearby_places(place, radius_km, spatial_index=False)
-    nearby = Q(places__place__in=points.values("pk"))
-    if radius_km == 0:
-        nearby &= Q(places__postcode__in=sorted(place.postcodes))
+    `nearness` of the nearest one: through the points the establishments stand on
+    (ProviderPlace, SearchPlace), narrow rows."""
+    condition, nearness = _nearby("places__", place, radius_km)
     # Filter before annotating: the minimum then runs over these points only.
-    return documents.filter(nearby).annotate(
-        nearness=Min(haversine_term("places__place__", place.latitude, place.longitude))
-    )
+    return documents.filter(condition).annotate(nearness=nearness)
 
 
 def near_without_documents(sets, place, radius_km):
     """What `near` gives for the providers in every one of `sets`, read from the points'
     rows alone (ProviderPlace, which carries the sort name): for a search without text
     or a number the documents add nothing but a probe per (point, provider) pair."""
-    points = nearby_places(place, radius_km, spatial_index=False)
-    rows = ProviderPlace.objects.filter(
-        *[Q(document_id__in=ids) for ids in sets], place__in=points.values("pk")
-    )
-    if radius_km == 0:
-        rows = rows.filter(postcode__in=sorted(place.postcodes))
+    condition, nearness = _nearby("", place, radius_km)
+    rows = ProviderPlace.objects.filter(condition, *[Q(document_id__in=ids) for ids in sets])
     return rows.values("document_id").annotate(
-        service_provider_id=F("document_id"),
-        nearness=Min(haversine_term("place__", place.latitude, place.longitude)),
+        service_provider_id=F("document_id"), nearness=nearness
     )
 
 

@@ -135,9 +135,8 @@ def provider_search(
             # from the nearest points on, up to the page and a capped count (a large
             # city's 50 km hold half the directory). A rare word, a vakgebied or a topic
             # keeps few providers: those are better found first (the walk would check
-            # every point's providers).
-            # Without text or a number, the provider sets are the only condition: the
-            # walk checks them directly, not the documents (which cost a probe more).
+            # every point's providers). Not narrowed, it checks the provider sets
+            # directly rather than the documents (a probe less per pair).
             candidates = [documents.values("pk")] if narrowed else provider_sets
             return SearchResult(
                 ranking=query.NearestFirst(candidates, place, radius_km),
