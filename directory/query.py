@@ -29,7 +29,7 @@ from django.db.models import (
 )
 
 from directory.models import ProviderPlace, ProviderSearchDocument
-from directory.places import haversine_term, nearby_places
+from directory.places import haversine_term, haversine_term_within, nearby_places
 from providers.models import ServiceProvider
 from registrations.selectors import listed_registrations, listed_service_provider_ids
 
@@ -112,11 +112,12 @@ def narrow(documents):
     return documents.values("service_provider_id")
 
 
-def _nearby(prefix, place, radius_km):
+def _nearby(prefix, place, radius_km, *, exact=True):
     """For rows that reach ProviderPlace through `prefix`: the condition "stands on a
     point within `radius_km` of the place" (0: in its municipality) and the `nearness`
-    of the nearest such point (a haversine term, see directory.places)."""
-    points = nearby_places(place, radius_km, spatial_index=False)
+    of the nearest such point (a haversine term, see directory.places). Not `exact`:
+    a point in the box around the circle, for the caller to check the nearness."""
+    points = nearby_places(place, radius_km, spatial_index=False, exact=exact)
     condition = Q(**{f"{prefix}place__in": points.values("pk")})
     if radius_km == 0:
         condition &= Q(**{f"{prefix}postcode__in": sorted(place.postcodes)})
@@ -127,10 +128,21 @@ def near(documents, place, radius_km):
     """The providers of `narrow` documents with an active establishment within
     `radius_km` of the place (0: in its municipality), grouped per provider with the
     `nearness` of the nearest one: through the points the establishments stand on
-    (ProviderPlace, SearchPlace), narrow rows."""
-    condition, nearness = _nearby("places__", place, radius_km)
+    (ProviderPlace, SearchPlace), narrow rows.
+
+    The points are those of the box around the circle, and the radius is checked on
+    each provider's nearest one (HAVING): the same providers. PostgreSQL estimates the
+    box well, but not the circle in it (a third of the box, where there are four
+    fifths), and with that guess it went from the points to the documents even for a
+    rare word: "contracten" within 50 km of 9881 checked 53,720 pairs against the
+    documents (140 ms) where the word's 2,662 documents are found first (30 ms).
+    """
+    condition, nearness = _nearby("places__", place, radius_km, exact=False)
     # Filter before annotating: the minimum then runs over these points only.
-    return documents.filter(condition).annotate(nearness=nearness)
+    near = documents.filter(condition).annotate(nearness=nearness)
+    if radius_km:
+        near = near.filter(nearness__lte=haversine_term_within(radius_km))
+    return near
 
 
 def near_without_documents(sets, place, radius_km):

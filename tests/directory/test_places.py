@@ -3,6 +3,8 @@ change, a search by distance without text walks from the nearest point on and gi
 same providers in the same order as the grouped statement, and its count stops at a limit
 that the page names as "more than"."""
 
+import math
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -214,3 +216,26 @@ def test_words_most_providers_use_walk_from_the_nearest_point_with_the_same_resu
     # A rare word, or relevance first, finds the matches first.
     assert not query.common(provider_search(**{**criteria, "text": "gentse"}).terms)
     assert not isinstance(provider_search(**criteria).ranking, query.NearestFirst)
+
+
+def test_the_haversine_term_is_the_tree_of_functions_it_writes_out(corpus):
+    """HaversineTerm writes out, in one expression, what Django's Power, Sin, Cos and
+    Radians give: the same value, to the last bit, on each database."""
+    from django.db.models import F, FloatField, Value
+    from django.db.models.functions import Cast, Cos, Power, Radians, Sin
+
+    from directory.places import HaversineTerm
+
+    place = place_resolve("Gent")
+    lat = Radians(Cast(F("latitude"), FloatField()))
+    lon = Radians(Cast(F("longitude"), FloatField()))
+    lat0, lon0 = math.radians(place.latitude), math.radians(place.longitude)
+    tree = Power(Sin((lat - Value(lat0)) / Value(2.0)), 2) + Value(math.cos(lat0)) * Cos(
+        lat
+    ) * Power(Sin((lon - Value(lon0)) / Value(2.0)), 2)
+    rows = SearchPlace.objects.annotate(
+        written=HaversineTerm("", place.latitude, place.longitude), tree=tree
+    ).values_list("written", "tree")
+    assert len(rows) > 5
+    for written, expected in rows:
+        assert written == expected
