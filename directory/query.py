@@ -20,9 +20,7 @@ from django.db.models import (
     FloatField,
     IntegerField,
     Min,
-    OrderBy,
     Q,
-    RowRange,
     Subquery,
     Value,
     Window,
@@ -306,10 +304,6 @@ class NearestFirst:
         return self[::-1]
 
 
-def _order_by(name):
-    return OrderBy(F(name[1:]), descending=True) if name.startswith("-") else OrderBy(F(name))
-
-
 def ranking(documents, *, sort, by_rank, by_nearness):
     """The ranking rows (provider id, nearness, total count) of `narrow` documents, in
     the order of `sort`.
@@ -332,15 +326,11 @@ def ranking(documents, *, sort, by_rank, by_nearness):
         # Grouped per provider: the window counts the narrow groups.
         total = Window(Count("*"), output_field=IntegerField())
     else:
-        # Ranked by relevance every match is computed anyway: count them in the
-        # same pass. The window is ordered like the results, so that the rows are
-        # ranked (and narrow) before it keeps them.
-        total = Window(
-            Count("*"),
-            order_by=[_order_by(name) for name in ordering],
-            frame=RowRange(start=None, end=None),
-            output_field=IntegerField(),
-        )
+        # Ranked by relevance: every match is ranked, but only the page is kept in
+        # order (a top-N sort), and the count, without the rank, is a scalar subquery
+        # that stops at the limit. A window over the matches in the results' order
+        # sorted all of them: 38,000 for "advies opleiding", 78 ms, now 49 + 2.
+        total = CountOf(documents.order_by().values("service_provider_id"))
     nearness = F("nearness") if by_nearness else Value(None, output_field=FloatField())
     return (
         documents.annotate(result_nearness=nearness, total_count=total)
