@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import validators
 from core.forms import LIST_FORM_RENDERER
+from core.process_cache import ProcessCache
 from directory.identifiers import kbo_number_from, looks_like_kbo_number
 from directory.selectors import DEFAULT_RADIUS_KM, Sort, place_resolve, place_suggestions
 from providers.models import Vakgebied
@@ -31,6 +32,22 @@ SORT_CHOICES = [
     ("naam", _("Naam")),
 ]
 DEFAULTS = {"straal": str(DEFAULT_RADIUS_KM), "sorteer": "relevantie"}
+
+
+# The form's vakgebieden, read once per process (core.process_cache): staff change them a
+# few times a year, and every search page would read them. A process that did not make
+# the change shows it within VAKGEBIED_CACHE_SECONDS; until then a vakgebied that is gone
+# finds no one.
+VAKGEBIED_CACHE_SECONDS = 300
+_vakgebieden = ProcessCache(seconds=VAKGEBIED_CACHE_SECONDS)
+_vakgebieden.forget_on_change(Vakgebied, dispatch_uid="directory_vakgebied_choices")
+
+
+def vakgebied_choices():
+    """(slug, name) of every vakgebied, by name."""
+    return _vakgebieden.get(
+        "choices", lambda: list(Vakgebied.objects.order_by("name").values_list("slug", "name"))
+    )
 
 
 class CheckboxGroup(forms.CheckboxSelectMultiple):
@@ -106,9 +123,7 @@ class DirectorySearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.place = None
         self.place_suggestions = []
-        self.fields["vakgebied"].choices = list(
-            Vakgebied.objects.order_by("name").values_list("slug", "name")
-        )
+        self.fields["vakgebied"].choices = vakgebied_choices()
         for name in ("q", "plaats"):
             self.fields[name].widget.attrs["class"] = "form-control"
         self.fields["q"].widget.input_type = "search"

@@ -13,17 +13,15 @@ See docs/dossiers.md.
 """
 
 import dataclasses
-import threading
-import time
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.process_cache import ProcessCache
 from projects.models import EligibilityRule, HigherRateTopic, Theme
 from registrations.models import ServiceType
 
@@ -117,31 +115,14 @@ def restrictions(*, on=None):
 # A change in the admin clears this process's copy at once and the others' within
 # NOTICE_CACHE_SECONDS. The rule itself (eligible_rule) always reads the table.
 NOTICE_CACHE_SECONDS = 300
-_notice_cache = {}
-_notice_lock = threading.Lock()
+_notices = ProcessCache(seconds=NOTICE_CACHE_SECONDS)
+_notices.forget_on_change(EligibilityRule, dispatch_uid="eligibility_notices")
 
 
 def restrictions_today():
     """restrictions() of today, cached per process (NOTICE_CACHE_SECONDS); for display."""
     today = timezone.localdate()
-    with _notice_lock:
-        cached = _notice_cache.get(today)
-        if cached is not None and cached[0] > time.monotonic():
-            return cached[1]
-    found = restrictions(on=today)
-    with _notice_lock:
-        _notice_cache.clear()
-        _notice_cache[today] = (time.monotonic() + NOTICE_CACHE_SECONDS, found)
-    return found
-
-
-def _forget_notices(**kwargs):
-    with _notice_lock:
-        _notice_cache.clear()
-
-
-post_save.connect(_forget_notices, sender=EligibilityRule, dispatch_uid="eligibility_notices")
-post_delete.connect(_forget_notices, sender=EligibilityRule, dispatch_uid="eligibility_notices")
+    return _notices.get(today, lambda: restrictions(on=today))
 
 
 def eligible_rule(*, service_type, theme, topic="", on=None):

@@ -96,13 +96,14 @@ def _empty_default_cache():
 
 
 @pytest.fixture(autouse=True)
-def _forget_eligibility_notices():
-    """The per-process copy of today's eligibility restrictions (projects.eligibility)
-    would outlive a test that changed the rules in a rolled-back transaction."""
-    from projects.eligibility import _forget_notices
+def _forget_process_caches():
+    """The per-process copies of reference data (core.process_cache: today's eligibility
+    restrictions, the vakgebieden of the search form) would outlive a test that changed
+    the data in a rolled-back transaction."""
+    from core.process_cache import ProcessCache
 
     yield
-    _forget_notices()
+    ProcessCache.forget_all()
 
 
 # --- Browser tests: Playwright driving the machine's Chromium -----------------
