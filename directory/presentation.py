@@ -56,7 +56,8 @@ def result_cards(providers, *, back_query=""):
     `back_query` is the search's query string: each result links to the public page
     with it, so that the page can lead back to these results.
     """
-    service_types = {value: capfirst(label) for value, label in ServiceType.choices}
+    # As plain text once per page: each lazy label would be translated again per result.
+    service_types = {value: str(capfirst(label)) for value, label in ServiceType.choices}
     back = f"?terug={urlencode(back_query)}" if back_query else ""
     return [_card(provider, service_types, back) for provider in providers]
 

@@ -17,6 +17,7 @@ from directory import query
 from directory.places import Place, haversine_term, km_from_haversine_term
 from directory.query import Sort
 from establishments.models import Establishment
+from providers.models import ServiceProvider
 from registrations.selectors import listed_registrations
 
 PAGE_SIZE = 20
@@ -148,39 +149,52 @@ class SearchResult:
         )
 
 
+@dataclass(frozen=True)
+class PublicRegistration:
+    """A registration in force as a result shows it."""
+
+    service_type: str
+    number: str
+
+
 def _public_providers(pks, *, on):
     """The providers with these pks, in this order, with only their public fields, the
-    vakgebieden of their search document and their registrations in force.
+    vakgebieden of their search document and their registrations in force
+    (PublicRegistration).
 
-    One query: the registrations in force of these providers, each with its provider
-    (a listed provider has at least one). A provider whose last registration lapsed
-    after the ranking was read is left out.
+    One query: the registrations in force of these providers, each with its provider's
+    public fields (a listed provider has at least one), as plain rows: three model
+    instances per registration (the registration, its provider and the document) took
+    a millisecond more per page. A provider whose last registration lapsed after the
+    ranking was read is left out.
     """
     if not pks:
         return []
     rows = (
         _registrations_in_force(on)
         .filter(service_provider_id__in=pks)
-        .select_related("service_provider__search_document")
-        .only(
-            *REGISTRATION_FIELDS,
-            *(f"service_provider__{name}" for name in PUBLIC_FIELDS),
+        .values_list(
+            "service_type",
+            "number",
             "service_provider__search_document__vakgebieden_text",
+            *(f"service_provider__{name}" for name in PUBLIC_FIELDS),
         )
     )
+    attnames = [ServiceProvider._meta.get_field(name).attname for name in PUBLIC_FIELDS]
     found = {}
-    for registration in rows:
-        provider = found.get(registration.service_provider_id)
+    for service_type, number, vakgebieden_text, *values in rows:
+        pk = values[0]  # PUBLIC_FIELDS begins with the id
+        provider = found.get(pk)
         if provider is None:
-            provider = found[registration.service_provider_id] = registration.service_provider
+            provider = found[pk] = ServiceProvider(**dict(zip(attnames, values, strict=True)))
             provider.public_registrations = []
-        provider.public_registrations.append(registration)
+            provider.public_vakgebied_names = [
+                name for name in (vakgebieden_text or "").split("\n") if name
+            ]
+        provider.public_registrations.append(PublicRegistration(service_type, number))
     providers = [found[pk] for pk in pks if pk in found]
     for provider in providers:
         provider.public_registrations = _one_per_number(provider.public_registrations)
-        document = getattr(provider, "search_document", None)
-        text = document.vakgebieden_text if document else ""
-        provider.public_vakgebied_names = [name for name in text.split("\n") if name]
     return providers
 
 

@@ -1,6 +1,7 @@
 """Small template helpers shared by the portal's pages."""
 
 import functools
+import re
 
 from django import template
 from django.core.paginator import Paginator
@@ -50,10 +51,19 @@ def phone(value):
     return validators.format_phone_number(value) if value else ""
 
 
+# A number as the portal stores it (core.validators.normalise_phone_number): E.164.
+E164_NUMBER = re.compile(r"\+[1-9][0-9]{6,14}")
+
+
 @register.filter
 def tel_uri(value):
-    """The href of a phone number's link: 'tel:+3292251234' (E.164)."""
-    return _tel_uri(value) if value else ""
+    """The href of a phone number's link: 'tel:+3292251234' (E.164). A number stored in
+    E.164, as the forms store them, is its own link: only older values are parsed."""
+    if not value:
+        return ""
+    if E164_NUMBER.fullmatch(value):
+        return f"tel:{value}"
+    return _tel_uri(value)
 
 
 @functools.lru_cache(maxsize=4096)

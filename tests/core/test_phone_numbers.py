@@ -93,6 +93,15 @@ def test_a_link_calls_the_e164_number():
     assert render("{{ number|tel_uri }}", number="09/225.12.34") == "tel:+3292251234"
 
 
+def test_a_number_stored_in_e164_is_its_own_link_without_parsing(monkeypatch):
+    def e164(value):
+        raise AssertionError(f"parsed {value}")
+
+    monkeypatch.setattr(portal_tags.validators, "phone_number_e164_or_unchanged", e164)
+    assert render("{{ number|tel_uri }}", number="+3292251234") == "tel:+3292251234"
+    assert render("{{ number|tel_uri }}", number="+32470123456") == "tel:+32470123456"
+
+
 def test_a_number_is_parsed_once_for_all_its_links(monkeypatch):
     # A page of search results links twenty numbers, page after page.
     parsed = []
