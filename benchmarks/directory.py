@@ -16,10 +16,13 @@ runs on SQLite (the smoke test), the command itself only on PostgreSQL.
 
 import datetime
 import random
+import time
+from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -688,3 +691,97 @@ register_throughput(
         environment={"DIRECTORY_CACHE_SECONDS": "0"},
     )
 )
+
+
+# --- Where a long tail's time goes (issue 16) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class TailProfile:
+    """The first searches of the long tail, timed one by one in-process (the test client,
+    the results cache off): per kind of search ("text+place", "2words", ...) how many, and
+    their time in all and in SQL, in seconds. Python is the difference."""
+
+    kinds: dict  # kind -> [count, seconds, sql seconds, most queries]
+
+    @property
+    def count(self):
+        return sum(item[0] for item in self.kinds.values())
+
+    @property
+    def seconds(self):
+        return sum(item[1] for item in self.kinds.values())
+
+    @property
+    def sql_seconds(self):
+        return sum(item[2] for item in self.kinds.values())
+
+    def lines(self):
+        """The report: the mean per search, then per kind, the largest share first."""
+        count = self.count or 1
+        mean, sql = self.seconds / count * 1000, self.sql_seconds / count * 1000
+        most = max((item[3] for item in self.kinds.values()), default=0)
+        lines = [
+            f"Long tail, first {self.count:,} searches in-process, cache off: mean {mean:.1f} ms "
+            f"per search, of which SQL {sql:.1f} ms and Python {mean - sql:.1f} ms; at most "
+            f"{most} queries on a page.",
+            f"  {'kind':38} {'searches':>8} {'share':>6} {'mean ms':>8} {'SQL ms':>7}",
+        ]
+        for kind, (searches, seconds, sql_seconds, _most) in sorted(
+            self.kinds.items(), key=lambda item: -item[1][1]
+        ):
+            lines.append(
+                f"  {kind:38} {searches:8} {seconds / (self.seconds or 1):6.1%} "
+                f"{seconds / searches * 1000:8.1f} {sql_seconds / searches * 1000:7.1f}"
+            )
+        return lines
+
+
+def search_kind(path):
+    """What a search of the long tail combines: "text" (or "2words"), "place", "vakgebied",
+    "type", "distance" (sorted by it), joined by "+"."""
+    query = parse_qs(urlsplit(path).query)
+    parts = []
+    if "q" in query:
+        parts.append("2words" if " " in query["q"][0].strip() else "text")
+    parts += [
+        name
+        for parameter, name in (("plaats", "place"), ("vakgebied", "vakgebied"), ("type", "type"))
+        if parameter in query
+    ]
+    if query.get("sorteer") == ["afstand"]:
+        parts.append("distance")
+    return "+".join(parts)
+
+
+def long_tail_profile(count, *, client):
+    """TailProfile of the first `count` searches of `long_tail_paths()`, after a warm-up of
+    the first twenty. The caller turns the results cache and the rate limit off."""
+    paths = long_tail_paths()[:count]
+    sql = [0.0, 0]
+
+    def timed(execute, statement, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(statement, params, many, context)
+        finally:
+            sql[0] += time.perf_counter() - started
+            sql[1] += 1
+
+    for path in paths[:20]:
+        client.get(path)
+    kinds = {}
+    with connection.execute_wrapper(timed):
+        for path in paths:
+            sql[:] = [0.0, 0]
+            started = time.perf_counter()
+            response = client.get(path)
+            seconds = time.perf_counter() - started
+            if response.status_code != 200:
+                raise RuntimeError(f"{path} answered {response.status_code}")
+            item = kinds.setdefault(search_kind(path), [0, 0.0, 0.0, 0])
+            item[0] += 1
+            item[1] += seconds
+            item[2] += sql[0]
+            item[3] = max(item[3], sql[1])
+    return TailProfile(kinds=kinds)

@@ -13,7 +13,13 @@ from django.db.models import Count, Q
 from django.urls import NoReverseMatch
 
 from benchmarks import load_modules
-from benchmarks.directory import LONG_TAIL_SEARCHES, long_tail_paths, seed_directory
+from benchmarks.directory import (
+    LONG_TAIL_SEARCHES,
+    long_tail_paths,
+    long_tail_profile,
+    search_kind,
+    seed_directory,
+)
 from benchmarks.measure import _wrk_load, measure_scenario, percentile
 from benchmarks.registry import SCENARIOS, THROUGHPUTS, Scenario
 from benchmarks.report import (
@@ -240,10 +246,11 @@ def _run(**options):
 def test_the_command_seeds_once_measures_and_writes_the_figures(tmp_path):
     figures = tmp_path / "performance.md"
 
-    first = _run(markdown=str(figures))
+    first = _run(markdown=str(figures), long_tail=10)
     second = _run(seed_only=True)
 
     assert "Seeded directory" in first
+    assert "Long tail, first 10 searches in-process, cache off: mean" in first
     assert "already seeded" in second
     assert ServiceProvider.objects.count() == 30
     assert "trivial view" in first
@@ -312,3 +319,28 @@ def test_the_long_tail_is_measured_with_and_without_the_results_cache():
     assert cached.paths is uncached.paths is long_tail_paths
     assert "DIRECTORY_CACHE_SECONDS" not in cached.environment
     assert uncached.environment == {"DIRECTORY_CACHE_SECONDS": "0"}
+
+
+def test_a_long_tail_search_is_known_by_what_it_combines():
+    assert search_kind("/zoeken/?q=advies") == "text"
+    assert search_kind("/zoeken/?q=advies+opleiding&plaats=Gent&straal=25") == "2words+place"
+    assert (
+        search_kind("/zoeken/?plaats=9000&sorteer=afstand&type=A&vakgebied=ict")
+        == "place+vakgebied+type+distance"
+    )
+
+
+def test_the_long_tail_profile_splits_each_searchs_time_into_sql_and_python(client, settings):
+    settings.DIRECTORY_CACHE_SECONDS = 0
+    settings.RATELIMIT_ENABLE = False
+    _seed()
+
+    profile = long_tail_profile(30, client=client)
+
+    assert profile.count == 30
+    assert set(profile.kinds) == {search_kind(path) for path in long_tail_paths()[:30]}
+    assert 0 < profile.sql_seconds < profile.seconds
+    assert all(1 <= most <= 6 for *_times, most in profile.kinds.values())
+    report = profile.lines()
+    assert report[0].startswith("Long tail, first 30 searches in-process, cache off: mean")
+    assert len(report) == 2 + len(profile.kinds)

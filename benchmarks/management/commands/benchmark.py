@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from django.test import Client
 from django.test.utils import override_settings
 from django.urls import NoReverseMatch
 
@@ -142,6 +143,15 @@ class Command(BaseCommand):
             "a Redis answers there, else a per-process cache (said so in the report).",
         )
         parser.add_argument(
+            "--long-tail",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also time the first N searches of the long tail one by one in-process "
+            "(results cache off) and print where their time goes: SQL and Python, per kind "
+            "of search.",
+        )
+        parser.add_argument(
             "--explain",
             action="store_true",
             help="Print EXPLAIN (ANALYZE, BUFFERS) of each query's slowest SQL statement.",
@@ -200,6 +210,12 @@ class Command(BaseCommand):
                 warmup=options["warmup"],
                 explain=options["explain"],
             )
+            tail = None
+            if options["long_tail"]:
+                # Imported here: the search's benchmark module is loaded by load_modules.
+                from benchmarks.directory import long_tail_profile
+
+                tail = long_tail_profile(options["long_tail"], client=Client())
         for result in results:
             if result.explain:
                 self.stdout.write(f"EXPLAIN of the slowest query of {result.scenario.name}:")
@@ -239,6 +255,9 @@ class Command(BaseCommand):
         }
         self.stdout.write("")
         self.stdout.write(text_report(**report))
+        if tail is not None:
+            self.stdout.write("")
+            self.stdout.write("\n".join(tail.lines()))
         if options["markdown"]:
             update_markdown_file(
                 options["markdown"],
