@@ -11,7 +11,7 @@ a provider's establishments are from there.
   index, `WithinEarthBox`; elsewhere the box on the indexed coordinates, `search_box`),
   then keeps those whose great-circle distance is within the radius, computed in SQL
   with functions that both databases have (Django registers them on SQLite):
-  `haversine_term`. Both databases therefore keep exactly the same points.
+  `HaversineTerm`. Both databases therefore keep exactly the same points.
 """
 
 import difflib
@@ -211,8 +211,8 @@ def search_box(place, radius_km):
 
 
 class HaversineTerm(Func):
-    """The haversine formula's inner term from a point to a row's latitude/longitude:
-    distance = 2R·asin(√term).
+    """The haversine formula's inner term from a point (latitude, longitude) to a row's
+    `prefix`latitude/longitude: distance = 2R·asin(√term).
 
     The distance grows with the term, so the nearest establishment is the one with
     the smallest term: the square root and arc sine are taken once per provider
@@ -225,11 +225,6 @@ class HaversineTerm(Func):
     """
 
     output_field = FloatField()
-    template = (
-        "(POWER(SIN(((RADIANS(%(latitude)s) - %(lat0)s) / %(half)s)), %(two)s) + "
-        "((%(cos_lat0)s * COS(RADIANS(%(latitude)s))) * "
-        "POWER(SIN(((RADIANS(%(longitude)s) - %(lon0)s) / %(half)s)), %(two)s)))"
-    )
 
     def __init__(self, prefix, latitude, longitude):
         super().__init__(
@@ -240,37 +235,26 @@ class HaversineTerm(Func):
         self.lon0 = math.radians(longitude)
 
     def as_sql(self, compiler, connection, **extra_context):
-        row_latitude, row_longitude = self.get_source_expressions()
-        latitude, latitude_params = compiler.compile(row_latitude)
-        longitude, longitude_params = compiler.compile(row_longitude)
-        sql = self.template % {
-            "latitude": latitude,
-            "longitude": longitude,
-            "lat0": "%s",
-            "lon0": "%s",
-            "half": "%s",
-            "two": "%s",
-            "cos_lat0": "%s",
-        }
-        # In the order of the placeholders, as the tree of functions gave them.
+        # The row's coordinates are columns: SQL without parameters.
+        lat, lat_params = compiler.compile(self.get_source_expressions()[0])
+        lon, lon_params = compiler.compile(self.get_source_expressions()[1])
+        sql = (
+            f"(POWER(SIN(((RADIANS({lat}) - %s) / %s)), %s) + "
+            f"((%s * COS(RADIANS({lat}))) * POWER(SIN(((RADIANS({lon}) - %s) / %s)), %s)))"
+        )
         params = (
-            *latitude_params,
+            *lat_params,
             self.lat0,
             2.0,
             2,
             math.cos(self.lat0),
-            *latitude_params,
-            *longitude_params,
+            *lat_params,
+            *lon_params,
             self.lon0,
             2.0,
             2,
         )
         return sql, params
-
-
-def haversine_term(prefix, latitude, longitude):
-    """The haversine term (HaversineTerm) from a point to `prefix`latitude/longitude."""
-    return HaversineTerm(prefix, latitude, longitude)
 
 
 def haversine_term_within(radius_km):
@@ -288,7 +272,7 @@ class WithinEarthBox(Func):
     holds every point within `radius_km` (measured on our sphere) and a little more.
     The GiST index on directory_point_on_earth(latitude, longitude), ll_to_earth's
     wrapper, answers it (directory migration 0004); the exact distance is
-    `haversine_term`'s to check."""
+    `HaversineTerm`'s to check."""
 
     output_field = BooleanField()
 
@@ -333,7 +317,7 @@ def nearby_places(place, radius_km, *, spatial_index=True, exact=True):
     )
     if spatial_index and radius_km and connection.vendor == "postgresql":
         points = points.filter(WithinEarthBox(place.latitude, place.longitude, radius_km))
-    points = points.annotate(nearness=haversine_term("", place.latitude, place.longitude))
+    points = points.annotate(nearness=HaversineTerm("", place.latitude, place.longitude))
     if radius_km and exact:
         points = points.filter(nearness__lte=haversine_term_within(radius_km))
     return points

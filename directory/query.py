@@ -27,7 +27,7 @@ from django.db.models import (
 )
 
 from directory.models import ProviderPlace, ProviderSearchDocument
-from directory.places import haversine_term, haversine_term_within, nearby_places
+from directory.places import HaversineTerm, haversine_term_within, nearby_places
 from providers.models import ServiceProvider
 from registrations.selectors import listed_registrations, listed_service_provider_ids
 
@@ -119,7 +119,7 @@ def _nearby(prefix, place, radius_km, *, exact=True):
     condition = Q(**{f"{prefix}place__in": points.values("pk")})
     if radius_km == 0:
         condition &= Q(**{f"{prefix}postcode__in": sorted(place.postcodes)})
-    return condition, Min(haversine_term(f"{prefix}place__", place.latitude, place.longitude))
+    return condition, Min(HaversineTerm(f"{prefix}place__", place.latitude, place.longitude))
 
 
 def near(documents, place, radius_km):
