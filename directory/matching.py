@@ -8,7 +8,8 @@ none of that.
 - PostgresFullText: full-text search on the stored, GIN-indexed `search_vector`
   column of the provider's ProviderSearchDocument, which holds directory.text's
   lexemes (and the parts of compounds) by weight, ranked with ts_rank; a search for
-  one plain word reads the inverted index instead;
+  one plain word reads the inverted index instead, and one of several common words
+  its classes of rank (directory.rank_classes);
 - PortableText (SQLite, the zero-setup default): a match on the lexemes that
   directory.text computed in Python when the document was written: the same
   stemmer and stop words, so the same providers match. It is plain ORM and also
@@ -26,9 +27,11 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import Case, Expression, F, FloatField, Q, Value, When
+from django.db.models.functions import Cast
 
 from directory.models import ProviderSearchTerm
-from directory.query import CountOf
+from directory.query import CountOf, documents_of
+from directory.rank_classes import CLASSES_FROM_DOCUMENTS, ClassRanking, lexemes_of
 
 # The stored vectors hold directory.text's lexemes (directory.index), which the "simple"
 # configuration keeps as they are: the query names lexemes too.
@@ -93,13 +96,24 @@ class PostgresFullText:
     use_trigram_index = True
 
     def apply(self, queryset, terms):
+        """The documents that match every term, with their `rank`: the sum of ts_rank
+        for each lexeme of the query (rank_classes.lexemes_of), added in that order in
+        double precision, as directory.rank_classes adds the stored ranks. (ts_rank of
+        the lexemes together divides that sum by their number, in single precision.)"""
         vector = DocumentSearchVector()
-        groups = [_tsquery_group(term) for term in terms]
-        every = SearchQuery(" & ".join(groups), config=LEXEME_CONFIG, search_type="raw")
-        ranked = SearchQuery(" | ".join(groups), config=LEXEME_CONFIG, search_type="raw")
-        return queryset.filter(SearchVectorExact(vector, every)).annotate(
-            rank=SearchRank(vector, ranked)
+        every = SearchQuery(
+            " & ".join(_tsquery_group(term) for term in terms),
+            config=LEXEME_CONFIG,
+            search_type="raw",
         )
+        rank = None
+        for item in lexemes_of(terms):
+            one = Cast(
+                SearchRank(vector, SearchQuery(item, config=LEXEME_CONFIG, search_type="raw")),
+                FloatField(),
+            )
+            rank = one if rank is None else rank + one
+        return queryset.filter(SearchVectorExact(vector, every)).annotate(rank=rank)
 
     def term_ranking(self, terms, provider_sets):
         """For a search of one plain word (or of a misspelt word with one correction:
@@ -112,13 +126,13 @@ class PostgresFullText:
         makes the database read and rank every matching document's vector. The
         word's lexeme is PostgreSQL's own, which the vocabulary query found
         (`Term.vector_lexeme`): a word the configuration turns into no lexeme or into
-        several, or that no document has, is left to `apply`.
+        several, or that no document has, is left to `apply`. A search of several
+        lexemes reads the index by classes of rank (`_class_ranking`), or is left to
+        `apply` too.
         """
-        if len(terms) != 1:
-            return None
-        lexeme = terms[0].vector_lexeme
+        lexeme = terms[0].vector_lexeme if len(terms) == 1 else None
         if not lexeme or " " in lexeme:
-            return None
+            return self._class_ranking(terms, provider_sets)
         rows = ProviderSearchTerm.objects.filter(
             *[Q(document_id__in=ids) for ids in provider_sets], lexeme=lexeme
         )
@@ -130,6 +144,26 @@ class PostgresFullText:
             .order_by("-rank", "sort_name", "document_id")
             .values_list("document_id", "result_nearness", "total_count")
         )
+
+    def _class_ranking(self, terms, provider_sets):
+        """Several lexemes: their classes of rank (directory.rank_classes), when they
+        serve the search. Not when a word is known to match few providers (its own
+        lexeme's and its rarest part's SearchWord.documents): ranking the matches'
+        vectors then costs less than planning the classes."""
+        if any(_few_documents(term) for term in terms):
+            return None
+        matched = self.apply(documents_of(provider_sets), terms)
+        ranking = ClassRanking(terms, provider_sets, matched)
+        return ranking if ranking.feasible() else None
+
+
+def _few_documents(term):
+    """Whether the vocabulary tells that few providers have this term (at most those of
+    its lexeme and those of its rarest part; 0 for both: not known)."""
+    most = term.documents + term.part_documents
+    if not most or term.forms or term.completions or term.alternatives:
+        return False
+    return most < CLASSES_FROM_DOCUMENTS
 
 
 def _in_field(field, lexemes):

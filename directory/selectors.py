@@ -85,7 +85,8 @@ def provider_search(
 
     Returns a SearchResult; nothing runs until a page is asked for, except the
     vocabulary lookup of the words (and for a word it does not know, the scan for the
-    words it may be a typo of).
+    words it may be a typo of; for several common words on PostgreSQL, the ranks their
+    lexemes have: directory.rank_classes).
     """
     sort = Sort(sort)
     if sort == Sort.DISTANCE and place is None:

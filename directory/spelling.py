@@ -64,8 +64,10 @@ class Term:
     # plain word's own, or the one correction of a misspelt word (its own lexeme is in
     # no document, or it would not be misspelt).
     vector_lexeme: str | None = None
-    # How many providers have its lexeme (SearchWord.documents; 0: not known).
+    # How many providers have its lexeme (SearchWord.documents; 0: not known), and for a
+    # compound the rarest of its parts (0: none, or a part in no text).
     documents: int = 0
+    part_documents: int = 0
 
     @property
     def corrected(self):
@@ -226,13 +228,17 @@ def _typo_vocabulary(words, *, use_trigram_index):
     )
 
 
+def _documents(rows, lexeme):
+    """How many providers have this lexeme, by the vocabulary's rows (0: not known)."""
+    return max((row[3] for row in rows if row[1] == lexeme), default=0)
+
+
 def _only_correction(term, alternatives):
     """The lexeme of a misspelt word's one correction when nothing else matches the word.
 
-    The full-text query then has two operands, the word's own lexeme, which no document
-    has, and the correction's: ts_rank halves the correction's rank (tsrank.c,
-    calc_rank_or divides by the number of operands), which keeps its order exactly, so
-    the inverted index serves it as a plain word."""
+    The full-text query then has two lexemes, the word's own, which no document has, and
+    the correction's: the rank is the correction's alone (directory.matching adds the
+    lexemes' ranks), so the inverted index serves it as a plain word."""
     if len(alternatives) == 1 and not (term.parts or term.completions or term.forms):
         return alternatives[0][1]
     return None
@@ -265,7 +271,8 @@ def corrected_terms(terms, *, use_trigram_index, correct=True):
             term = dataclasses.replace(
                 term,
                 vector_lexeme=term.lexeme if term.plain else None,
-                documents=max((row[3] for row in rows if row[1] == term.lexeme), default=0),
+                documents=_documents(rows, term.lexeme),
+                part_documents=min((_documents(rows, part) for part in term.parts), default=0),
             )
             looked_up.append((term, False))
             continue

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from directory import matching, rank_classes
 from directory.matching import PostgresFullText
 from directory.models import ProviderSearchTerm
 from directory.selectors import Sort, place_resolve, provider_search
@@ -76,16 +77,123 @@ def test_one_word_gives_what_the_vector_gives_in_the_same_order(corpus, monkeypa
     assert used >= len(FILTERS) * 7
 
 
-def test_the_index_serves_only_one_plain_word_by_relevance_without_a_place(corpus, monkeypatch):
+def test_the_index_serves_only_a_ranking_by_relevance_without_a_place(corpus, monkeypatch):
     for criteria in (
-        {"text": "opleiding advies"},
         {"text": "e-mail"},
         {"text": "opleiding", "sort": Sort.NAME},
         {"text": "opleiding", "place": place_resolve("Gent"), "radius_km": 25},
+        {"text": "opleiding advies", "place": place_resolve("Gent"), "radius_km": 25},
     ):
         result, sql = ranking(**criteria)
         assert TERM_TABLE not in sql, criteria
         assert result == vector_ranking(monkeypatch, **criteria)
+
+
+# Several lexemes: two words, a compound and its parts, a word of the scheme with its
+# forms, a typo with several corrections, a word and a place's name.
+SEVERAL_WORDS = [
+    "opleiding advies",
+    "advies opleiding taal",
+    "opleidingscentrum",
+    "taalopleiding",
+    "advies gent",
+    "opleidingen studio",
+    "boekhoudnig",
+    "ict advies",
+]
+
+
+@pytest.fixture
+def classes_for_every_word(monkeypatch):
+    """The classes serve words of every frequency: the corpus's are all rare."""
+    monkeypatch.setattr(matching, "CLASSES_FROM_DOCUMENTS", 0)
+
+
+def test_words_that_few_providers_have_are_ranked_from_the_vectors(corpus):
+    for text in ("opleiding advies", "opleidingscentrum"):
+        terms = provider_search(text=text).terms
+        assert all(0 < term.documents + term.part_documents < 100 for term in terms)
+        _result, sql = ranking(text=text)
+        assert TERM_TABLE not in sql, text
+
+
+@pytest.mark.usefixtures("classes_for_every_word")
+@pytest.mark.parametrize("classes_per_statement", [1, rank_classes.CLASSES_PER_STATEMENT])
+def test_several_words_read_their_classes_in_the_vectors_order(
+    corpus, monkeypatch, classes_per_statement
+):
+    # One class per statement: most pages need the vectors' ranking after the best class.
+    monkeypatch.setattr(rank_classes, "CLASSES_PER_STATEMENT", classes_per_statement)
+    used = 0
+    for text in SEVERAL_WORDS:
+        for criteria in FILTERS:
+            expected = vector_ranking(monkeypatch, text=text, **criteria)
+            result, sql = ranking(text=text, **criteria)
+            assert result == expected, (text, criteria)
+            used += TERM_TABLE in sql
+    assert used >= len(FILTERS) * 5
+
+
+@pytest.mark.usefixtures("classes_for_every_word")
+def test_a_page_of_classes_costs_five_queries(corpus, django_assert_num_queries):
+    # The vocabulary, the lexemes' ranks, the classes with the total, the providers,
+    # their establishments; and for a page past the end nothing more.
+    for number in (1, 99):
+        with django_assert_num_queries(5) as queries:
+            page = provider_search(text="opleiding advies").page(number, per_page=5)
+        assert page.object_list
+        assert TERM_TABLE in queries.captured_queries[2]["sql"]
+
+
+@pytest.mark.usefixtures("classes_for_every_word")
+def test_the_classes_page_on_past_the_end_and_to_the_last_provider(corpus, monkeypatch):
+    search = provider_search(text="opleiding advies", text_search="postgresql")
+    every = [item.pk for item in search.page(1, per_page=100).object_list]
+    with monkeypatch.context() as patch:
+        patch.setattr(PostgresFullText, "term_ranking", lambda self, terms, sets: None)
+        vector = provider_search(text="opleiding advies", text_search="postgresql")
+        assert every == [item.pk for item in vector.page(1, per_page=100).object_list]
+    assert len(every) > 7
+    paged = []
+    for number in range(1, 5):
+        page = provider_search(text="opleiding advies").page(number, per_page=3)
+        paged += [item.pk for item in page.object_list if item.pk not in paged]
+    assert paged == every[: len(paged)]
+    last = provider_search(text="opleiding advies").page(99, per_page=3)
+    assert last.number == -(-len(every) // 3)
+    assert [item.pk for item in last.object_list] == every[(last.number - 1) * 3 :]
+    assert last.paginator.count == len(every)
+
+
+def test_a_query_of_too_many_combinations_is_left_to_the_vector(monkeypatch):
+    monkeypatch.setattr(rank_classes, "MAX_COMBINATIONS", 8)
+    terms = [make_term("opleiding"), make_term("advies")]
+    items = rank_classes.lexemes_of(terms)
+    ranks = {items[0]: [0.6, 0.2, 0.1], items[1]: [0.6, 0.1]}
+    assert rank_classes.rank_classes(terms, items, ranks) is None
+    monkeypatch.setattr(rank_classes, "MAX_COMBINATIONS", 4096)
+    classes = rank_classes.rank_classes(terms, items, ranks)
+    # Both words in every class, best sum first; none without one of them.
+    assert len(classes) == 6
+    scores = [item.score for item in classes]
+    assert scores == sorted(scores, reverse=True)
+    assert classes[0].ranks == (0.6, 0.6)
+    assert all(None not in item.ranks for item in classes)
+
+
+def test_a_compound_matches_by_itself_or_by_all_of_its_parts():
+    (term,) = [dataclasses.replace(make_term("opleidingscentrum"), parts=("centrum", "opleid"))]
+    items = rank_classes.lexemes_of([term])
+    assert items == ("centrum", "opleid", "opleidingscentrum")
+    ranks = {"centrum": [0.2], "opleid": [0.6], "opleidingscentrum": [0.6]}
+    classes = {item.ranks for item in rank_classes.rank_classes([term], items, ranks)}
+    assert classes == {
+        (0.2, 0.6, 0.6),
+        (None, 0.6, 0.6),
+        (0.2, None, 0.6),
+        (None, None, 0.6),
+        (0.2, 0.6, None),
+    }
 
 
 @pytest.mark.parametrize("text", ["opleidnig", "adveis", "fiscalitiet"])
