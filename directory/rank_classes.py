@@ -35,8 +35,8 @@ import re
 
 from django.db import connection
 
+from directory import query
 from directory.models import ProviderSearchTerm
-from directory.query import COUNT_LIMIT
 
 # More classes than this (or combinations to try) and the classes would cost more than
 # ranking the vectors.
@@ -236,7 +236,8 @@ class ClassRanking:
             self._total = 0  # no combination of ranks matches every term: no document
             return [], True
         groups, every_class = self._first_groups()
-        counted = self.matched.order_by().values("service_provider_id")[: COUNT_LIMIT + 1]
+        limit = query.COUNT_LIMIT  # read at run time: the tests lower it
+        counted = self.matched.order_by().values("service_provider_id")[: limit + 1]
         count_sql, count_params = counted.query.sql_with_params()
         params = list(count_params)
         selects, chained = [_COUNT_SQL.format(counted=count_sql)], []
@@ -274,10 +275,11 @@ class ClassRanking:
 
     def __getitem__(self, window):
         """The rows of a slice, like a values_list queryset's (of the first COUNT_LIMIT)."""
-        stop = COUNT_LIMIT if window.stop is None else min(window.stop, COUNT_LIMIT)
+        limit = query.COUNT_LIMIT
+        stop = limit if window.stop is None else min(window.stop, limit)
         rows = self._known(stop)
         total = self.count()
-        return [(pk, None, total) for pk in rows[:COUNT_LIMIT][window]]
+        return [(pk, None, total) for pk in rows[:limit][window]]
 
     def __iter__(self):
         return iter(self[:])

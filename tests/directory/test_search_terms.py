@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from directory import matching, rank_classes
+from directory import matching, query, rank_classes
 from directory.matching import PostgresFullText
 from directory.models import ProviderSearchTerm
 from directory.selectors import Sort, place_resolve, provider_search
@@ -163,6 +163,21 @@ def test_the_classes_page_on_past_the_end_and_to_the_last_provider(corpus, monke
     assert last.number == -(-len(every) // 3)
     assert [item.pk for item in last.object_list] == every[(last.number - 1) * 3 :]
     assert last.paginator.count == len(every)
+
+
+@pytest.mark.usefixtures("classes_for_every_word")
+def test_the_classes_count_up_to_the_limit_and_page_no_further(corpus, monkeypatch):
+    every = [item.pk for item in provider_search(text="opleiding advies").page(1)]
+    monkeypatch.setattr(query, "COUNT_LIMIT", 4)
+    search = provider_search(text="opleiding advies")
+
+    first = search.page(1, per_page=3)
+    assert isinstance(search.ranking, rank_classes.ClassRanking)
+    assert search.capped
+    assert first.paginator.count == 4
+    last = search.page(9, per_page=3)
+    assert last.number == 2
+    assert [item.pk for item in [*first, *last]] == every[:4]
 
 
 def test_a_query_of_too_many_combinations_is_left_to_the_vector(monkeypatch):
