@@ -144,7 +144,6 @@ _CHAINED_SQL = """CROSS JOIN LATERAL (
     SELECT CASE WHEN {found} < %s THEN ARRAY({group}) ELSE ARRAY[]::bigint[] END AS ids
     OFFSET 0) AS {name}"""
 _CHAIN_SQL = "SELECT {selects} FROM (SELECT 1) AS start {chained}"
-_COUNT_SQL = "(SELECT COUNT(*) FROM ({counted}) counted)"
 
 
 def _class_sql(rank_class, items, sets_sql, need):
@@ -236,11 +235,10 @@ class ClassRanking:
             self._total = 0  # no combination of ranks matches every term: no document
             return [], True
         groups, every_class = self._first_groups()
-        limit = query.COUNT_LIMIT  # read at run time: the tests lower it
-        counted = self.matched.order_by().values("service_provider_id")[: limit + 1]
-        count_sql, count_params = counted.query.sql_with_params()
+        total = query.CountOf(self.matched.order_by().values("service_provider_id"))
+        count_sql, count_params = total.query.sql_with_params()
         params = list(count_params)
-        selects, chained = [_COUNT_SQL.format(counted=count_sql)], []
+        selects, chained = [total.template % {"subquery": count_sql}], []
         sets_sql = [ids.order_by().query.sql_with_params() for ids in self.provider_sets]
         for n, group in enumerate(groups):
             sql, group_params = _group_sql(group, self.items, sets_sql, need)
@@ -275,7 +273,7 @@ class ClassRanking:
 
     def __getitem__(self, window):
         """The rows of a slice, like a values_list queryset's (of the first COUNT_LIMIT)."""
-        limit = query.COUNT_LIMIT
+        limit = query.COUNT_LIMIT  # read at run time: the tests lower it
         stop = limit if window.stop is None else min(window.stop, limit)
         rows = self._known(stop)
         total = self.count()
