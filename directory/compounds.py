@@ -126,7 +126,8 @@ def parse_dictionary(lines):
 
 
 def lexicon():
-    """The lexicon of the configured dictionary, read once per process (about a second)."""
+    """The lexicon of the configured dictionary, read once per process (about 1.5 s; an app
+    server's worker reads it before its first request: portal/wsgi.py)."""
     global _lexicon
     if _lexicon is None:
         with _lock:
