@@ -127,7 +127,7 @@ def parse_dictionary(lines):
 
 def lexicon():
     """The lexicon of the configured dictionary, read once per process (about 1.5 s; an app
-    server's worker reads it before its first request: portal/wsgi.py)."""
+    server's worker reads it before its first request: DirectoryConfig.warm_up)."""
     global _lexicon
     if _lexicon is None:
         with _lock:

@@ -134,6 +134,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only for what a page renders many times over (portal/jinja2.py), by name:
+        # render_to_string(..., using="jinja2").
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "portal.jinja2.environment"},
+    },
 ]
 
 DATABASES = {

@@ -184,6 +184,34 @@ def test_the_advice_rule_is_said_under_each_advice_result_and_no_other(client, c
         assert "Advies krijgt sinds" not in article
 
 
+def test_the_results_speak_the_language_of_the_page(client, corpus):
+    """The result list is a Jinja2 template (portal/jinja2.py) with the same catalogue."""
+    english = client.get(SEARCH, {"plaats": "9000", "straal": "10"}, HTTP_ACCEPT_LANGUAGE="en")
+    english = english.text
+
+    labels = ("Registration", "Fields of expertise", "Nearest establishment", "Contact", "Email")
+    for label in labels:
+        assert f">{label}" in english
+    assert "Dichtstbijzijnde vestiging" not in english
+    if restrictions_today().get("A"):
+        assert "advice only gets SME wallet subsidy when it is about" in english
+
+
+def test_what_a_provider_wrote_is_escaped_in_the_results(client, corpus):
+    provider(
+        'Bart & Zoon <script>alert("x")</script>',
+        description="<b>Vet</b> & <i>schuin</i>",
+        website="https://bart.example/?a=1&b=2",
+    )
+
+    html = get(client, q="bart").text
+
+    assert "Bart &amp; Zoon &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "&lt;b&gt;Vet&lt;/b&gt; &amp; &lt;i&gt;schuin&lt;/i&gt;" in html
+    assert 'href="https://bart.example/?a=1&amp;b=2"' in html
+    assert "<script>alert" not in html and "<b>Vet" not in html
+
+
 def test_phone_and_website_are_shown_as_people_read_them(client, corpus):
     html = get(client, q="schelde").text
 
