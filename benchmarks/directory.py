@@ -14,10 +14,13 @@ the same rows, and rows are written with bulk_create in batches: the seeder also
 runs on SQLite (the smoke test), the command itself only on PostgreSQL.
 """
 
+import contextlib
 import datetime
+import functools
+import importlib
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -700,9 +703,11 @@ register_throughput(
 class TailProfile:
     """The first searches of the long tail, timed one by one in-process (the test client,
     the results cache off): per kind of search ("text+place", "2words", ...) how many, and
-    their time in all and in SQL, in seconds. Python is the difference."""
+    their time in all and in SQL, in seconds. Python is the difference, and `parts` says
+    where some of it goes (TIMED_PARTS), in seconds over all the searches."""
 
     kinds: dict  # kind -> [count, seconds, sql seconds, most queries]
+    parts: dict = field(default_factory=dict)  # part -> seconds
 
     @property
     def count(self):
@@ -734,7 +739,74 @@ class TailProfile:
                 f"  {kind:38} {searches:8} {seconds / (self.seconds or 1):6.1%} "
                 f"{seconds / searches * 1000:8.1f} {sql_seconds / searches * 1000:7.1f}"
             )
+        if self.parts:
+            lines.append("  Python by part, mean ms per search (each with what it calls):")
+            for part, seconds in self.parts.items():
+                lines.append(f"    {part:54} {seconds / count * 1000:6.1f}")
         return lines
+
+
+# Where a search's Python time goes (TailProfile.parts): (module, class or None, methods).
+# Each part is the time spent in the outermost calls of its methods, so a template that
+# renders another counts once.
+TIMED_PARTS = {
+    "templates (Django's language, with what they render)": (
+        "django.template.base",
+        "Template",
+        "render",
+    ),
+    "templates (Jinja2: the result list, the widgets)": (
+        "jinja2.environment",
+        "Template",
+        "render",
+    ),
+    "ORM: compiling statements": ("django.db.models.sql.compiler", "SQLCompiler", "as_sql"),
+    "ORM: building querysets (filter, annotate)": (
+        "django.db.models.query",
+        "QuerySet",
+        "_filter_or_exclude",
+        "annotate",
+    ),
+    "result texts (directory.presentation)": ("directory.views", None, "result_cards"),
+}
+
+
+@contextlib.contextmanager
+def timed_parts(parts):
+    """Add to `parts[name]` the seconds spent in the outermost calls of each of
+    TIMED_PARTS' methods while the block runs (wrapped, and put back after)."""
+    originals = []
+
+    def wrap(name, owner, attribute):
+        original = getattr(owner, attribute)
+        depth = [0]
+
+        @functools.wraps(original)
+        def timed(*args, **kwargs):
+            depth[0] += 1
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+                if not depth[0]:
+                    parts[name] += time.perf_counter() - started
+
+        originals.append((owner, attribute, original))
+        setattr(owner, attribute, timed)
+
+    try:
+        for name, (module, owner, *attributes) in TIMED_PARTS.items():
+            parts.setdefault(name, 0.0)
+            target = importlib.import_module(module)
+            if owner is not None:
+                target = getattr(target, owner)
+            for attribute in attributes:
+                wrap(name, target, attribute)
+        yield parts
+    finally:
+        for owner, attribute, original in reversed(originals):
+            setattr(owner, attribute, original)
 
 
 def search_kind(path):
@@ -770,8 +842,8 @@ def long_tail_profile(count, *, client):
 
     for path in paths[:20]:
         client.get(path)
-    kinds = {}
-    with connection.execute_wrapper(timed):
+    kinds, parts = {}, {}
+    with connection.execute_wrapper(timed), timed_parts(parts):
         for path in paths:
             sql[:] = [0.0, 0]
             started = time.perf_counter()
@@ -784,4 +856,4 @@ def long_tail_profile(count, *, client):
             item[1] += seconds
             item[2] += sql[0]
             item[3] = max(item[3], sql[1])
-    return TailProfile(kinds=kinds)
+    return TailProfile(kinds=kinds, parts=parts)

@@ -10,11 +10,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Q
+from django.template.base import Template
 from django.urls import NoReverseMatch
 
+import directory.views
 from benchmarks import load_modules
 from benchmarks.directory import (
     LONG_TAIL_SEARCHES,
+    TIMED_PARTS,
     long_tail_paths,
     long_tail_profile,
     search_kind,
@@ -30,6 +33,7 @@ from benchmarks.report import (
     update_markdown_file,
 )
 from core import validators
+from directory.presentation import result_cards
 from establishments.models import Establishment
 from organisations.models import Organisation, Postcode
 from providers.models import ServiceProvider
@@ -38,6 +42,8 @@ from registrations.selectors import listed_service_providers
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
+
+DJANGO_TEMPLATE_RENDER = Template.render
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the benchmark command runs on PostgreSQL only"
@@ -341,6 +347,11 @@ def test_the_long_tail_profile_splits_each_searchs_time_into_sql_and_python(clie
     assert set(profile.kinds) == {search_kind(path) for path in long_tail_paths()[:30]}
     assert 0 < profile.sql_seconds < profile.seconds
     assert all(1 <= most <= 6 for *_times, most in profile.kinds.values())
+    assert set(profile.parts) == set(TIMED_PARTS)
+    assert all(0 < seconds < profile.seconds for seconds in profile.parts.values())
     report = profile.lines()
     assert report[0].startswith("Long tail, first 30 searches in-process, cache off: mean")
-    assert len(report) == 2 + len(profile.kinds)
+    assert len(report) == 2 + len(profile.kinds) + 1 + len(TIMED_PARTS)
+    # The methods are theirs again once the profile is done.
+    assert Template.render is DJANGO_TEMPLATE_RENDER
+    assert directory.views.result_cards is result_cards
