@@ -58,17 +58,25 @@ def result_cards(providers, *, back_query=""):
     """
     # As plain text once per page: each lazy label would be translated again per result.
     service_types = {value: str(capfirst(label)) for value, label in ServiceType.choices}
-    back = f"?terug={urlencode(back_query)}" if back_query else ""
-    return [_card(provider, service_types, back) for provider in providers]
+    # The public page's URL reversed once per page, with a stand-in for the pk that each
+    # result fills in: reverse() per result took a fifth of this function's time.
+    detail = reverse("directory:detail", args=[PK_STAND_IN]) + (
+        f"?terug={urlencode(back_query)}" if back_query else ""
+    )
+    return [_card(provider, service_types, detail) for provider in providers]
 
 
-def _card(provider, service_types, back):
+# No provider has this pk, and no URL prefix holds these digits.
+PK_STAND_IN = 987654321987654321
+
+
+def _card(provider, service_types, detail):
     registrations = provider.public_registrations
     nearest = provider.nearest_establishment
     return ResultCard(
         pk=provider.pk,
         name=provider.name,
-        url=reverse("directory:detail", args=[provider.pk]) + back,
+        url=detail.replace(str(PK_STAND_IN), str(provider.pk), 1),
         registrations=", ".join(
             f"{service_types[item.service_type]} ({item.number})" for item in registrations
         ),
