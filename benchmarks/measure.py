@@ -174,10 +174,73 @@ class ThroughputResult:
     loader: str = ""
     # The next path to ask for: each run goes on where the last one stopped.
     offset: int = 0
+    # CPU seconds spent while the page was measured: by gunicorn (master and workers)
+    # and by PostgreSQL's processes on this machine (None: none is local).
+    app_cpu_seconds: float = 0.0
+    database_cpu_seconds: float | None = 0.0
 
     @property
     def rate(self):
         return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def app_cpu_ms(self):
+        """gunicorn's CPU time per request, in milliseconds."""
+        return self.app_cpu_seconds / self.requests * 1000 if self.requests else 0.0
+
+    @property
+    def database_cpu_ms(self):
+        """PostgreSQL's CPU time per request, in milliseconds (None: not local)."""
+        if self.database_cpu_seconds is None or not self.requests:
+            return None
+        return self.database_cpu_seconds / self.requests * 1000
+
+
+# --- CPU time of processes (Linux /proc) ----------------------------------------------
+# Where a page's cost lies under load: the CPU seconds of the app server's processes and
+# of the database's, read before and after each run. On loopback both share the CPUs, so
+# a page's throughput follows their sum per request.
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def process_cpu_seconds(pid):
+    """User and system CPU seconds of a process so far; 0 when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    # The fields after the command name (which may hold spaces), from field 3 on.
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+
+
+def child_pids(pid):
+    """The pids of a process's children (gunicorn's workers)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+        return [int(child) for child in children.split()]
+    except OSError:
+        return []
+
+
+def database_pids():
+    """The pids of this machine's PostgreSQL processes (empty: the database is elsewhere)."""
+    pids = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if (entry / "comm").read_text().strip() == "postgres":
+                pids.append(int(entry.name))
+        except OSError:
+            continue
+    return pids
+
+
+def database_cpu_seconds():
+    """CPU seconds of this machine's PostgreSQL processes so far, None when it has none.
+    Backends come and go; the connections of the gunicorn workers stay (CONN_MAX_AGE)."""
+    pids = database_pids()
+    return sum(process_cpu_seconds(pid) for pid in pids) if pids else None
 
 
 def database_url():
@@ -304,6 +367,11 @@ class GunicornServer:
 
     def output(self):
         return Path(self.log.name).read_text(errors="replace")[-3000:]
+
+    def cpu_seconds(self):
+        """CPU seconds of gunicorn's master and workers so far."""
+        pid = self.process.pid
+        return sum(process_cpu_seconds(each) for each in [pid, *child_pids(pid)])
 
     def __exit__(self, *exc_info):
         if self.process and self.process.poll() is None:
@@ -434,7 +502,8 @@ def measure_throughput(
             )
             for environment in environments
         ]
-        ports = [servers[environments.index(result.environment)].port for result in results]
+        result_servers = [servers[environments.index(result.environment)] for result in results]
+        ports = [server.port for server in result_servers]
         for result, port in zip(results, ports, strict=True):
             # Warm up every worker (imports, templates, connections, caches).
             requests, errors, _elapsed = load(
@@ -444,7 +513,8 @@ def measure_throughput(
         # The pages take turns in THROUGHPUT_ROUNDS short runs, so that a burst of
         # other work on the machine does not fall on one page only and skew the ratio.
         for _ in range(THROUGHPUT_ROUNDS):
-            for result, port in zip(results, ports, strict=True):
+            for result, port, server in zip(results, ports, result_servers, strict=True):
+                app_before, database_before = server.cpu_seconds(), database_cpu_seconds()
                 requests, errors, elapsed = load(
                     port,
                     result.paths,
@@ -456,4 +526,10 @@ def measure_throughput(
                 result.requests += requests
                 result.errors += errors
                 result.seconds += elapsed
+                result.app_cpu_seconds += server.cpu_seconds() - app_before
+                database_after = database_cpu_seconds()
+                if database_before is None or database_after is None:
+                    result.database_cpu_seconds = None
+                elif result.database_cpu_seconds is not None:
+                    result.database_cpu_seconds += max(0.0, database_after - database_before)
     return results

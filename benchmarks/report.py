@@ -99,6 +99,34 @@ def throughput_ratios(throughputs):
     return {name: rate / trivial for name, rate in rates.items() if name != TRIVIAL_VIEW}
 
 
+def _ms(value):
+    return "-" if value is None else f"{value:.2f}"
+
+
+def cpu_budgets(throughputs):
+    """{name: text} for each page with a target: its CPU time per request (app server and
+    database) and what it may cost to reach its target. On loopback the load shares the
+    CPUs, so throughput goes about as the inverse of that sum: at a target of 5 %, a
+    page may cost 20 times the trivial view's CPU time."""
+    measured = {result.name: result for result in throughputs}
+    trivial = measured.get(TRIVIAL_VIEW)
+    if trivial is None or not trivial.requests:
+        return {}
+    budgets = {}
+    for name, wanted in THROUGHPUT_TARGETS.items():
+        result = measured.get(name)
+        if result is None or not result.requests or result.database_cpu_ms is None:
+            continue
+        spent = result.app_cpu_ms + result.database_cpu_ms
+        allowed = (trivial.app_cpu_ms + (trivial.database_cpu_ms or 0.0)) / wanted
+        budgets[name] = (
+            f"{spent:.1f} ms of CPU per request (app {result.app_cpu_ms:.1f}, PostgreSQL "
+            f"{result.database_cpu_ms:.1f}); at {wanted:.0%} of the trivial view about "
+            f"{allowed:.1f} ms"
+        )
+    return budgets
+
+
 def throughput_ratio(throughputs):
     """The ratio the target is read on: the search with its results cache."""
     return throughput_ratios(throughputs).get(SEARCH_CACHED)
@@ -141,10 +169,14 @@ def text_report(*, machine, results, throughputs, volumes, repeats, warmup, cach
             )
     if throughputs:
         lines.append("")
-        lines.append(f"{'throughput':<22} {'req/s':>8} {'requests':>9} {'errors':>7}")
+        lines.append(
+            f"{'throughput':<22} {'req/s':>8} {'requests':>9} {'errors':>7} "
+            f"{'app CPU ms':>10} {'DB CPU ms':>9}"
+        )
         for result in throughputs:
             lines.append(
-                f"{result.name:<22} {result.rate:>8.1f} {result.requests:>9} {result.errors:>7}"
+                f"{result.name:<22} {result.rate:>8.1f} {result.requests:>9} {result.errors:>7} "
+                f"{result.app_cpu_ms:>10.2f} {_ms(result.database_cpu_ms):>9}"
             )
         for name, ratio in throughput_ratios(throughputs).items():
             target = ""
@@ -153,6 +185,7 @@ def text_report(*, machine, results, throughputs, volumes, repeats, warmup, cach
                 warm = "; warm cache" if name == SEARCH_CACHED else ""
                 target = f" (target >= {wanted:.0%}: {_yes(ratio >= wanted)}{warm})"
             lines.append(f"{name} / trivial view: {ratio:.1%}{target}")
+        lines += [f"{name}: {text}" for name, text in cpu_budgets(throughputs).items()]
         if cache_description(cache_url):
             lines.append(cache_description(cache_url))
     return "\n".join(lines)
@@ -209,8 +242,9 @@ def markdown_report(
             f"### Throughput under gunicorn ({workers} sync workers, {concurrency} connections, "
             f"{seconds:.0f} s each, load generator: {loader}, on loopback)",
             "",
-            "| page | requests/s | / trivial view | target | requests | errors |",
-            "|---|---|---|---|---|---|",
+            "| page | requests/s | / trivial view | target | requests | errors "
+            "| app CPU ms/request | PostgreSQL CPU ms/request |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         ratios = throughput_ratios(throughputs)
         for result in throughputs:
@@ -223,8 +257,12 @@ def markdown_report(
             )
             lines.append(
                 f"| {result.name} | {result.rate:.1f} | {ratio} | {target} | {result.requests} "
-                f"| {result.errors} |"
+                f"| {result.errors} | {result.app_cpu_ms:.2f} | {_ms(result.database_cpu_ms)} |"
             )
+        budgets = cpu_budgets(throughputs)
+        if budgets:
+            lines += ["", "CPU time per request (gunicorn's processes and PostgreSQL's):", ""]
+            lines += [f"- {name}: {text}" for name, text in budgets.items()]
         ratio = throughput_ratio(throughputs)
         if ratio is not None:
             cold = ratios.get(SEARCH_UNCACHED)

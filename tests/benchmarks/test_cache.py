@@ -75,6 +75,10 @@ class FakeServer:
         self.cache_url = cache_url
         self.environment = environment
         self.started.append(self)
+        self.cpu = 0.0
+
+    def cpu_seconds(self):
+        return self.cpu
 
     def __enter__(self):
         return self
@@ -153,6 +157,79 @@ def test_each_load_run_goes_on_where_the_last_one_stopped(monkeypatch):
     assert offsets == [12 * n for n in range(1 + measure.THROUGHPUT_ROUNDS)]
 
 
+def test_each_page_is_charged_the_cpu_time_of_its_server_and_of_the_database(monkeypatch):
+    FakeServer.started = []
+    database = [0.0]
+    monkeypatch.setattr(measure, "GunicornServer", FakeServer)
+    monkeypatch.setattr(measure, "database_cpu_seconds", lambda: database[0])
+
+    def load(port, paths, *, seconds, concurrency, offset):
+        # While a page is measured its own server and the database work; the warm-up
+        # (the first call per page) too, but it is not counted.
+        server = next(server for server in FakeServer.started if server.port == port)
+        server.cpu += 0.2 if paths == ["/gezondheid/"] else 3.0
+        database[0] += 0.0 if paths == ["/gezondheid/"] else 1.5
+        return 100, 0, 1.0
+
+    monkeypatch.setattr(measure, "_wrk_load", load)
+    results = measure_throughput(
+        [
+            Throughput(name="trivial view", paths=lambda: ["/gezondheid/"]),
+            Throughput(
+                name=LONG_TAIL_UNCACHED,
+                paths=lambda: ["/zoeken/?q=a"],
+                environment={"DIRECTORY_CACHE_SECONDS": "0"},
+            ),
+        ],
+        database_url="postgres://x/y",
+        workers=1,
+        seconds=3,
+        concurrency=1,
+        cache_url=LOCMEM_CACHE_URL,
+    )
+
+    trivial, tail = results
+    assert trivial.app_cpu_ms == pytest.approx(2.0)
+    assert trivial.database_cpu_ms == pytest.approx(0.0)
+    assert tail.app_cpu_ms == pytest.approx(30.0)
+    assert tail.database_cpu_ms == pytest.approx(15.0)
+
+
+def test_without_a_local_database_its_cpu_time_is_unknown(monkeypatch):
+    FakeServer.started = []
+    monkeypatch.setattr(measure, "GunicornServer", FakeServer)
+    monkeypatch.setattr(measure, "database_cpu_seconds", lambda: None)
+    monkeypatch.setattr(
+        measure, "_wrk_load", lambda port, paths, *, seconds, concurrency, offset: (10, 0, 1.0)
+    )
+
+    (result,) = measure_throughput(
+        [Throughput(name="trivial view", paths=lambda: ["/gezondheid/"])],
+        database_url="postgres://x/y",
+        workers=1,
+        seconds=3,
+        concurrency=1,
+        cache_url=LOCMEM_CACHE_URL,
+    )
+
+    assert result.database_cpu_ms is None
+
+
+def test_cpu_seconds_are_read_from_proc_for_a_process_and_its_children():
+    import os
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)"])
+    try:
+        assert child.pid in measure.child_pids(os.getpid())
+        assert measure.process_cpu_seconds(os.getpid()) > 0
+    finally:
+        child.kill()
+        child.wait()
+    assert measure.process_cpu_seconds(child.pid) == 0.0  # gone
+
+
 def test_the_cache_url_is_the_redis_database_when_one_answers(monkeypatch):
     monkeypatch.setattr(measure, "redis_answers", lambda url: True)
     assert choose_cache_url("auto") == DEFAULT_REDIS_CACHE_URL
@@ -191,16 +268,24 @@ MACHINE = Machine(
 
 
 def _throughputs():
-    def result(name, requests):
-        return ThroughputResult(name=name, paths=[], requests=requests, seconds=10, loader="wrk")
+    def result(name, requests, app_cpu=0.0, database_cpu=0.0):
+        return ThroughputResult(
+            name=name,
+            paths=[],
+            requests=requests,
+            seconds=10,
+            loader="wrk",
+            app_cpu_seconds=app_cpu,
+            database_cpu_seconds=database_cpu,
+        )
 
     return [
-        result("trivial view", 20000),
+        result("trivial view", 20000, app_cpu=15.0),
         result("home page", 7000),
         result(SEARCH_CACHED, 6000),
         result(SEARCH_UNCACHED, 150),
         result(LONG_TAIL_CACHED, 1100),
-        result(LONG_TAIL_UNCACHED, 900),
+        result(LONG_TAIL_UNCACHED, 900, app_cpu=18.0, database_cpu=9.0),
     ]
 
 
@@ -233,12 +318,23 @@ def test_the_target_is_read_on_the_cached_search_and_the_cold_figure_is_next_to_
     assert throughput_ratio(throughputs) == pytest.approx(0.30)
     assert "search (results cache) / trivial view: 30.0% (target >= 25%: yes; warm cache)" in text
     assert "search (no cache) / trivial view: 0.8%" in text
-    assert "| search (results cache) | 600.0 | 30.0% | yes (≥ 25%) | 6000 | 0 |" in markdown
-    assert "| search (no cache) | 15.0 | 0.8% | - | 150 | 0 |" in markdown
+    assert "| search (results cache) | 600.0 | 30.0% | yes (≥ 25%) | 6000 | 0 | 0.00 | 0.00 |" in (
+        markdown
+    )
+    assert "| search (no cache) | 15.0 | 0.8% | - | 150 | 0 | 0.00 | 0.00 |" in markdown
     # The long tail has its own target, with and without the cache.
     assert "long tail (results cache) / trivial view: 5.5% (target >= 5%: yes)" in text
     assert "long tail (no cache) / trivial view: 4.5% (target >= 5%: NO)" in text
-    assert "| long tail (no cache) | 90.0 | 4.5% | NO (≥ 5%) | 900 | 0 |" in markdown
+    tail_row = "| long tail (no cache) | 90.0 | 4.5% | NO (≥ 5%) | 900 | 0 | 20.00 | 10.00 |"
+    assert tail_row in markdown
+    # What a request costs in CPU, and what it may cost at the target: 20 times the
+    # trivial view's 0.75 ms at 5 %.
+    budget = (
+        "long tail (no cache): 30.0 ms of CPU per request (app 20.0, PostgreSQL 10.0); "
+        "at 5% of the trivial view about 15.0 ms"
+    )
+    assert budget in text
+    assert f"- {budget}" in markdown
     assert "**30.0%** with the results cache (target ≥ 25%: yes), without it **0.8%**" in markdown
     assert "warm cache" in markdown
     assert "secret" not in text + markdown
