@@ -50,6 +50,59 @@ class ResultCard:
     summary: str
 
 
+@dataclass(frozen=True)
+class SearchTexts:
+    """What the search page says about a search as a whole (its title repeats `found`)."""
+
+    # "12 dienstverleners gevonden", "Meer dan 1.000 dienstverleners gevonden"; "" when
+    # nothing was searched (an invalid form).
+    found: str = ""
+    # When there were more than a search counts: what to do about it.
+    too_many: str = ""
+    # On a page of several: "Resultaten 21 tot 40 (pagina 2 van 7)."
+    shown: str = ""
+    # The folded filter panel: "Filters (2 actief)".
+    filters: str = ""
+
+
+def search_texts(*, active_filters, result=None, page=None, place=None):
+    """SearchTexts of a search: its `result` (directory.results.SearchResult), the `page`
+    shown and the `place` searched from, or only the filters of an invalid form."""
+    filters = ngettext(
+        "Filters (%(counter)s actief)", "Filters (%(counter)s actief)", active_filters
+    ) % {"counter": active_filters}
+    if result is None:
+        return SearchTexts(filters=filters)
+    count = page.paginator.count
+    if result.capped:
+        counted = floatformat(count, "0g")
+        found = _("Meer dan %(counter)s dienstverleners gevonden") % {"counter": counted}
+        if place is not None:
+            too_many = _(
+                "Dat zijn er te veel om door te bladeren: hieronder staan de dichtstbijzijnde. "
+                "Voeg een woord of vakgebied toe of kies een kleinere straal."
+            )
+        else:
+            too_many = _(
+                "Dat zijn er te veel om door te bladeren: u ziet de eerste %(counter)s. Voeg "
+                "een woord, een vakgebied of een plaats toe."
+            ) % {"counter": counted}
+    else:
+        found = ngettext(
+            "%(counter)s dienstverlener gevonden", "%(counter)s dienstverleners gevonden", count
+        ) % {"counter": count}
+        too_many = ""
+    shown = ""
+    if page.object_list and page.paginator.num_pages > 1:
+        shown = _("Resultaten %(start)s tot %(end)s (pagina %(number)s van %(pages)s).") % {
+            "start": floatformat(page.start_index(), "0g"),
+            "end": floatformat(page.end_index(), "0g"),
+            "number": page.number,
+            "pages": page.paginator.num_pages,
+        }
+    return SearchTexts(found=found, too_many=too_many, shown=shown, filters=filters)
+
+
 def result_cards(providers, *, back_query=""):
     """The cards of a page of SearchResult providers (directory.results), in order.
 

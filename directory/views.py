@@ -16,7 +16,7 @@ from django_ratelimit.decorators import ratelimit
 
 from directory.cache import cached_page
 from directory.forms import DEFAULTS, RADIUS_CHOICES, DirectorySearchForm
-from directory.presentation import result_cards
+from directory.presentation import result_cards, search_texts
 from directory.selectors import RADII_KM, provider_search, public_provider
 from organisations.reference import POSTCODE_ATTRIBUTION
 from portal.ratelimit import directory_rate
@@ -100,10 +100,13 @@ class DirectorySearchView(TemplateView):
             "request": SearchRequest(GET=query),
             "form": form,
             "attribution": POSTCODE_ATTRIBUTION,
+            "search_url": reverse("directory:search"),
+            "texts": search_texts(active_filters=0),
         }
         if form.is_valid():
             result = provider_search(**form.search_arguments())
             page = result.page(query.get("page", 1))
+            active_filters = self._active_filters(form)
             context.update(
                 result=result,
                 page_obj=page,
@@ -114,7 +117,9 @@ class DirectorySearchView(TemplateView):
                 chosen_vakgebieden=form.vakgebied_names(),
                 chosen_types=form.cleaned_data["type"],
                 has_criteria=self._has_criteria(form),
-                active_filters=self._active_filters(form),
+                texts=search_texts(
+                    active_filters=active_filters, result=result, page=page, place=form.place
+                ),
             )
         parts = {
             "title": render_to_string(self.title_template_name, context).strip(),

@@ -2,11 +2,16 @@
 search's result list: twenty results of a dozen lines each), where Django's template
 language costs most. It always escapes, as Django's templates do.
 
-Texts in these templates are `_("...")` only, with `%` for their values: that is the one
-form that both Jinja2 (the i18n extension, Django's gettext) and `makemessages`
-(which reads them as Django templates) understand, so they land in the same catalogue.
+Texts in these templates are `_("...")` only: that is the one form that both Jinja2 (the
+i18n extension, Django's gettext) and `makemessages` (which reads them as Django
+templates) understand, so they land in the same catalogue. In an output tag `_(` comes
+first. A text with values is `_("... %(name)s ...")|safe % {"name": value}`, which does
+what Django's `blocktrans` does: the catalogue's text is HTML, the values are escaped
+(markupsafe's `%`). Plurals and numbers written with a thousands separator are made in
+Python (ngettext, floatformat) and passed in.
 """
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
@@ -16,4 +21,6 @@ def environment(**options):
     options.pop("autoescape", None)
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
+    # Django's, as its templates have it: the first letter up, the rest as it is.
+    env.filters["capfirst"] = capfirst
     return env

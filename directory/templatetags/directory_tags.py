@@ -1,5 +1,6 @@
 """Display helpers for the public search's pages."""
 
+import functools
 import html
 from urllib.parse import urlsplit
 
@@ -19,19 +20,42 @@ register.filter("phone", portal_tags.phone)
 register.filter("tel_uri", portal_tags.tel_uri)
 
 
-# The page's results (directory.presentation's cards) in Jinja2 (portal/jinja2.py): the
-# largest part of the search page, twenty results of a dozen lines each.
-RESULTS_TEMPLATE = "directory/results.html"
+# The search's form and results in Jinja2 (portal/jinja2.py), where Django's template
+# language cost most of the page: twenty results of a dozen lines each, twenty boxes.
+SEARCH_BODY_TEMPLATE = "directory/search_body.html"
 
 
-@register.simple_tag
-def results_list(cards, *, start, advice_notice=""):
-    """The results of a page as an ordered list from `start` on, each advice result with
-    the day's `advice_notice`. Rendered by Jinja2: in the template language the same list
-    took 2.5 ms of every search page, in Jinja2 0.8 (a page of "advies", the best of five
-    times a hundred renders, on the benchmark's machine)."""
-    context = {"cards": cards, "start": start, "advice_notice": advice_notice}
-    return mark_safe(render_to_string(RESULTS_TEMPLATE, context, using="jinja2"))  # noqa: S308 - escaped by Jinja2
+@register.simple_tag(takes_context=True)
+def search_form_and_results(context, *, advice_notice=""):
+    """The form and the results of a search (DirectorySearchView's context), each advice
+    result with the day's `advice_notice`, rendered by Jinja2.
+
+    What the portal's other pages share stays in their Django templates, rendered here:
+    the error summary (only when there are errors) and the page links. In the template
+    language the result list alone took 2.5 ms of every search page, in Jinja2 0.8; the
+    whole of the search's part of the page 3.8-4.5 ms, with the form and the criteria in
+    Jinja2 too 2.8-3.4 (docs/performance.md, "Eighth step")."""
+    values = context.flatten()
+    query = values["request"].GET
+    form, page = values["form"], values.get("page_obj")
+    shared = {"request": values["request"]}
+    values.update(
+        advice_notice=advice_notice,
+        query_with=functools.partial(changed_query, query),
+        place_suggestion_links=functools.partial(place_suggestion_links, query),
+        choice_input=choice_input,
+        form_errors=(
+            render_to_string("includes/form_errors.html", {**shared, "form": form})
+            if form.errors
+            else ""
+        ),
+        pagination=(
+            render_to_string("includes/pagination.html", {**shared, "page_obj": page})
+            if page is not None and page.object_list and page.has_other_pages()
+            else ""
+        ),
+    )
+    return mark_safe(render_to_string(SEARCH_BODY_TEMPLATE, values, using="jinja2"))  # noqa: S308 - escaped by Jinja2
 
 
 @register.simple_tag
@@ -70,14 +94,13 @@ def website_label(url):
     return label or url
 
 
-@register.simple_tag(takes_context=True)
-def query_with(context, **changes):
-    """The current search's query string with parameters changed (None removes one).
+def changed_query(query, **changes):
+    """A search's query string (a QueryDict) with parameters changed (None removes one).
 
     `remove_vakgebied="ict"` drops a single value of the repeatable vakgebied;
     the page number is always dropped, as the results change.
     """
-    query = context["request"].GET.copy()
+    query = query.copy()
     query.pop("page", None)
     for name, value in changes.items():
         if name.startswith("remove_"):
@@ -91,12 +114,11 @@ def query_with(context, **changes):
     return f"?{encoded}" if encoded else "?"
 
 
-@register.simple_tag(takes_context=True)
-def place_suggestion_links(context, names):
-    """'Bedoelt u Gent?' with every name a link that runs the same search with that
+def place_suggestion_links(query, names):
+    """'Bedoelt u Gent?' with every name a link that runs the search `query` with that
     place instead of the one that was not found."""
     links = [
-        format_html('<a href="{}">{}</a>', query_with(context, plaats=name), name)
+        format_html('<a href="{}">{}</a>', changed_query(query, plaats=name), name)
         for name in names
     ]
     if not links:

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from django.urls import reverse
 from django.utils.translation import override
 
-from directory.presentation import SUMMARY_WORDS, result_cards
+from directory.presentation import SUMMARY_WORDS, result_cards, search_texts
 
 
 def registration(service_type, number):
@@ -111,3 +111,42 @@ def test_the_summary_is_the_start_of_the_presentation():
     assert summary.split()[:SUMMARY_WORDS] == words[:SUMMARY_WORDS]
     assert summary.endswith("…")
     assert card(description="").summary == ""
+
+
+# --- What the page says about the search as a whole -----------------------------------------
+
+
+def _page(count, number=1, per_page=20):
+    from django.core.paginator import Paginator
+
+    paginator = Paginator(range(count), per_page)
+    return paginator.page(number)
+
+
+def test_the_count_is_singular_plural_or_more_than_with_the_thousands_in_the_language():
+    one = search_texts(active_filters=0, result=SimpleNamespace(capped=False), page=_page(1))
+    many = search_texts(active_filters=0, result=SimpleNamespace(capped=False), page=_page(839))
+    capped = SimpleNamespace(capped=True)
+
+    assert one.found == "1 dienstverlener gevonden"
+    assert many.found == "839 dienstverleners gevonden"
+    assert many.too_many == ""
+    anywhere = search_texts(active_filters=0, result=capped, page=_page(1000))
+    assert anywhere.found == "Meer dan 1.000 dienstverleners gevonden"
+    assert "u ziet de eerste 1.000" in anywhere.too_many
+    near = search_texts(active_filters=1, result=capped, page=_page(1000), place=object())
+    assert "hieronder staan de dichtstbijzijnde" in near.too_many
+    with override("en"):
+        english = search_texts(active_filters=2, result=capped, page=_page(1000))
+    assert english.found == "More than 1,000 service providers found"
+    assert english.filters == "Filters (2 active)"
+
+
+def test_a_page_of_several_says_which_results_it_shows():
+    result = SimpleNamespace(capped=False)
+
+    assert search_texts(active_filters=0, result=result, page=_page(20)).shown == ""
+    second = search_texts(active_filters=0, result=result, page=_page(1000, number=2)).shown
+    assert second == "Resultaten 21 tot 40 (pagina 2 van 50)."
+    assert search_texts(active_filters=3).filters == "Filters (3 actief)"
+    assert search_texts(active_filters=3).found == ""

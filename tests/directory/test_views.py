@@ -212,6 +212,38 @@ def test_what_a_provider_wrote_is_escaped_in_the_results(client, corpus):
     assert "<script>alert" not in html and "<b>Vet" not in html
 
 
+def test_what_a_visitor_typed_is_escaped_in_the_criteria_and_the_ways_to_widen(client, corpus):
+    # The form and the criteria are Jinja2 (portal/jinja2.py): a catalogue text with
+    # values is HTML, its values are escaped, as Django's blocktrans does.
+    html = get(client, q='<b>x"y', plaats="Gent", straal="5").text
+
+    assert 'zoekterm "&lt;b&gt;x&#34;y"' in html
+    assert 'Zoek zonder zoekterm "&lt;b&gt;x&#34;y"</a>' in html
+    assert 'value="&lt;b&gt;x&#34;y"' in html or 'value="&lt;b&gt;x&quot;y"' in html
+    assert "<b>x" not in html
+
+
+def test_the_form_and_the_criteria_speak_the_language_of_the_page(client, corpus):
+    def english(**params):
+        return client.get(SEARCH, params, HTTP_ACCEPT_LANGUAGE="en").text
+
+    one = english(q="schelde")
+    none_near = english(q="schelde", plaats="Gent", straal="25")
+
+    assert re.search(r"<title>\s*1 service provider found", one)
+    assert '<h2 class="h4" id="results-heading">1 service provider found</h2>' in one
+    assert '<h2 class="h4" id="results-heading">0 service providers found</h2>' in none_near
+    assert "<summary>Filters (0 active)</summary>" in one
+    assert "<summary>Filters (1 active)</summary>" in none_near
+    assert '<legend class="h6">Where?</legend>' in one
+    assert 'search term "schelde"' in one
+    assert "up to 25 km from Gent" in none_near
+    assert "Search without a place</a>" in none_near
+    assert '<button type="submit" class="btn btn-primary">Search</button>' in one
+    for page in (one, none_near):
+        assert "zoekterm" not in page and "Waar?" not in page and "gevonden" not in page
+
+
 def test_phone_and_website_are_shown_as_people_read_them(client, corpus):
     html = get(client, q="schelde").text
 
@@ -465,12 +497,22 @@ def test_results_are_paged_on_the_server_and_page_links_keep_the_search(client, 
     assert "?q=opleidingen&amp;plaats=Gent&amp;straal=10&amp;page=2" in first.text
     assert 'aria-current="page"' in second.text
     assert '<ol class="list-unstyled results" start="21">' in second.text
+    assert "Resultaten 21 tot 27 (pagina 2 van 2)." in second.text
 
 
 @pytest.mark.parametrize("page", ["99", "abc", "-1"])
 def test_odd_page_numbers_give_a_real_page(client, many, page):
     response = get(client, q="opleidingen", page=page)
     assert result_names(response)
+
+
+def test_a_later_page_of_a_search_without_results_says_nothing_was_found(client, corpus):
+    # Page 3 of nothing is no page to link from: no page links, no error.
+    html = get(client, q="horeca", vakgebied="ict", page="3").text
+
+    assert "0 dienstverleners gevonden" in html
+    assert "Geen enkele geregistreerde dienstverlener voldoet" in html
+    assert 'aria-label="Paginering"' not in html
 
 
 def test_a_page_past_the_end_is_the_last_page_within_six_queries(
