@@ -755,7 +755,7 @@ TIMED_PARTS = {
         "Template",
         "render",
     ),
-    "templates (Jinja2: the result list, the widgets)": (
+    "templates (Jinja2: the form and the results, the widgets)": (
         "jinja2.environment",
         "Template",
         "render",
