@@ -106,7 +106,6 @@ class DirectorySearchView(TemplateView):
         if form.is_valid():
             result = provider_search(**form.search_arguments())
             page = result.page(query.get("page", 1))
-            active_filters = self._active_filters(form)
             context.update(
                 result=result,
                 page_obj=page,
@@ -118,7 +117,10 @@ class DirectorySearchView(TemplateView):
                 chosen_types=form.cleaned_data["type"],
                 has_criteria=self._has_criteria(form),
                 texts=search_texts(
-                    active_filters=active_filters, result=result, page=page, place=form.place
+                    active_filters=self._active_filters(form),
+                    result=result,
+                    page=page,
+                    place=form.place,
                 ),
             )
         parts = {

@@ -1,6 +1,6 @@
-"""The Jinja2 environment of the few templates that a page renders many times over (the
-search's result list: twenty results of a dozen lines each), where Django's template
-language costs most. It always escapes, as Django's templates do.
+"""The Jinja2 environment of the few templates where Django's template language costs most
+(the search's form and results: twenty results of a dozen lines each, twenty boxes, on a
+page that every search renders anew). It always escapes, as Django's templates do.
 
 Texts in these templates are `_("...")` only: that is the one form that both Jinja2 (the
 i18n extension, Django's gettext) and `makemessages` (which reads them as Django
