@@ -58,7 +58,6 @@ def search_form_and_results(context, *, advice_notice=""):
     return mark_safe(render_to_string(SEARCH_BODY_TEMPLATE, values, using="jinja2"))  # noqa: S308 - escaped by Jinja2
 
 
-@register.simple_tag
 def choice_input(choice):
     """The <input> of one box of a CheckboxSelectMultiple, as Django's widget template
     writes it (the attributes in flatatt's order: sorted, the boolean ones last),
