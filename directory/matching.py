@@ -46,6 +46,11 @@ def _tsquery_group(term):
     return "(" + " | ".join(options) + ")"
 
 
+def _every_term(terms):
+    """The tsquery of documents that match every term."""
+    return " & ".join(_tsquery_group(term) for term in terms)
+
+
 def _any(conditions):
     combined = Q(pk__in=[])
     for condition in conditions:
@@ -93,6 +98,7 @@ class DocumentSearchVector(Expression):
 class PostgresFullText:
     """Free text on PostgreSQL: the stored tsvector, a tsquery, ts_rank."""
 
+    name = "postgresql"
     use_trigram_index = True
 
     def apply(self, queryset, terms):
@@ -101,11 +107,7 @@ class PostgresFullText:
         double precision, as directory.rank_classes adds the stored ranks. (ts_rank of
         the lexemes together divides that sum by their number, in single precision.)"""
         vector = DocumentSearchVector()
-        every = SearchQuery(
-            " & ".join(_tsquery_group(term) for term in terms),
-            config=LEXEME_CONFIG,
-            search_type="raw",
-        )
+        every = SearchQuery(_every_term(terms), config=LEXEME_CONFIG, search_type="raw")
         rank = None
         for item in lexemes_of(terms):
             one = Cast(
@@ -115,10 +117,16 @@ class PostgresFullText:
             rank = one if rank is None else rank + one
         return queryset.filter(SearchVectorExact(vector, every)).annotate(rank=rank)
 
-    def term_ranking(self, terms, provider_sets):
-        """For a search of one plain word (or of a misspelt word with one correction:
-        `Term.vector_lexeme`), the ranking read from the inverted index
-        (ProviderSearchTerm) instead of from the documents; None for other searches.
+    @staticmethod
+    def parameters(terms):
+        """The values that `apply` puts into the statement (core.statements)."""
+        return [_every_term(terms), *lexemes_of(terms)]
+
+    def term_ranking(self, terms, search):
+        """For a search (directory.ranking.DocumentSearch) of one plain word (or of a
+        misspelt word with one correction: `Term.vector_lexeme`), the ranking read from
+        the inverted index (ProviderSearchTerm) instead of from the documents; None for
+        other searches.
 
         The same providers in the same order as `apply` gives (ts_rank of the one
         lexeme, then the sort name and the id), but the page is the start of an
@@ -128,11 +136,17 @@ class PostgresFullText:
         (`Term.vector_lexeme`): a word the configuration turns into no lexeme or into
         several, or that no document has, is left to `apply`. A search of several
         lexemes reads the index by classes of rank (`_class_ranking`), or is left to
-        `apply` too.
+        `apply` too. The one lexeme's ranking is the search's, compiled once per shape
+        (`DocumentSearch.by_lexeme`, `lexeme_ranking`).
         """
         lexeme = terms[0].vector_lexeme if len(terms) == 1 else None
         if not lexeme or " " in lexeme:
-            return self._class_ranking(terms, provider_sets)
+            return self._class_ranking(terms, search.provider_sets())
+        return search.by_lexeme(lexeme)
+
+    @staticmethod
+    def lexeme_ranking(lexeme, provider_sets):
+        """The ranking rows of the documents with this lexeme, from the inverted index."""
         rows = ProviderSearchTerm.objects.filter(
             *[Q(document_id__in=ids) for ids in provider_sets], lexeme=lexeme
         )
@@ -179,9 +193,10 @@ class PortableText:
     of PostgreSQL's weights.
     """
 
+    name = "portable"
     use_trigram_index = False
 
-    def term_ranking(self, terms, provider_sets):
+    def term_ranking(self, terms, search):
         """No inverted index without PostgreSQL: `apply` does all text searches."""
         return None
 
@@ -200,6 +215,14 @@ class PortableText:
                 output_field=FloatField(),
             )
         return queryset.annotate(rank=score)
+
+    @staticmethod
+    def parameters(terms):
+        """The values that `apply` puts into the statement (core.statements): the
+        patterns of a lexeme in a field (`_in_field`), as Django writes them."""
+        return [
+            f"%{connection.ops.prep_for_like_query(f' {item} ')}%" for item in lexemes_of(terms)
+        ]
 
 
 TEXT_SEARCHES = {"postgresql": PostgresFullText, "portable": PortableText}

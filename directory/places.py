@@ -231,8 +231,14 @@ class HaversineTerm(Func):
             Cast(F(f"{prefix}latitude"), FloatField()),
             Cast(F(f"{prefix}longitude"), FloatField()),
         )
-        self.lat0 = math.radians(latitude)
-        self.lon0 = math.radians(longitude)
+        self.lat0, self.cos_lat0, self.lon0 = self.parameters(latitude, longitude)
+
+    @staticmethod
+    def parameters(latitude, longitude):
+        """What the SQL takes of the point: its latitude in radians, that latitude's
+        cosine and its longitude in radians (core.statements fills these in)."""
+        lat0 = math.radians(latitude)
+        return lat0, math.cos(lat0), math.radians(longitude)
 
     def as_sql(self, compiler, connection, **extra_context):
         # The row's coordinates are columns: SQL without parameters.
@@ -247,7 +253,7 @@ class HaversineTerm(Func):
             self.lat0,
             2.0,
             2,
-            math.cos(self.lat0),
+            self.cos_lat0,
             *lat_params,
             *lon_params,
             self.lon0,

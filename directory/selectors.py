@@ -15,8 +15,14 @@ How a search runs, module by module:
   search or with the portable matcher;
 - directory.places: a place filters on the distance to the nearest establishment;
 - directory.query: all of it becomes one narrow statement, in order, with the total;
+- directory.ranking: that statement compiled once per shape of search (core.statements),
+  each search filling in its own values;
 - directory.results: a page of it, with what each result shows.
 """
+
+import functools
+
+from django.utils import timezone
 
 from directory import query
 from directory.identifiers import exact_lookup
@@ -29,6 +35,7 @@ from directory.places import (
     place_suggestions,
 )
 from directory.query import Sort
+from directory.ranking import CompiledRanking, DocumentSearch
 from directory.results import (
     PAGE_SIZE,
     PUBLIC_FIELDS,
@@ -91,45 +98,40 @@ def provider_search(
     sort = Sort(sort)
     if sort == Sort.DISTANCE and place is None:
         raise ValueError("Sorting by distance needs a place.")
-    service_types = tuple(service_types or ())
-    provider_sets = query.provider_sets(
-        on=on, service_types=service_types, vakgebieden=vakgebieden, topic=topic
-    )
-    documents = query.documents_of(provider_sets)
-
-    terms = []
+    terms, matcher = [], text_matcher(text_search)
     lookup = exact_lookup(text)
-    if lookup is not None and lookup.kind == "kbo":
-        documents = query.with_kbo_number(documents, lookup.number)
-    elif lookup is not None:
-        documents = query.with_registration_number(
-            documents, lookup.number, on=on, service_types=service_types
-        )
-    else:
-        matcher = text_matcher(text_search)
+    if lookup is None:
         terms = corrected_terms(
             search_terms(text), use_trigram_index=matcher.use_trigram_index, correct=correct
         )
-        if terms and sort == Sort.RELEVANCE and place is None:
-            ranking = matcher.term_ranking(terms, provider_sets)
-            if ranking is not None:
-                return SearchResult(
-                    ranking=ranking,
-                    place=None,
-                    radius_km=None,
-                    sort=sort,
-                    terms=terms,
-                    lookup=None,
-                    on=on,
-                )
-        if terms:
-            documents = matcher.apply(documents, terms)
-
-    # Whether anything but the provider sets decides who appears: without text or a
-    # number, a search by place needs no document.
-    narrowed = bool(terms) or lookup is not None
     if place is not None:
         radius_km = DEFAULT_RADIUS_KM if radius_km is None else int(radius_km)
+    search = DocumentSearch(
+        on=on or timezone.localdate(),
+        service_types=tuple(service_types or ()),
+        vakgebieden=tuple(vakgebieden),
+        topic=topic,
+        lookup=(lookup.kind, lookup.number) if lookup is not None else None,
+        terms=tuple(terms),
+        matcher=matcher.name,
+        place=place,
+        radius_km=radius_km if place is not None else None,
+        sort=sort,
+    )
+    found = functools.partial(
+        SearchResult,
+        place=place,
+        radius_km=search.radius_km,
+        sort=sort,
+        terms=terms,
+        lookup=lookup.kind if lookup is not None else None,
+        on=on,
+    )
+    if terms and sort == Sort.RELEVANCE and place is None:
+        ranking = matcher.term_ranking(terms, search)
+        if ranking is not None:
+            return found(ranking=ranking)
+    if place is not None:
         by_distance = sort == Sort.DISTANCE or (sort == Sort.RELEVANCE and not terms)
         if by_distance and not vakgebieden and not topic and query.common(terms):
             # Nearest first without text (or with words that most providers use): read
@@ -138,33 +140,11 @@ def provider_search(
             # keeps few providers: those are better found first (the walk would check
             # every point's providers). Not narrowed, it checks the provider sets
             # directly rather than the documents (a probe less per pair).
-            candidates = [documents.values("pk")] if narrowed else provider_sets
-            return SearchResult(
-                ranking=query.NearestFirst(candidates, place, radius_km),
-                place=place,
-                radius_km=radius_km,
-                sort=sort,
-                terms=terms,
-                lookup=lookup.kind if lookup is not None else None,
-                on=on,
+            candidates = (
+                [search.documents().values("pk")] if search.narrowed else search.provider_sets()
             )
-    if place is not None and not narrowed:
-        documents = query.near_without_documents(provider_sets, place, radius_km)
-    else:
-        documents = query.narrow(documents)
-        if place is not None:
-            documents = query.near(documents, place, radius_km)
-    return SearchResult(
-        ranking=query.ranking(
-            documents, sort=sort, by_rank=bool(terms), by_nearness=place is not None
-        ),
-        place=place,
-        radius_km=radius_km if place is not None else None,
-        sort=sort,
-        terms=terms,
-        lookup=lookup.kind if lookup is not None else None,
-        on=on,
-    )
+            return found(ranking=query.NearestFirst(candidates, place, radius_km))
+    return found(ranking=CompiledRanking(search))
 
 
 def public_provider(pk, *, on=None):

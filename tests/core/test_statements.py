@@ -1,0 +1,108 @@
+"""core.statements: a statement compiled once per shape, its parameters filled in per call."""
+
+import pytest
+
+from core.statements import Statement, StatementShapeError
+from establishments.models import Establishment
+from tests.factories import EstablishmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _in_municipalities(shape, municipalities):
+    return (
+        Establishment.objects.filter(municipality__in=municipalities, is_active=True)
+        .order_by("street")
+        .values_list("street", "municipality", "is_registered_office")
+    )
+
+
+def _stand_in(shape, n):
+    (count,) = shape
+    return [f"stand-in {n}-{index}" for index in range(count)]
+
+
+def _statement(build=_in_municipalities, **kwargs):
+    kwargs = {"parameters": list, "stand_in": _stand_in, **kwargs}
+    return Statement(build, **kwargs)
+
+
+def test_the_rows_are_the_querysets_for_every_value_and_each_shape_is_built_once():
+    EstablishmentFactory(street="Aastraat", municipality="Gent", is_registered_office=True)
+    EstablishmentFactory(street="Beekstraat", municipality="Aalst")
+    EstablishmentFactory(street="Dijk", municipality="Gent", is_active=False)
+    EstablishmentFactory(street="Kaai", municipality="Brugge")
+    built = []
+
+    def build(shape, municipalities):
+        built.append(shape)
+        return _in_municipalities(shape, municipalities)
+
+    statement = _statement(build)
+    for municipalities in (["Gent"], ["Aalst"], ["Gent", "Brugge"], ["Brugge", "Aalst"]):
+        rows = statement.rows((len(municipalities),), municipalities)
+        assert rows == list(_in_municipalities(None, municipalities))
+    assert statement.rows((1,), ["Gent"]) == [("Aastraat", "Gent", True)]
+    # Converted as the queryset converts them: SQLite stores a boolean as 0 or 1.
+    assert type(statement.rows((1,), ["Aalst"])[0][2]) is bool
+    # Twice per shape (two stand-ins), and never again.
+    assert built == [(1,), (1,), (2,), (2,)]
+
+
+def test_forget_builds_the_statements_again():
+    built = []
+
+    def build(shape, municipalities):
+        built.append(shape)
+        return _in_municipalities(shape, municipalities)
+
+    statement = _statement(build)
+    statement.rows((1,), ["Gent"])
+    statement.forget()
+    statement.rows((1,), ["Gent"])
+    assert built == [(1,)] * 4
+
+
+def test_a_value_that_the_statement_does_not_use_goes_nowhere():
+    EstablishmentFactory(street="Aastraat", municipality="Gent")
+    statement = _statement(
+        parameters=lambda municipalities: [*municipalities, "unused"],
+        stand_in=lambda shape, n: [f"stand-in {n}"],
+    )
+    assert statement.rows((1,), ["Gent"]) == [("Aastraat", "Gent", False)]
+
+
+def test_a_value_left_out_of_the_parameters_is_an_error():
+    # The street goes into the statement, but only the municipalities are filled in:
+    # another street would get the stand-in's.
+    def build(shape, arguments):
+        municipalities, street = arguments
+        return _in_municipalities(shape, municipalities).filter(street=street)
+
+    statement = _statement(
+        build,
+        parameters=lambda arguments: list(arguments[0]),
+        stand_in=lambda shape, n: (_stand_in(shape, n), f"street {n}"),
+    )
+    with pytest.raises(StatementShapeError, match="depends on more than its parameters"):
+        statement.rows((1,), (["Gent"], "Veldstraat"))
+
+
+def test_a_shape_that_leaves_out_what_changes_the_sql_is_an_error():
+    # How many municipalities decides the SQL; a shape without it cannot be compiled once.
+    statement = _statement(
+        parameters=list,
+        stand_in=lambda shape, n: [f"stand-in {index}" for index in range(n + 1)],
+    )
+    with pytest.raises(StatementShapeError):
+        statement.rows((), ["Gent"])
+
+
+def test_a_value_is_told_from_a_constant_of_another_type():
+    # is_active=True is a parameter of the statement; the id 1 is an int, not that boolean.
+    def build(shape, pks):
+        return Establishment.objects.filter(pk__in=pks, is_active=True).values_list("street")
+
+    establishment = EstablishmentFactory(street="Veldstraat")
+    statement = _statement(build, stand_in=lambda shape, n: [1 + n])
+    assert statement.rows((), [establishment.pk]) == [("Veldstraat",)]
