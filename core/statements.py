@@ -18,12 +18,16 @@ selectors it is built from), and nothing has to know where in the SQL a value go
   one's statement must be the first one's with the second one's values in those slots.
   A value that `parameters` leaves out, or a shape that leaves out something that
   changes the SQL, fails that check when the shape is first compiled: it cannot give
-  another search's rows.
+  another search's rows. Such a shape is logged as an error and its statements are built
+  by the ORM every time, as before (`uncompiled` holds it, for the tests to see).
 """
 
 import functools
+import logging
 
 from django.db import connections
+
+LOGGER = logging.getLogger(__name__)
 
 
 class StatementShapeError(ValueError):
@@ -46,7 +50,16 @@ class Statement:
         self.build = build
         self.parameters = parameters
         self.stand_in = stand_in
-        self._compiled = functools.lru_cache(maxsize=shapes)(self._compile)
+        self._compiled = functools.lru_cache(maxsize=shapes)(self._compile_or_log)
+        self.uncompiled = set()  # the shapes that failed the check
+
+    def _compile_or_log(self, using, shape):
+        try:
+            return self._compile(using, shape)
+        except StatementShapeError:
+            LOGGER.exception("A statement is built by the ORM on every call instead.")
+            self.uncompiled.add(shape)
+            return None
 
     def _compile(self, using, shape):
         first, second = self.stand_in(shape, 0), self.stand_in(shape, 1)
@@ -70,7 +83,14 @@ class Statement:
 
         `window`: (offset, limit) of the rows, as parameters: one statement for every
         page of a shape (the queryset must be ordered and not sliced)."""
-        sql, params, slots, converters = self._compiled(using, shape)
+        compiled = self._compiled(using, shape)
+        if compiled is None:
+            rows = self.build(shape, arguments).using(using)
+            if window is not None:
+                offset, limit = window
+                rows = rows[offset : None if limit is None else offset + limit]
+            return list(rows)
+        sql, params, slots, converters = compiled
         params = _filled(params, slots, self.parameters(arguments))
         connection = connections[using]
         if window is not None:
@@ -87,6 +107,7 @@ class Statement:
     def forget(self):
         """Drop the compiled statements."""
         self._compiled.cache_clear()
+        self.uncompiled.clear()
 
 
 def bucket(count):

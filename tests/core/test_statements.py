@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.statements import Statement, StatementShapeError
+from core.statements import Statement
 from establishments.models import Establishment
 from tests.factories import EstablishmentFactory
 
@@ -72,9 +72,12 @@ def test_a_value_that_the_statement_does_not_use_goes_nowhere():
     assert statement.rows((1,), ["Gent"]) == [("Aastraat", "Gent", False)]
 
 
-def test_a_value_left_out_of_the_parameters_is_an_error():
+def test_a_value_left_out_of_the_parameters_is_built_by_the_orm_and_logged(caplog):
     # The street goes into the statement, but only the municipalities are filled in:
-    # another street would get the stand-in's.
+    # compiled once, another street would get the stand-in's.
+    EstablishmentFactory(street="Veldstraat", municipality="Gent")
+    EstablishmentFactory(street="Kouter", municipality="Gent")
+
     def build(shape, arguments):
         municipalities, street = arguments
         return _in_municipalities(shape, municipalities).filter(street=street)
@@ -84,18 +87,37 @@ def test_a_value_left_out_of_the_parameters_is_an_error():
         parameters=lambda arguments: list(arguments[0]),
         stand_in=lambda shape, n: (_stand_in(shape, n), f"street {n}"),
     )
-    with pytest.raises(StatementShapeError, match="depends on more than its parameters"):
-        statement.rows((1,), (["Gent"], "Veldstraat"))
+    assert statement.rows((1,), (["Gent"], "Kouter")) == [("Kouter", "Gent", False)]
+    assert statement.rows((1,), (["Gent"], "Veldstraat"), window=(0, 1)) == [
+        ("Veldstraat", "Gent", False)
+    ]
+    assert statement.uncompiled == {(1,)}
+    [record] = [item for item in caplog.records if item.name == "core.statements"]
+    assert record.levelname == "ERROR"
+    assert "depends on more than its parameters" in record.exc_text
 
 
-def test_a_shape_that_leaves_out_what_changes_the_sql_is_an_error():
+def test_a_shape_that_leaves_out_what_changes_the_sql_is_built_by_the_orm():
     # How many municipalities decides the SQL; a shape without it cannot be compiled once.
+    EstablishmentFactory(street="Kaai", municipality="Brugge")
     statement = _statement(
         parameters=list,
         stand_in=lambda shape, n: [f"stand-in {index}" for index in range(n + 1)],
     )
-    with pytest.raises(StatementShapeError):
-        statement.rows((), ["Gent"])
+    assert statement.rows((), ["Brugge"]) == [("Kaai", "Brugge", False)]
+    assert statement.uncompiled == {()}
+
+
+def test_the_window_is_a_parameter():
+    for street in ("Aastraat", "Beekstraat", "Dijk", "Kaai"):
+        EstablishmentFactory(street=street, municipality="Gent")
+    statement = _statement()
+    assert statement.rows((1,), ["Gent"], window=(1, 2)) == [
+        ("Beekstraat", "Gent", False),
+        ("Dijk", "Gent", False),
+    ]
+    assert [row[0] for row in statement.rows((1,), ["Gent"], window=(3, None))] == ["Kaai"]
+    assert statement._compiled.cache_info().currsize == 1
 
 
 def test_a_value_is_told_from_a_constant_of_another_type():

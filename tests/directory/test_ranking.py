@@ -4,7 +4,7 @@ its queryset gives, for every slice, with each matcher."""
 import pytest
 from django.db import connection
 
-from directory import ranking
+from directory import ranking, results
 from directory.ranking import CompiledRanking
 from directory.selectors import Sort, place_resolve, provider_search
 from tests.directory.search_support import TRAINER_KBO, registration_of
@@ -59,6 +59,10 @@ def test_the_compiled_statement_gives_the_querysets_rows(corpus, engine, criteri
     queryset = result.ranking.search.queryset()
     assert list(queryset), "a search that finds nobody would compare nothing"
     assert _slices(result.ranking) == _slices(queryset)
+    result.page(1)
+    # Every shape passed the check (a failing one would be built by the ORM instead).
+    for statement in (ranking._RANKINGS, results._PROVIDERS, results._ESTABLISHMENTS):
+        assert not statement.uncompiled
 
 
 @pytest.mark.parametrize("engine", ENGINES)
