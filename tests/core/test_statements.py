@@ -1,6 +1,7 @@
 """core.statements: a statement compiled once per shape, its parameters filled in per call."""
 
 import pytest
+from django.db.models import BooleanField, Case, Value, When
 
 from core.statements import Statement
 from establishments.models import Establishment
@@ -9,11 +10,21 @@ from tests.factories import EstablishmentFactory
 pytestmark = pytest.mark.django_db
 
 
+# An expression with two boolean parameters: SQLite gives 0 or 1, which the queryset's
+# converters make a bool.
+_OFFICE = Case(
+    When(is_registered_office=True, then=Value(True)),
+    default=Value(False),
+    output_field=BooleanField(),
+)
+
+
 def _in_municipalities(shape, municipalities):
     return (
         Establishment.objects.filter(municipality__in=municipalities, is_active=True)
+        .annotate(office=_OFFICE)
         .order_by("street")
-        .values_list("street", "municipality", "is_registered_office")
+        .values_list("street", "municipality", "office")
     )
 
 
@@ -43,7 +54,7 @@ def test_the_rows_are_the_querysets_for_every_value_and_each_shape_is_built_once
         rows = statement.rows((len(municipalities),), municipalities)
         assert rows == list(_in_municipalities(None, municipalities))
     assert statement.rows((1,), ["Gent"]) == [("Aastraat", "Gent", True)]
-    # Converted as the queryset converts them: SQLite stores a boolean as 0 or 1.
+    # Converted as the queryset converts them.
     assert type(statement.rows((1,), ["Aalst"])[0][2]) is bool
     # Twice per shape (two stand-ins), and never again.
     assert built == [(1,), (1,), (2,), (2,)]
@@ -121,10 +132,12 @@ def test_the_window_is_a_parameter():
 
 
 def test_a_value_is_told_from_a_constant_of_another_type():
-    # is_active=True is a parameter of the statement; the id 1 is an int, not that boolean.
+    # True is a parameter of the statement (_OFFICE); the id 1 is an int, not that boolean.
     def build(shape, pks):
-        return Establishment.objects.filter(pk__in=pks, is_active=True).values_list("street")
+        rows = Establishment.objects.filter(pk__in=pks).annotate(office=_OFFICE)
+        return rows.values_list("street", "office")
 
     establishment = EstablishmentFactory(street="Veldstraat")
     statement = _statement(build, stand_in=lambda shape, n: [1 + n])
-    assert statement.rows((), [establishment.pk]) == [("Veldstraat",)]
+    assert statement.rows((), [establishment.pk]) == [("Veldstraat", False)]
+    assert not statement.uncompiled
