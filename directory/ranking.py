@@ -5,10 +5,11 @@ Most searches end here (directory.selectors): text with or without a place, a pl
 a filter, a vakgebied, a number. Their statement (directory.query) is a queryset of four
 to eight subqueries, and the ORM built and compiled it on every page: about a fifth of a
 search's Python. Its SQL depends only on the search's shape: the day, the service types
-and the topic, how many vakgebieden, the pattern of the search words (which of them
-share a lexeme), whether there is a place, the radius, the sort and the page. So it is
-compiled once per shape (core.statements), and a search fills in its own values: the
-vakgebieden, the number looked up, the words' lexemes, the place.
+and the topic, how many vakgebieden, how many lexemes the words have (for the portable
+matcher also which word has which), whether there is a place and whether the search is
+in its municipality (how many postcodes, in buckets), the sort. So it is compiled once
+per shape (core.statements), and a search fills in its own values: the vakgebieden, the
+number looked up, the words, the place and the radius, and the page's slice.
 
 A DocumentSearch says all that decides the statement; `queryset()` builds it with the
 ORM, as it always did, and CompiledRanking reads its rows a slice at a time.
