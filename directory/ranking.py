@@ -97,7 +97,7 @@ class DocumentSearch:
     # --- Its statement, compiled once per shape (core.statements) -------------------
 
     def shape(self):
-        """All that decides the SQL; the values that `parameters` gives go in it."""
+        """All that decides the SQL; what `parameters` gives goes into it as parameters."""
         return (
             self.on,
             self.service_types,
@@ -116,6 +116,7 @@ class DocumentSearch:
         )
 
     def parameters(self):
+        """The values this search puts into its statement, in an order fixed per shape."""
         values = list(self.vakgebieden)
         if self.lexeme is not None:
             values.append(self.lexeme)
