@@ -8,11 +8,13 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from directory.forms import DirectorySearchForm, vakgebied_choices
-from directory.selectors import PAGE_SIZE, place_resolve
+from directory.selectors import PAGE_SIZE, place_resolve, provider_search
 from directory.templatetags.directory_tags import choice_input
 from establishments.models import Establishment
 from projects.eligibility import restrictions_today
@@ -284,6 +286,22 @@ def test_nothing_unlisted_private_or_deactivated_leaks(client, corpus):
         assert "Verborgen" not in html  # contact person
         assert "Sleutel ligt onder de mat" not in html  # extra info
         assert "Kerkstraat 1 " not in html
+
+
+def test_a_result_holds_only_public_fields_and_reading_another_reads_nothing(corpus):
+    """A page's providers and establishments carry the public fields only: every other
+    field is blank, not deferred (which would read it from the database when used)."""
+    page = provider_search(text="marketing", place=place_resolve("Kortrijk")).page(1)
+    leie = next(provider for provider in page.object_list if provider.pk == corpus["leie"].pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        private = [leie.iban, leie.bic, leie.contact_last_name, leie.extra_info, leie.street]
+        establishment = leie.nearest_establishment
+        private += [establishment.latitude, establishment.is_active]
+    assert queries.captured_queries == []
+    assert private == ["", "", "", "", "", None, True]
+    assert leie.name == "Adviesbureau Leie"
+    assert establishment.municipality == "Kortrijk"
 
 
 def test_a_deactivated_establishment_is_not_shown_on_the_public_page(client, corpus):
