@@ -183,7 +183,7 @@ def common(terms):
 # The nearest rows of a search by distance (NearestFirst): {points} is the nearby points
 # with their nearness, {in_candidates} the conditions on the providers that may appear,
 # both compiled from querysets whose values are parameters; {table} a quoted name.
-_NEAREST_SQL = {
+_NEAREST_PAIRS_SQL = {
     "postgresql": """
         SELECT pp.document_id, near.nearness, near.id, pp.sort_name
         FROM ({points}) AS near
@@ -203,6 +203,27 @@ _NEAREST_SQL = {
         LIMIT %s
     """,
 }
+# Of those pairs (point by point, up to a limit), each provider once at its nearest
+# point, in order: by point, then by name. A limit may cut the last point's providers
+# anywhere, so when the pairs reach it ({complete}: their count below the limit, a
+# parameter), that point is left out. One row says whether they were complete, with
+# the providers or without any (the LEFT JOIN).
+_NEAREST_SQL = """
+    WITH pairs AS ({pairs}),
+    firsts AS (
+        SELECT document_id, nearness, id, sort_name,
+            ROW_NUMBER() OVER (PARTITION BY document_id ORDER BY nearness, id) AS nth
+        FROM pairs
+        WHERE {complete}
+            OR id <> (SELECT id FROM pairs ORDER BY nearness DESC, id DESC LIMIT 1)
+    )
+    SELECT firsts.document_id, firsts.nearness, status.complete
+    FROM (SELECT {complete} AS complete) AS status
+    LEFT JOIN firsts ON firsts.nth = 1
+    ORDER BY firsts.nearness, firsts.id, firsts.sort_name, firsts.document_id
+    LIMIT %s
+"""
+_COMPLETE_SQL = "(SELECT COUNT(*) FROM pairs) < %s"
 
 
 class NearestFirst:
@@ -215,8 +236,9 @@ class NearestFirst:
     nearest establishment. The statement orders by point only, which the walk over the
     sorted points gives without sorting anything, so it stops after the rows that the
     page and the count need: the count goes to COUNT_LIMIT + 1 at most, as CountOf's
-    does. Python orders each point's rows by name and keeps each provider's first. On
-    PostgreSQL the points are walked with a lateral join; elsewhere a plain join is
+    does. The same statement orders each point's rows by name and keeps each provider's
+    first (_NEAREST_SQL): Python gets the providers in order, an id and a nearness each.
+    On PostgreSQL the points are walked with a lateral join; elsewhere a plain join is
     sorted (small data sets).
     """
 
@@ -228,7 +250,7 @@ class NearestFirst:
         self.radius_km = radius_km
         self._rows = None
 
-    def _statement(self, limit):
+    def _statement(self, limit, wanted):
         points_sql, points_params = (
             nearby_places(self.place, self.radius_km)
             .order_by("nearness", "id")
@@ -245,41 +267,42 @@ class NearestFirst:
         in_municipality = (
             f"AND pp.postcode IN ({', '.join(['%s'] * len(postcodes))})" if postcodes else ""
         )
-        template = _NEAREST_SQL.get(connection.vendor, _NEAREST_SQL["default"])
-        sql = template.format(
+        template = _NEAREST_PAIRS_SQL.get(connection.vendor, _NEAREST_PAIRS_SQL["default"])
+        pairs = template.format(
             points=points_sql,
             table=table,
             in_municipality=in_municipality,
             in_candidates=" ".join(in_candidates),
         )
-        return sql, [*points_params, *postcodes, *candidates_params, limit]
+        if limit is None:  # every pair: complete, whatever their count
+            complete, complete_params = "1 = 1", []
+        else:
+            complete, complete_params = _COMPLETE_SQL, [limit]
+        sql = _NEAREST_SQL.format(pairs=pairs, complete=complete)
+        params = [
+            *points_params,
+            *postcodes,
+            *candidates_params,
+            connection.ops.no_limit_value() if limit is None else limit,
+        ]
+        return sql, [*params, *complete_params, *complete_params, wanted]
 
     def _fetch(self):
         """The providers in order, up to COUNT_LIMIT + 1, each once."""
         wanted = COUNT_LIMIT + 1
-        # Most providers stand on one or two nearby points: twice as many rows as
+        # Most providers stand on one or two nearby points: twice as many pairs as
         # providers are plenty, and should they not be, the statement runs again without
-        # a limit (NULL on PostgreSQL, -1 on SQLite).
-        unlimited = None if connection.vendor == "postgresql" else -1
-        for limit in (wanted * 2, unlimited):
-            sql, params = self._statement(limit)
+        # a limit.
+        for limit in (wanted * 2, None):
+            sql, params = self._statement(limit, wanted)
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
-                pairs = cursor.fetchall()
-            complete = limit == unlimited or len(pairs) < limit
-            if not complete:
-                # The statement orders by point only: the limit may have cut the last
-                # point's providers anywhere, so that point is left out.
-                last_point = pairs[-1][2]
-                pairs = [pair for pair in pairs if pair[2] != last_point]
-            # By point, then by name within a point (the order the index gives).
-            pairs.sort(key=lambda pair: (pair[1], pair[2], pair[3], pair[0]))
-            rows = {}
-            for pk, nearness, _point, _sort_name in pairs:
-                rows.setdefault(pk, nearness)
-            if complete or len(rows) >= wanted:
-                break
-        return list(rows.items())[:wanted]
+                rows = cursor.fetchall()
+            complete = bool(rows[0][2])
+            found = [(pk, nearness) for pk, nearness, _complete in rows if pk is not None]
+            if complete or len(found) >= wanted:
+                return found
+        raise AssertionError("every pair is complete")  # pragma: no cover
 
     @property
     def rows(self):
