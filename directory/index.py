@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.template.defaultfilters import truncatewords
 
+from core.validators import format_phone_number
 from directory.cache import bump_on_commit
 from directory.compounds import split, text_part_lexemes
 from directory.models import (
@@ -38,6 +40,8 @@ BATCH_SIZE = 2000
 # SearchWord.word is a CharField(100); longer "words" are not worth correcting.
 MAX_WORD_LENGTH = 100
 SORT_NAME_LENGTH = 200
+# The words of a presentation a result shows; the public page shows all of it.
+SUMMARY_WORDS = 35
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class DocumentValues:
     organisation_id: int
     name: str
     vakgebieden_text: str
+    phone_text: str
+    summary: str
     places_text: str
     description: str
     sort_name: str
@@ -91,10 +97,15 @@ def _vocabulary(text, *, in_text):
     return found
 
 
-def document_values(*, organisation_id, name, vakgebieden, places, description, service_types=()):
+def document_values(
+    *, organisation_id, name, vakgebieden, places, description, service_types=(), phone=""
+):
     """What is stored about a provider, from its name, vakgebied names, establishment
-    places and presentation, and the service types of its registrations in force.
-    A pure function.
+    places and presentation, the service types of its registrations in force, and its
+    phone number. A pure function.
+
+    The document also holds what a result shows that takes work to make: the phone number
+    as people read it and the start of the presentation.
 
     Each text gives its words' lexemes and the lexemes of the parts of its compounds
     (directory.compounds); places are names and are not split. A form of a word of the
@@ -127,6 +138,8 @@ def document_values(*, organisation_id, name, vakgebieden, places, description, 
         organisation_id=organisation_id,
         name=name,
         vakgebieden_text=vakgebieden_text,
+        phone_text=format_phone_number(phone) if phone else "",
+        summary=truncatewords(description, SUMMARY_WORDS),
         places_text=places_text,
         description=description,
         sort_name="".join(words(name))[:SORT_NAME_LENGTH],
@@ -164,18 +177,22 @@ def document_values(*, organisation_id, name, vakgebieden, places, description, 
 # not counting how often a word occurs in the presentation.
 _UPSERT_SQL = """
 INSERT INTO {table}
-    (service_provider_id, organisation_id, sort_name, vakgebieden_text, search_vector)
-SELECT source.id, source.organisation_id, source.sort_name, source.vakgebieden,
+    (service_provider_id, organisation_id, sort_name, vakgebieden_text, phone_text, summary,
+     search_vector)
+SELECT source.id, source.organisation_id, source.sort_name, source.vakgebieden, source.phone,
+    source.summary,
     setweight(to_tsvector('simple'::regconfig, source.a), 'A')
     || setweight(to_tsvector('simple'::regconfig, source.b), 'B')
     || setweight(to_tsvector('simple'::regconfig, source.c), 'C')
     || strip(to_tsvector('simple'::regconfig, source.d))
 FROM (VALUES {rows})
-    AS source (id, organisation_id, sort_name, vakgebieden, a, b, c, d)
+    AS source (id, organisation_id, sort_name, vakgebieden, phone, summary, a, b, c, d)
 ON CONFLICT (service_provider_id) DO UPDATE SET
     organisation_id = EXCLUDED.organisation_id,
     sort_name = EXCLUDED.sort_name,
     vakgebieden_text = EXCLUDED.vakgebieden_text,
+    phone_text = EXCLUDED.phone_text,
+    summary = EXCLUDED.summary,
     search_vector = EXCLUDED.search_vector
 """
 
@@ -215,10 +232,11 @@ def _write_postgres_terms(ids):
 
 
 def _write_postgres_documents(batch):
-    rows = ", ".join(["(%s::bigint, %s::bigint, %s, %s, %s, %s, %s, %s)"] * len(batch))
+    rows = ", ".join(["(%s::bigint, %s::bigint, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(batch))
     params = []
     for pk, values in batch:
         params += [pk, values.organisation_id, values.sort_name, values.vakgebieden_text]
+        params += [values.phone_text, values.summary]
         params += list(values.weighted)
     sql = _UPSERT_SQL.format(
         table=connection.ops.quote_name(ProviderSearchDocument._meta.db_table), rows=rows
@@ -246,12 +264,20 @@ def write_documents(values_by_pk, *, known_words=None):
                         organisation_id=values.organisation_id,
                         sort_name=values.sort_name,
                         vakgebieden_text=values.vakgebieden_text,
+                        phone_text=values.phone_text,
+                        summary=values.summary,
                     )
                     for pk, values in batch
                 ],
                 update_conflicts=True,
                 unique_fields=["service_provider"],
-                update_fields=["organisation", "sort_name", "vakgebieden_text"],
+                update_fields=[
+                    "organisation",
+                    "sort_name",
+                    "vakgebieden_text",
+                    "phone_text",
+                    "summary",
+                ],
             )
         ProviderSearchLexemes.objects.bulk_create(
             [
@@ -370,7 +396,7 @@ def search_documents_sync(*, service_provider_ids, known_words=None):
     with transaction.atomic():
         providers = list(
             ServiceProvider.objects.filter(pk__in=ids)
-            .only("pk", "organisation_id", "name", "description")
+            .only("pk", "organisation_id", "name", "description", "phone")
             .prefetch_related(
                 Prefetch("vakgebieden", queryset=Vakgebied.objects.only("name").order_by("name"))
             )
@@ -393,6 +419,7 @@ def search_documents_sync(*, service_provider_ids, known_words=None):
                 places=[text for text, _point in establishments.get(provider.organisation_id, [])],
                 description=provider.description,
                 service_types=service_types.get(provider.pk, ()),
+                phone=provider.phone,
             )
             for provider in providers
         }

@@ -41,6 +41,12 @@ class ProviderSearchDocument(models.Model):
     sort_name = models.CharField(_("sorteernaam"), max_length=200, blank=True, default="")
     # The vakgebieden as the result list shows them (one per line), saving it a query.
     vakgebieden_text = models.TextField(_("vakgebieden"), blank=True, default="")
+    # What the result list shows that takes work to make, made when the document is
+    # written: the phone number as people read it ("09 225 12 34"; formatting twenty
+    # numbers took a third of the result texts' time) and the start of the presentation
+    # (directory.index.SUMMARY_WORDS; the page then does not read the whole of it).
+    phone_text = models.CharField(_("telefoonnummer"), max_length=40, blank=True, default="")
+    summary = models.TextField(_("begin van de voorstelling"), blank=True, default="")
 
     class Meta:
         verbose_name = _("zoekdocument")

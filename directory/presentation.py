@@ -10,18 +10,15 @@ these texts escaped as usual.
 
 from dataclasses import dataclass
 
-from django.template.defaultfilters import floatformat, truncatewords, urlencode
+from django.template.defaultfilters import floatformat, urlencode
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from directory.templatetags.directory_tags import website_label
-from portal.templatetags.portal_tags import phone, tel_uri
+from portal.templatetags.portal_tags import tel_uri
 from registrations.selectors import ServiceType
-
-# The words of a presentation a result shows; the public page shows all of it.
-SUMMARY_WORDS = 35
 
 
 @dataclass(frozen=True)
@@ -142,12 +139,12 @@ def _card(provider, service_types, detail):
             else ""
         ),
         establishments=_establishments(provider),
-        phone=phone(provider.phone),
+        phone=provider.phone_text,
         tel=tel_uri(provider.phone),
         email=provider.email,
         website=provider.website,
         website_label=website_label(provider.website),
-        summary=truncatewords(provider.description, SUMMARY_WORDS),
+        summary=provider.summary,
     )
 
 

@@ -56,7 +56,10 @@ ESTABLISHMENT_FIELDS = (
 )
 # Establishments a result names when there is no place to measure from.
 RESULT_ESTABLISHMENTS = 3
-PROVIDER_ATTNAMES = tuple(ServiceProvider._meta.get_field(name).attname for name in PUBLIC_FIELDS)
+# What a result reads of a provider: the public fields but the presentation, whose start
+# its search document holds.
+RESULT_FIELDS = tuple(name for name in PUBLIC_FIELDS if name != "description")
+RESULT_ATTNAMES = tuple(ServiceProvider._meta.get_field(name).attname for name in RESULT_FIELDS)
 
 
 class _KnownCount:
@@ -162,9 +165,9 @@ class PublicRegistration:
 
 
 def _public_providers(pks, *, on):
-    """The providers with these pks, in this order, with only their public fields, the
-    vakgebieden of their search document and their registrations in force
-    (PublicRegistration).
+    """The providers with these pks, in this order, with only their public fields but
+    the presentation, what their search document holds for a result (the vakgebieden,
+    `phone_text` and `summary`) and their registrations in force (PublicRegistration).
 
     One query: the registrations in force of these providers, each with its provider's
     public fields (a listed provider has at least one), as plain rows: three model
@@ -176,15 +179,17 @@ def _public_providers(pks, *, on):
         return []
     rows = _PROVIDERS.rows((len(pks), on or timezone.localdate()), pks)
     found = {}
-    for service_type, number, vakgebieden_text, *values in rows:
-        pk = values[0]  # PUBLIC_FIELDS begins with the id
+    for service_type, number, vakgebieden_text, phone_text, summary, *values in rows:
+        pk = values[0]  # RESULT_FIELDS begins with the id
         provider = found.get(pk)
         if provider is None:
-            provider = found[pk] = _from_row(ServiceProvider, PROVIDER_ATTNAMES, values)
+            provider = found[pk] = _from_row(ServiceProvider, RESULT_ATTNAMES, values)
             provider.public_registrations = []
             provider.public_vakgebied_names = [
                 name for name in (vakgebieden_text or "").split("\n") if name
             ]
+            provider.phone_text = phone_text or ""
+            provider.summary = summary or ""
         provider.public_registrations.append(PublicRegistration(service_type, number))
     providers = [found[pk] for pk in pks if pk in found]
     for provider in providers:
@@ -230,7 +235,9 @@ def _providers_statement(shape, pks):
             "service_type",
             "number",
             "service_provider__search_document__vakgebieden_text",
-            *(f"service_provider__{name}" for name in PUBLIC_FIELDS),
+            "service_provider__search_document__phone_text",
+            "service_provider__search_document__summary",
+            *(f"service_provider__{name}" for name in RESULT_FIELDS),
         )
     )
 

@@ -4,7 +4,7 @@ every provider's search data written again with the parts of compounds.
 The rebuild calls the app's own code on purpose: the search data is derived from the
 providers and is rebuilt whole (`manage.py rebuild_search_index` does the same). Since
 0004 the app's code also writes tables that do not exist yet at this point of the
-history, so the rebuild moved there: this step does nothing any more.
+history, so the rebuild moved there (and on to 0005): this step does nothing any more.
 """
 
 from django.db import migrations, models

@@ -6,11 +6,10 @@ of which a typo is corrected.
 On PostgreSQL: contrib's cube and earthdistance (in the postgresql package itself;
 earthdistance is not a trusted extension: without a superuser the DBA creates both first,
 README "PostgreSQL") with a GiST index on each point's place on the earth, and the C
-collation for the sort names (as in 0002). Then every provider's search data is
-rebuilt with the app's own code, for 0003's analysis and these points (the search data is
-derived and rebuilt whole, as `manage.py rebuild_search_index` does; should a later
-change make this code unusable at this point of the history, the step may become a
-no-op and the operator runs the command after migrating).
+collation for the sort names (as in 0002). Every provider's search data was then
+rebuilt with the app's own code, for 0003's analysis and these points; since 0005 that
+code also writes a column that does not exist yet at this point of the history, so the
+rebuild moved there.
 """
 
 import django.db.models.deletion
@@ -56,12 +55,6 @@ def postgres_teardown(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for statement in POSTGRES_TEARDOWN:
             schema_editor.execute(statement)
-
-
-def rebuild(apps, schema_editor):
-    from directory.index import search_documents_rebuild
-
-    search_documents_rebuild()
 
 
 class Migration(migrations.Migration):
@@ -157,5 +150,4 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(postgres_setup, postgres_teardown),
-        migrations.RunPython(rebuild, migrations.RunPython.noop, elidable=True),
     ]

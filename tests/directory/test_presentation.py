@@ -5,7 +5,8 @@ from types import SimpleNamespace
 from django.urls import reverse
 from django.utils.translation import override
 
-from directory.presentation import SUMMARY_WORDS, result_cards, search_texts
+from directory.index import SUMMARY_WORDS, document_values
+from directory.presentation import result_cards, search_texts
 
 
 def registration(service_type, number):
@@ -32,9 +33,11 @@ def result(**overrides):
         "public_establishments": [establishment("Gent")],
         "more_establishments": 0,
         "phone": "+3292251234",
+        # As the search document stores it (directory.index).
+        "phone_text": "09 225 12 34",
         "email": "info@leie.example",
         "website": "https://www.leie.example/",
-        "description": "Wij geven les.",
+        "summary": "Wij geven les.",
     }
     return SimpleNamespace(**{**values, **overrides})
 
@@ -96,21 +99,30 @@ def test_with_a_place_the_nearest_establishment_and_its_distance_in_the_language
 
 def test_contact_data_read_as_people_write_them_and_none_is_empty():
     shown = card()
-    none = card(phone="", email="", website="")
+    none = card(phone="", phone_text="", email="", website="")
 
     assert (shown.phone, shown.tel) == ("09 225 12 34", "tel:+3292251234")
     assert shown.website_label == "www.leie.example"
     assert (none.phone, none.tel, none.email, none.website_label) == ("", "", "", "")
 
 
+def summary_of(description):
+    """The start of a presentation, as the search document stores it for the card."""
+    values = document_values(
+        organisation_id=1, name="Leie", vakgebieden=[], places=[], description=description
+    )
+    return card(summary=values.summary).summary
+
+
 def test_the_summary_is_the_start_of_the_presentation():
     words = [f"woord{number}" for number in range(SUMMARY_WORDS + 10)]
 
-    summary = card(description=" ".join(words)).summary
+    summary = summary_of(" ".join(words))
 
     assert summary.split()[:SUMMARY_WORDS] == words[:SUMMARY_WORDS]
     assert summary.endswith("…")
-    assert card(description="").summary == ""
+    assert summary_of("Wij geven les.") == "Wij geven les."
+    assert summary_of("") == ""
 
 
 # --- What the page says about the search as a whole -----------------------------------------

@@ -630,6 +630,22 @@ def test_documents_follow_plain_saves_as_the_admin_makes_them(corpus, engine):
     assert "digitaal" in found(corpus, engine, text="talen")
 
 
+def test_a_result_shows_the_phone_number_and_presentation_a_save_gave_them(corpus):
+    digitaal = ServiceProvider.objects.get(pk=corpus["digitaal"].pk)
+    digitaal.phone = "+32470123456"
+    digitaal.description = "Nieuw: " + " ".join(["woord"] * 50)
+    digitaal.save()
+
+    (shown,) = provider_search(text="digitaal atelier").page(1).object_list
+    assert shown.phone_text == "0470 12 34 56"
+    assert shown.summary == "Nieuw: " + " ".join(["woord"] * 34) + " …"
+    digitaal.phone = ""
+    digitaal.save()
+    (shown,) = provider_search(text="digitaal atelier").page(1).object_list
+    assert shown.phone_text == ""
+    assert ProviderSearchDocument.objects.get(pk=digitaal.pk).phone_text == ""
+
+
 def test_documents_follow_a_renamed_vakgebied(corpus, engine):
     talen = Vakgebied.objects.get(slug="talen")
     talen.name = "Vreemde talen"
