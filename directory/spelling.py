@@ -26,10 +26,12 @@ import math
 from dataclasses import dataclass
 
 from django.contrib.postgres.lookups import TrigramSimilar
+from django.db import connection
 from django.db.models import F, Q, Value
 from django.db.models.functions import Length
 from rapidfuzz.distance import OSA
 
+from core.statements import Statement, bucket, padded
 from directory.compounds import INFLECTIONS, split
 from directory.models import SearchWord
 from directory.text import SCHEME_TYPES, STOP_WORDS, lexeme, meaning, similarity, words
@@ -199,14 +201,49 @@ def _vocabulary(terms, forms_of, typed):
     """The vocabulary rows that tell what each term is: its lexeme and the lexemes of its
     parts (a compound is known when its parts are), the forms it may have, and the words
     that the word being typed begins. Index lookups only: (word, lexeme, in_text,
-    documents)."""
-    condition = Q(lexeme__in=[item for term in terms for item in (term.lexeme, *term.parts)])
-    condition |= Q(word__in=sorted(set().union(*forms_of.values())))
+    documents). Its statement is compiled once per shape (core.statements): building
+    and compiling it took a third of a millisecond of every search with words."""
+    lexemes = sorted({item for term in terms for item in (term.lexeme, *term.parts)})
+    forms = sorted(set().union(*forms_of.values()))
+    shape = (_bucket(lexemes), _bucket(forms), typed is not None)
+    arguments = (padded(lexemes), padded(forms), typed.word if typed is not None else None)
+    return _VOCABULARY.rows(shape, arguments)
+
+
+def _bucket(values):
+    return bucket(len(values)) if values else 0
+
+
+def _vocabulary_statement(shape, arguments):
+    lexemes, forms, typed = arguments
+    condition = Q(lexeme__in=lexemes) | Q(word__in=forms)
     if typed is not None:
-        condition |= Q(word__startswith=typed.word)
-    return list(
-        SearchWord.objects.filter(condition).values_list("word", "lexeme", "in_text", "documents")
+        condition |= Q(word__startswith=typed)
+    return SearchWord.objects.filter(condition).values_list(
+        "word", "lexeme", "in_text", "documents"
     )
+
+
+def _vocabulary_parameters(arguments):
+    lexemes, forms, typed = arguments
+    # As the ORM makes a startswith pattern of the word (the same for every database
+    # the portal runs on).
+    pattern = [f"{connection.ops.prep_for_like_query(typed)}%"] if typed is not None else []
+    return [*lexemes, *forms, *pattern]
+
+
+def _vocabulary_stand_in(shape, n):
+    lexemes, forms, typed = shape
+    return (
+        [f"stand-in lexeme {n}-{index}" for index in range(lexemes)],
+        [f"stand-in form {n}-{index}" for index in range(forms)],
+        f"stand-in word {n}" if typed else None,
+    )
+
+
+_VOCABULARY = Statement(
+    _vocabulary_statement, parameters=_vocabulary_parameters, stand_in=_vocabulary_stand_in
+)
 
 
 def _typo_vocabulary(words, *, use_trigram_index):

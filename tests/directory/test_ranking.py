@@ -1,12 +1,14 @@
 """directory.ranking: a search's statement, compiled once per shape, gives the rows that
-its queryset gives, for every slice, with each matcher."""
+its queryset gives, for every slice, with each matcher; and so does the vocabulary's
+statement (directory.spelling)."""
 
 import pytest
 from django.db import connection
 
-from directory import ranking, results
+from directory import ranking, results, spelling
 from directory.ranking import CompiledRanking
 from directory.selectors import Sort, place_resolve, provider_search
+from directory.spelling import search_terms
 from tests.directory.search_support import TRAINER_KBO, registration_of
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +102,40 @@ def test_one_word_read_from_the_inverted_index_gives_the_querysets_rows(corpus):
         queryset = result.ranking.search.queryset()
         assert list(queryset)
         assert _slices(result.ranking) == _slices(queryset)
+
+
+# One word, a form, a compound and its parts, the word being typed, a typo, a number,
+# several words.
+VOCABULARY_TEXTS = ["opleiding", "opleidingen", "opleidingscentrum", "opleidingen gent", "opl",
+                    "opleidngen", "9000", "taal kwaliteit opleiding"]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", VOCABULARY_TEXTS)
+def test_the_vocabularys_statement_gives_the_querysets_rows(corpus, text, monkeypatch):
+    given = []
+    vocabulary = spelling._vocabulary
+
+    def compared(terms, forms_of, typed):
+        rows = vocabulary(terms, forms_of, typed)
+        lexemes = {item for term in terms for item in (term.lexeme, *term.parts)}
+        arguments = (lexemes, set().union(*forms_of.values()), typed and typed.word)
+        given.append((rows, list(spelling._vocabulary_statement(None, arguments))))
+        return rows
+
+    monkeypatch.setattr(spelling, "_vocabulary", compared)
+    spelling.corrected_terms(search_terms(text), use_trigram_index=False)
+
+    ((rows, expected),) = given
+    assert sorted(rows) == sorted(expected)
+    assert not spelling._VOCABULARY.uncompiled
+
+
+@pytest.mark.parametrize("typed", ["ta%", "t_al"])
+def test_the_vocabularys_statement_escapes_the_typed_word_as_the_orm_does(corpus, typed):
+    # Search words hold no % or _ (directory.text): the statement must not count on it.
+    term = spelling.make_term(typed)
+    rows = spelling._vocabulary([term], {}, term)
+
+    arguments = ({term.lexeme, *term.parts}, set(), typed)
+    assert sorted(rows) == sorted(spelling._vocabulary_statement(None, arguments))
+    assert not [row for row in rows if row[0] == "taal"]
