@@ -112,8 +112,9 @@ class Statement:
 
 def bucket(count):
     """The length of a list of `count` values as a shape says it: the next power of two,
-    so that one to a dozen values make four shapes, not twelve (`padded`)."""
-    return 1 << max(count - 1, 0).bit_length()
+    so that one to a dozen values make four shapes, not twelve (`padded`); no values
+    stay none (an IN condition without values changes the SQL)."""
+    return 1 << (count - 1).bit_length() if count else 0
 
 
 def padded(values):

@@ -293,16 +293,20 @@ class NearestFirst:
         # Most providers stand on one or two nearby points: twice as many pairs as
         # providers are plenty, and should they not be, the statement runs again without
         # a limit.
-        for limit in (wanted * 2, None):
-            sql, params = self._statement(limit, wanted)
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                rows = cursor.fetchall()
-            complete = bool(rows[0][2])
-            found = [(pk, nearness) for pk, nearness, _complete in rows if pk is not None]
-            if complete or len(found) >= wanted:
-                return found
-        raise AssertionError("every pair is complete")  # pragma: no cover
+        found, complete = self._providers(wanted * 2, wanted)
+        if not complete and len(found) < wanted:
+            found, _complete = self._providers(None, wanted)
+        return found
+
+    def _providers(self, limit, wanted):
+        """Up to `wanted` providers in order from up to `limit` pairs (None: every pair),
+        and whether those were all the pairs."""
+        sql, params = self._statement(limit, wanted)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        found = [(pk, nearness) for pk, nearness, _complete in rows if pk is not None]
+        return found, bool(rows[0][2])
 
     @property
     def rows(self):

@@ -3,7 +3,7 @@
 import pytest
 from django.db.models import BooleanField, Case, Value, When
 
-from core.statements import Statement
+from core.statements import Statement, bucket, padded
 from establishments.models import Establishment
 from tests.factories import EstablishmentFactory
 
@@ -141,3 +141,10 @@ def test_a_value_is_told_from_a_constant_of_another_type():
     statement = _statement(build, stand_in=lambda shape, n: [1 + n])
     assert statement.rows((), [establishment.pk]) == [("Veldstraat", False)]
     assert not statement.uncompiled
+
+
+def test_list_lengths_go_in_buckets_of_powers_of_two_and_none_stays_none():
+    assert [bucket(count) for count in range(10)] == [0, 1, 2, 4, 4, 8, 8, 8, 8, 16]
+    assert padded([3, 1, 2]) == [3, 1, 2, 2]
+    assert padded([5]) == [5]
+    assert padded([]) == []
