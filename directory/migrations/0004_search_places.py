@@ -8,7 +8,7 @@ earthdistance is not a trusted extension: without a superuser the DBA creates bo
 README "PostgreSQL") with a GiST index on each point's place on the earth, and the C
 collation for the sort names (as in 0002). Every provider's search data was then
 rebuilt with the app's own code, for 0003's analysis and these points; since 0005 that
-code also writes a column that does not exist yet at this point of the history, so the
+code also writes columns that do not exist yet at this point of the history, so the
 rebuild moved there.
 """
 
