@@ -25,9 +25,10 @@ from django.db.models import (
     Value,
     Window,
 )
+from django.db.models.lookups import LessThanOrEqual
 
 from directory.models import ProviderPlace, ProviderSearchDocument
-from directory.places import HaversineTerm, haversine_term_within, nearby_places
+from directory.places import HaversineTerm, haversine_term_within, nearby_places, search_box
 from providers.models import ServiceProvider
 from registrations.selectors import listed_registrations, listed_service_provider_ids
 
@@ -114,12 +115,26 @@ def _nearby(prefix, place, radius_km, *, exact=True):
     """For rows that reach ProviderPlace through `prefix`: the condition "stands on a
     point within `radius_km` of the place" (0: in its municipality) and the `nearness`
     of the nearest such point (a haversine term, see directory.places). Not `exact`:
-    a point in the box around the circle, for the caller to check the nearness."""
-    points = nearby_places(place, radius_km, spatial_index=False, exact=exact)
-    condition = Q(**{f"{prefix}place__in": points.values("pk")})
+    a point in the box around the circle, for the caller to check the nearness.
+
+    The condition is on the point the nearness is measured from (one join), not on the
+    ids of a subquery of points: that read the points twice and doubled the planning of
+    a search near a place (0.8 ms more; the same rows and estimates)."""
+    (south, north), (west, east) = search_box(place, radius_km)
+    point = f"{prefix}place__"
+    condition = Q(
+        **{f"{point}latitude__range": (south, north), f"{point}longitude__range": (west, east)}
+    )
     if radius_km == 0:
         condition &= Q(**{f"{prefix}postcode__in": sorted(place.postcodes)})
-    return condition, Min(HaversineTerm(f"{prefix}place__", place.latitude, place.longitude))
+    elif exact:
+        condition &= Q(
+            LessThanOrEqual(
+                HaversineTerm(point, place.latitude, place.longitude),
+                haversine_term_within(radius_km),
+            )
+        )
+    return condition, Min(HaversineTerm(point, place.latitude, place.longitude))
 
 
 def near(documents, place, radius_km):
