@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from directory.forms import DirectorySearchForm, vakgebied_choices
 from directory.selectors import PAGE_SIZE, place_resolve, provider_search
+from directory.templatetags import directory_tags
 from directory.templatetags.directory_tags import choice_input
 from establishments.models import Establishment
 from projects.eligibility import restrictions_today
@@ -457,6 +458,78 @@ def test_a_box_is_written_with_the_attributes_of_djangos_own_widget(corpus):
     for name in ("vakgebied", "type"):
         for choice in form[name]:
             assert attributes(choice_input(choice)) == attributes(str(choice.tag()))
+
+
+KEPT_CONTROL_SEARCHES = [
+    # In turns that change one control's value at a time: a key without the value, the
+    # language or the options would show the previous search's control.
+    {"q": "advies"},
+    {"q": "advies", "straal": "5", "plaats": "Gent"},
+    {"q": "advies", "straal": "25", "plaats": "Gent"},
+    {"vakgebied": "ict"},
+    {"vakgebied": "energie"},
+    {"vakgebied": ["ict", "energie"], "type": "A"},
+    {"type": "O", "sorteer": "naam"},
+    {"type": ["A", "O"], "sorteer": "afstand", "onderwerp": "cybersecurity"},
+]
+
+
+@pytest.fixture
+def every_search_rendered(settings):
+    """The results cache off: each request renders its controls."""
+    settings.DIRECTORY_CACHE_SECONDS = 0
+    directory_tags._controls.clear()
+
+
+def rendered(client, **params):
+    """The page without its CSRF token (the language switch's), which each response has anew."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", get(client, **params).text)
+
+
+def test_the_kept_choice_controls_are_the_controls_a_fresh_render_writes(
+    client, corpus, monkeypatch, every_search_rendered
+):
+    # directory_tags.kept_control keeps the radius, topic, sort and the boxes per process.
+    kept = [rendered(client, **params) for params in KEPT_CONTROL_SEARCHES]
+    again = [rendered(client, **params) for params in KEPT_CONTROL_SEARCHES]
+    assert directory_tags._controls
+    monkeypatch.setattr(
+        directory_tags, "kept_control", lambda render, field, **options: render(field, **options)
+    )
+    fresh = [rendered(client, **params) for params in KEPT_CONTROL_SEARCHES]
+    assert kept == fresh
+    assert again == fresh
+    assert 'value="ict" class="form-check-input" id="id_vakgebied_' in kept[3]
+    assert re.search(r'<option value="25" selected>', kept[2])
+
+
+def test_the_kept_controls_follow_the_language_and_the_vakgebieden(
+    client, corpus, every_search_rendered
+):
+    assert "Tot 25 km" in get(client).text
+    english = client.get(SEARCH, HTTP_ACCEPT_LANGUAGE="en").text
+    assert "Up to 25 km" in english and "Tot 25 km" not in english
+
+    vakgebied = Vakgebied.objects.get(slug="ict")
+    vakgebied.name = "Informatica en telecom"
+    vakgebied.save()  # forgets this process's vakgebieden (directory.forms)
+    html = get(client).text
+    assert re.search(
+        r'<label class="form-check-label" for="id_vakgebied_\d+">Informatica en telecom<', html
+    )
+
+
+def test_a_control_with_an_error_is_not_kept(client, corpus, every_search_rendered):
+    html = get(client, straal="7").text
+    assert "Kies een afstand uit de lijst." in html
+    assert not any(key[1] == "straal" and key[3] == "7" for key in directory_tags._controls)
+
+
+def test_the_kept_controls_are_bounded(client, corpus, monkeypatch, every_search_rendered):
+    monkeypatch.setattr(directory_tags, "CONTROLS_KEPT", 3)
+    for params in KEPT_CONTROL_SEARCHES:
+        get(client, **params)
+        assert len(directory_tags._controls) <= 3
 
 
 # --- Nothing found -----------------------------------------------------------------------------
