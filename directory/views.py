@@ -5,6 +5,7 @@ The views only read the form and render: directory.selectors decides who is list
 and what a result shows. Both pages count towards one per-IP rate limit.
 """
 
+import copy
 from dataclasses import dataclass
 
 from django.http import Http404, QueryDict
@@ -90,7 +91,7 @@ class DirectorySearchView(TemplateView):
 
     def _render_search(self, query):
         """({"title": ..., "body": ...}, whether they may be cached) for this search."""
-        data = query.copy()
+        data = copy.copy(query)  # shallow: the defaults below set new lists
         for name, value in DEFAULTS.items():
             if not data.get(name):
                 data[name] = value

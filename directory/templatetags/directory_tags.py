@@ -1,5 +1,6 @@
 """Display helpers for the public search's pages."""
 
+import copy
 import functools
 import html
 from urllib.parse import urlsplit
@@ -134,7 +135,7 @@ def changed_query(query, **changes):
     `remove_vakgebied="ict"` drops a single value of the repeatable vakgebied;
     the page number is always dropped, as the results change.
     """
-    query = query.copy()
+    query = copy.copy(query)  # shallow: every change below sets a new list
     query.pop("page", None)
     for name, value in changes.items():
         if name.startswith("remove_"):

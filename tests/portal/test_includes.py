@@ -43,3 +43,11 @@ def test_the_pagination_is_absent_for_a_single_page():
     page_obj = Paginator(range(5), 10).page(1)
     html = render_to_string("includes/pagination.html", {"page_obj": page_obj}, request=request)
     assert html.strip() == ""
+
+
+def test_the_page_links_keep_repeated_parameters_in_order_and_leave_the_request_alone():
+    request = RequestFactory().get("/lijst/?vakgebied=ict&page=2&vakgebied=energie&q=a+b")
+    page_obj = Paginator(range(100), 10).page(2)
+    html = render_to_string("includes/pagination.html", {"page_obj": page_obj}, request=request)
+    assert 'href="?vakgebied=ict&amp;vakgebied=energie&amp;page=3&amp;q=a+b"' in html
+    assert request.GET.urlencode() == "vakgebied=ict&vakgebied=energie&page=2&q=a+b"
