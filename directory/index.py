@@ -359,7 +359,10 @@ def write_places(providers, establishments):
     ProviderPlace.objects.filter(document_id__in=list(providers)).delete()
     if not rows:
         return
-    coordinates = {(latitude, longitude) for (latitude, longitude, _pc), _pk, _name in rows}
+    # The establishments' coordinates are Decimals, the points' floats (SearchPlace).
+    coordinates = {
+        (float(latitude), float(longitude)) for (latitude, longitude, _pc), _pk, _name in rows
+    }
     SearchPlace.objects.bulk_create(
         [SearchPlace(latitude=lat, longitude=lon) for lat, lon in sorted(coordinates)],
         ignore_conflicts=True,
@@ -375,7 +378,7 @@ def write_places(providers, establishments):
     ProviderPlace.objects.bulk_create(
         [
             ProviderPlace(
-                place_id=ids[latitude, longitude],
+                place_id=ids[float(latitude), float(longitude)],
                 document_id=pk,
                 postcode=postcode,
                 sort_name=sort_name,

@@ -186,8 +186,12 @@ class SearchPlace(models.Model):
     nobody stands on any more costs one distance.
     """
 
-    latitude = models.DecimalField(_("breedtegraad"), max_digits=7, decimal_places=4)
-    longitude = models.DecimalField(_("lengtegraad"), max_digits=7, decimal_places=4)
+    # Floating point, the type the distance is computed in: a search near a place
+    # computes one per (point, provider) pair, and converting a decimal column cost a
+    # tenth of a text + place statement. An establishment's four decimals (a Decimal)
+    # become the same double here as they did in the cast (both round correctly).
+    latitude = models.FloatField(_("breedtegraad"))
+    longitude = models.FloatField(_("lengtegraad"))
 
     class Meta:
         verbose_name = _("zoekplaats")

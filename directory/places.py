@@ -191,22 +191,23 @@ def _box(latitude, longitude, radius_km):
     return latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon
 
 
-def _decimal(value, rounding):
-    return Decimal(value).quantize(Decimal("0.0001"), rounding=rounding)
+def _rounded(value, rounding):
+    return float(Decimal(value).quantize(Decimal("0.0001"), rounding=rounding))
 
 
 def search_box(place, radius_km):
     """((south, north), (west, east)) that hold every point within `radius_km` of the
     place (radius 0: the municipality's own postcodes), rounded outwards to the four
     decimals the establishments' coordinates are stored with: the ranges an index
-    on those columns can read."""
+    on those columns can read. As the points' floats (SearchPlace): a correctly rounded
+    double keeps the order of the decimals, so the box holds the same points."""
     if radius_km == 0:
         south, north, west, east = place.municipality_box
     else:
         south, north, west, east = _box(place.latitude, place.longitude, radius_km)
     return (
-        (_decimal(south, ROUND_FLOOR), _decimal(north, ROUND_CEILING)),
-        (_decimal(west, ROUND_FLOOR), _decimal(east, ROUND_CEILING)),
+        (_rounded(south, ROUND_FLOOR), _rounded(north, ROUND_CEILING)),
+        (_rounded(west, ROUND_FLOOR), _rounded(east, ROUND_CEILING)),
     )
 
 

@@ -158,14 +158,17 @@ def test_the_points_follow_the_establishments(crowd):
     gent = postcode_index().by_postcode["9000"][0]
     kortrijk_row = postcode_index().by_postcode["8500"][0]
 
+    # The points are the floats of the establishments' decimal coordinates (SearchPlace).
     assert _points_of(kortrijk) == {
-        (gent.latitude, gent.longitude, "9000"),
-        (kortrijk_row.latitude, kortrijk_row.longitude, "8500"),
+        (float(gent.latitude), float(gent.longitude), "9000"),
+        (float(kortrijk_row.latitude), float(kortrijk_row.longitude), "8500"),
     }
 
     establishment_deactivate(establishment=gent_branch, user=provider_user(kortrijk.organisation))
 
-    assert _points_of(kortrijk) == {(kortrijk_row.latitude, kortrijk_row.longitude, "8500")}
+    assert _points_of(kortrijk) == {
+        (float(kortrijk_row.latitude), float(kortrijk_row.longitude), "8500")
+    }
     # The point stays for the others who stand on it.
     assert SearchPlace.objects.filter(latitude=gent.latitude, longitude=gent.longitude).exists()
     assert walked(place_resolve("9000"), 0)[-1][0] != kortrijk.pk
