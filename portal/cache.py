@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import environ
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -76,6 +76,26 @@ def reset_outages():
         _unavailable_until.clear()
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's Redis client, which makes a redis-py client per call (each call gets a
+    connection from the pool either way): one per pool instead. Making one took longer
+    than the call itself, 0.15 ms; a search that is not in the results cache makes two
+    calls, the rate limit one more. Django gives every thread its own cache object, so
+    the clients are not shared between threads (nor would it matter: a redis-py client
+    takes a connection from its pool per command)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
+
+
 class DegradingRedisCache(RedisCache):
     """Django's RedisCache whose unavailability is a miss, not an error.
 
@@ -87,6 +107,7 @@ class DegradingRedisCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
         self._servers_key = tuple(_server_name(url) for url in self._servers)
 
     def _attempt(self, operation, fallback, *args, **kwargs):

@@ -279,3 +279,19 @@ def test_the_cache_is_used_again_when_redis_is_back(real_redis, caplog):
         "Cache at 127.0.0.1",
     ]
     assert messages[-1].endswith("available again")
+
+
+def test_the_process_keeps_one_redis_client_through_an_outage(real_redis):
+    # portal.cache.ReusingRedisCacheClient: one redis-py client per pool, not one per call.
+    cache = caches["default"]
+    cache.set("sleutel", "waarde")
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client() is client
+
+    real_redis["stop"](real_redis["process"])
+    assert cache.get("sleutel", "afwezig") == "afwezig"
+    real_redis["process"] = real_redis["start"]()
+    cache.set("sleutel", "terug")
+
+    assert cache.get("sleutel") == "terug"
+    assert cache._cache.get_client() is client
