@@ -230,6 +230,28 @@ def test_cpu_seconds_are_read_from_proc_for_a_process_and_its_children():
     assert measure.process_cpu_seconds(child.pid) == 0.0  # gone
 
 
+def test_the_workers_keep_their_database_connections_for_the_whole_benchmark(monkeypatch):
+    # The database's CPU is read from its backends before and after each run: a backend
+    # that closes in between (DB_CONN_MAX_AGE) would take its CPU out of the sum.
+    started = {}
+
+    class Process:
+        pid = 0
+
+        def poll(self):
+            return 0
+
+    def popen(command, **kwargs):
+        started["env"] = kwargs["env"]
+        return Process()
+
+    monkeypatch.setattr(measure.subprocess, "Popen", popen)
+    monkeypatch.setattr(measure.GunicornServer, "_wait_until_ready", lambda self: None)
+    with measure.GunicornServer(database_url="postgres://example/db", workers=2):
+        pass
+    assert int(started["env"]["DB_CONN_MAX_AGE"]) >= 3600
+
+
 def test_the_cache_url_is_the_redis_database_when_one_answers(monkeypatch):
     monkeypatch.setattr(measure, "redis_answers", lambda url: True)
     assert choose_cache_url("auto") == DEFAULT_REDIS_CACHE_URL
