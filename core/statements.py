@@ -20,12 +20,23 @@ selectors it is built from), and nothing has to know where in the SQL a value go
   changes the SQL, fails that check when the shape is first compiled: it cannot give
   another search's rows. Such a shape is logged as an error and its statements are built
   by the ORM every time, as before (`uncompiled` holds it, for the tests to see).
+
+A statement whose best plan does not depend on its values (the page's providers and
+their establishments: index lookups of a list of ids) can also be `prepared`: on
+PostgreSQL its parameters are then bound on the server and the statement prepared once
+per connection, so that PostgreSQL parses and plans it once (psycopg keeps the prepared
+statements of a connection, and starts again on a new one). The other statements keep
+Django's client-side binding: a plan made without the words, the place or the radius is a
+bad one for most searches (docs/performance.md, "Prepared statements").
 """
 
 import functools
 import logging
 
+import psycopg
 from django.db import connections
+from django.db.backends.utils import CursorDebugWrapper
+from psycopg.types.numeric import Int8Dumper
 
 LOGGER = logging.getLogger(__name__)
 
@@ -43,13 +54,15 @@ class Statement:
       same order for any arguments of a shape (one that a shape does not use, such as a
       rank that a search sorted by name does not select, has no slot);
     - `stand_in(shape, n)`: arguments of that shape, different for n = 0 and n = 1, whose
-      values differ from each other and from every constant of the statement.
+      values differ from each other and from every constant of the statement;
+    - `prepared`: prepared on PostgreSQL, for statements whose plan suits any values.
     """
 
-    def __init__(self, build, *, parameters, stand_in, shapes=512):
+    def __init__(self, build, *, parameters, stand_in, shapes=512, prepared=False):
         self.build = build
         self.parameters = parameters
         self.stand_in = stand_in
+        self.prepared = prepared
         self._compiled = functools.lru_cache(maxsize=shapes)(self._compile_or_log)
         self.uncompiled = set()  # the shapes that failed the check
 
@@ -97,7 +110,7 @@ class Statement:
             offset, limit = window
             sql = f"{sql} LIMIT %s OFFSET %s"
             params += [connection.ops.no_limit_value() if limit is None else limit, offset]
-        with connection.cursor() as cursor:
+        with _cursor(connection, prepared=self.prepared) as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         if not converters:
@@ -108,6 +121,55 @@ class Statement:
         """Drop the compiled statements."""
         self._compiled.cache_clear()
         self.uncompiled.clear()
+
+
+class _PreparingCursor(psycopg.Cursor):
+    """A psycopg cursor that binds the parameters on the server and prepares every
+    statement it runs (psycopg prepares it on the connection the first time and runs it
+    by name from then on). Every int goes as a bigint: psycopg otherwise sends the smallest
+    type that holds each value, and a prepared statement is one per SQL and parameter
+    types, so a page of ids below and above 32,767 would prepare one more."""
+
+    def __init__(self, connection, **kwargs):
+        super().__init__(connection, **kwargs)
+        self.adapters.register_dumper(int, Int8Dumper)
+
+    def execute(self, query, params=None, *, prepare=True, **kwargs):
+        return super().execute(query, params, prepare=prepare, **kwargs)
+
+
+# psycopg prepares nothing on a connection whose prepare_threshold is None, as Django
+# opens them; a threshold lets a _PreparingCursor prepare. No other cursor counts to it:
+# Django's bind on the client, and so never prepare.
+_PREPARE_BY_COUNT_NEVER = 2**31
+
+
+def _cursor(connection, *, prepared):
+    """A cursor of this Django connection: with `prepared`, on PostgreSQL, one that
+    prepares its statements (wrapped as Django wraps its own cursors, so that the query
+    log, the execute wrappers and the error translation see it)."""
+    if not prepared or connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    if connection.connection.prepare_threshold is None:
+        connection.connection.prepare_threshold = _PREPARE_BY_COUNT_NEVER
+    cursor = _PreparingCursor(connection.connection)
+    if connection.queries_logged:
+        return _PreparedDebugCursor(cursor, connection)
+    return connection.make_cursor(cursor)
+
+
+class _PreparedDebugCursor(CursorDebugWrapper):
+    """Django's debug cursor (DEBUG, the tests' query log) for a _PreparingCursor: it logs
+    the statement with its values, as it logs its own. Django reads those from the
+    psycopg cursor, which for a prepared statement holds none."""
+
+    def debug_sql(self, sql=None, params=None, use_last_executed_query=False, many=False):
+        if use_last_executed_query and not many:
+            sql, use_last_executed_query = self.db.ops.compose_sql(sql, params), False
+        return super().debug_sql(sql, params, use_last_executed_query, many)
 
 
 def bucket(count):

@@ -246,6 +246,7 @@ _PROVIDERS = Statement(
     _providers_statement,
     parameters=list,
     stand_in=lambda shape, n: _stand_in_ids(shape[0], n),
+    prepared=True,
 )
 
 
@@ -364,4 +365,5 @@ _ESTABLISHMENTS = Statement(
     _establishments_statement,
     parameters=_establishments_parameters,
     stand_in=_establishments_stand_in,
+    prepared=True,
 )

@@ -1,7 +1,9 @@
 """core.statements: a statement compiled once per shape, its parameters filled in per call."""
 
 import pytest
+from django.db import connection
 from django.db.models import BooleanField, Case, Value, When
+from django.test.utils import CaptureQueriesContext
 
 from core.statements import Statement, bucket, padded
 from establishments.models import Establishment
@@ -148,3 +150,44 @@ def test_list_lengths_go_in_buckets_of_powers_of_two_and_none_stays_none():
     assert padded([3, 1, 2]) == [3, 1, 2, 2]
     assert padded([5]) == [5]
     assert padded([]) == []
+
+
+def _prepared_names():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, parameter_types::text[] FROM pg_prepared_statements")
+        return dict(cursor.fetchall())
+
+
+def _streets(shape, pks):
+    return Establishment.objects.filter(pk__in=pks).order_by("street").values_list("street")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares")
+@pytest.mark.django_db(transaction=True)  # closes the connection
+def test_a_prepared_statement_is_prepared_once_per_connection_with_every_id_a_bigint():
+    small = EstablishmentFactory(street="Aastraat")
+    large = EstablishmentFactory(street="Beekstraat", pk=small.pk + 70_000)
+    statement = _statement(_streets, stand_in=lambda shape, n: [-1 - n, -3 - n], prepared=True)
+    before = _prepared_names()
+    with CaptureQueriesContext(connection) as queries:
+        # Ids below and above 32,767: psycopg would send a smallint and an integer.
+        for pks in ([small.pk, large.pk], [large.pk, large.pk], [small.pk, small.pk]):
+            assert statement.rows((2,), pks) == list(_streets(None, pks))
+    prepared = {name: types for name, types in _prepared_names().items() if name not in before}
+    assert list(prepared.values()) == [["bigint", "bigint"]]
+    # Django's query log and execute wrappers see it: the tests that count queries count it.
+    assert sum('"establishments_establishment"."street"' in q["sql"] for q in queries) == 6
+
+    # On a new connection (a restarted database, an expired one) it is prepared again.
+    connection.close()
+    assert statement.rows((2,), [small.pk, large.pk]) == [("Aastraat",), ("Beekstraat",)]
+    assert len(_prepared_names()) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares")
+def test_a_statement_that_is_not_prepared_is_bound_on_the_client():
+    establishment = EstablishmentFactory(street="Aastraat")
+    statement = _statement(_streets, stand_in=lambda shape, n: [-1 - n])
+    before = _prepared_names()
+    assert statement.rows((1,), [establishment.pk]) == [("Aastraat",)]
+    assert _prepared_names() == before

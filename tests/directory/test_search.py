@@ -565,6 +565,30 @@ def test_a_page_costs_the_same_queries_for_one_result_and_for_fifty(
             assert len(provider_search(**many).page(1, per_page=50).object_list) == 50
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares")
+def test_a_pages_providers_and_establishments_are_prepared_statements(corpus):
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements"
+            )
+            return dict(cursor.fetchall())
+
+    before = prepared()
+    for _search in range(2):
+        assert len(provider_search(text="schelde").page(1).object_list) == 1
+    runs = {
+        statement.split(" ")[1]: count - before.get(statement, 0)
+        for statement, count in prepared().items()
+        if count > before.get(statement, 0)
+    }
+    # Parsed and planned once per connection, run twice (core.statements).
+    assert runs == {
+        '"registrations_registration"."service_type"': 2,
+        '"establishments_establishment"."organisation_id"': 2,
+    }
+
+
 def test_a_provider_that_lapsed_after_the_ranking_is_left_out_of_its_page(corpus):
     # The ranking and the page's providers are two statements: a registration can
     # lapse in between. The page shows the others rather than fail.
