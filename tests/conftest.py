@@ -130,15 +130,19 @@ def chromium_path():
 
 
 def pytest_collection_modifyitems(config, items):
-    # A live-server test flushes the database afterwards. Without serialized
-    # rollback the flush re-runs post_migrate (new content types) and drops the
-    # reference data from migrations (postcodes, vakgebieden, rates) that the
-    # next live-server test restores: every such test gets serialized rollback.
+    # A live-server or transactional test flushes the database afterwards. Without
+    # serialized rollback the flush re-runs post_migrate (new content types, which the
+    # next serialized test then restores a second time) and drops the reference data
+    # from migrations (postcodes, vakgebieden, rates): every such test gets serialized
+    # rollback.
     for item in items:
-        if "live_server" in getattr(item, "fixturenames", ()):
-            marker = item.get_closest_marker("django_db")
-            if marker is None or not marker.kwargs.get("serialized_rollback"):
-                item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+        marker = item.get_closest_marker("django_db")
+        kwargs = marker.kwargs if marker is not None else {}
+        flushes = kwargs.get("transaction") or "live_server" in getattr(item, "fixturenames", ())
+        if flushes and not kwargs.get("serialized_rollback"):
+            item.add_marker(
+                pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
+            )
     # In CI a missing browser must fail the run, not quietly skip the journeys.
     if chromium_path() or os.environ.get("CI"):
         return

@@ -163,7 +163,7 @@ def _streets(shape, pks):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares")
-@pytest.mark.django_db(transaction=True)  # closes the connection
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # closes the connection
 def test_a_prepared_statement_is_prepared_once_per_connection_with_every_id_a_bigint():
     small = EstablishmentFactory(street="Aastraat")
     large = EstablishmentFactory(street="Beekstraat", pk=small.pk + 70_000)
