@@ -130,13 +130,19 @@ def search_terms(text):
     return terms
 
 
+def _fuzzy_lengths(word):
+    """The shortest and the longest word that can be similar enough to `word`."""
+    size = len(word) + 1  # pg_trgm trigrams of a word
+    shortest = max(1, math.ceil(size * TYPO_MIN_SIMILARITY) - 1)
+    longest = math.floor(size / TYPO_MIN_SIMILARITY) - 1
+    return shortest, longest
+
+
 def _fuzzy_candidates(word):
     """Vocabulary rows that can be similar to `word` at all: a length within reach
     and at least one trigram in common (a first letter, a last pair, or three
     letters inside). Exact: nothing similar enough is left out."""
-    size = len(word) + 1  # pg_trgm trigrams of a word
-    shortest = max(1, math.ceil(size * TYPO_MIN_SIMILARITY) - 1)
-    longest = math.floor(size / TYPO_MIN_SIMILARITY) - 1
+    shortest, longest = _fuzzy_lengths(word)
     shared = Q(word__startswith=word[0]) | Q(word__endswith=word[-2:])
     for index in range(len(word) - 2):
         shared |= Q(word__contains=word[index : index + 3])
@@ -244,7 +250,20 @@ _VOCABULARY = Statement(
 
 def _typo_vocabulary(words, *, use_trigram_index):
     """The vocabulary rows that may be a few edits from any of these words: a scan of
-    the similar words, asked only for words that the vocabulary does not know."""
+    the similar words, asked only for words that the vocabulary does not know. Its
+    statement is compiled once per shape (core.statements): the ORM took a millisecond
+    and a half to build and compile it for each search with a typo. The shape is the
+    number of words, and without the trigram index their lengths too (how many
+    trigrams each word is looked up by)."""
+    if use_trigram_index:
+        shape = (True, len(words))
+    else:
+        shape = (False, tuple(len(word) for word in words))
+    return _TYPO_VOCABULARY.rows(shape, (tuple(words), use_trigram_index))
+
+
+def _typo_statement(shape, arguments):
+    words, use_trigram_index = arguments
     condition = Q()
     for word in words:
         condition |= _typo_candidates(word)
@@ -254,11 +273,49 @@ def _typo_vocabulary(words, *, use_trigram_index):
             condition |= Q(TrigramSimilar(F("word"), Value(word)))
         else:
             condition |= _fuzzy_candidates(word)
-    return list(
+    return (
         SearchWord.objects.annotate(length=Length("word"))
         .filter(condition)
         .values_list("word", "lexeme", "in_text", "documents")
     )
+
+
+def _typo_parameters(arguments):
+    """What `_typo_statement` puts into the SQL, as the ORM writes it: the patterns of
+    the lookups and the lengths (`_typo_candidates`, `_fuzzy_candidates`)."""
+    words, use_trigram_index = arguments
+    like = connection.ops.prep_for_like_query
+
+    def length(value):  # a length compared with Length("word"), an IntegerField
+        return connection.ops.adapt_integerfield_value(value, "IntegerField")
+
+    values = []
+    for word in words:
+        values += [f"{like(word[:2])}%", length(len(word) - 2), length(len(word) + 2)]
+        if use_trigram_index:
+            values.append(word)
+            continue
+        shortest, longest = _fuzzy_lengths(word)
+        values += [length(shortest), length(longest), f"{like(word[0])}%", f"%{like(word[-2:])}"]
+        values += [f"%{like(word[index : index + 3])}%" for index in range(len(word) - 2)]
+    return values
+
+
+def _typo_stand_in(shape, n):
+    """Words of the shape whose every letter differs from every other (so that every
+    pattern made of them differs too: a search has at most MAX_TERMS words of at most
+    the form's 200 letters) and, with the trigram index, whose lengths keep their bounds
+    apart."""
+    use_trigram_index, words = shape
+    lengths = [20 + 10 * index + n for index in range(words)] if use_trigram_index else words
+    stand_ins = []
+    for index, length in enumerate(lengths):
+        first = 0x100 + (2 * index + n) * 1024
+        stand_ins.append("".join(chr(first + position) for position in range(length)))
+    return (tuple(stand_ins), use_trigram_index)
+
+
+_TYPO_VOCABULARY = Statement(_typo_statement, parameters=_typo_parameters, stand_in=_typo_stand_in)
 
 
 def _documents(rows, lexeme):

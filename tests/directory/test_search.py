@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from demo.providers import demo_data_load
-from directory import query
+from directory import query, spelling
 from directory.identifiers import kbo_number_from
 from directory.index import search_documents_rebuild
+from directory.matching import text_matcher
 from directory.models import ProviderSearchDocument, SearchWord
 from directory.selectors import (
     PAGE_SIZE,
@@ -194,6 +195,39 @@ def test_a_small_typo_is_corrected_and_said_so(corpus, engine, typo, expected, c
 
 def test_a_correctly_spelt_word_is_not_corrected(corpus, engine):
     assert provider_search(text="boekhouding", text_search=engine).corrected_terms == []
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["boekhoudng"],  # a typo of the corpus's words
+        ["vormingscentrm", "opleidnig"],  # two, of other lengths
+        ["opleidnig", "boekhoudng"],  # the same shape as the two before: compiled once
+        ["aaaaaaaa"],  # one trigram over and over
+        ["100%_boek"],  # what a LIKE pattern escapes
+    ],
+)
+def test_the_typo_scan_is_compiled_once_per_shape_and_finds_what_the_orm_finds(
+    corpus, engine, words
+):
+    use_trigram_index = text_matcher(engine).use_trigram_index
+    arguments = (tuple(words), use_trigram_index)
+
+    rows = spelling._typo_vocabulary(words, use_trigram_index=use_trigram_index)
+
+    assert sorted(rows) == sorted(spelling._typo_statement(None, arguments))
+    assert not spelling._TYPO_VOCABULARY.uncompiled
+    if words[0] == "boekhoudng":
+        assert "boekhouding" in {row[0] for row in rows}
+
+
+def test_searches_with_typos_of_one_shape_compile_the_typo_scan_once(corpus, engine):
+    spelling._TYPO_VOCABULARY.forget()
+    for typo in ("boekhoudng", "opleidnig", "vormingscentrm"):
+        assert provider_search(text=typo, text_search=engine).corrected_terms
+    compiled = spelling._TYPO_VOCABULARY._compiled.cache_info()
+    # The portable scan's shape has the word's length (its trigrams): 10, 9 and 14 letters.
+    assert compiled.currsize == (1 if engine == "postgresql" else 3)
 
 
 def vocabulary_queries(text, **criteria):
