@@ -136,13 +136,15 @@ def pytest_collection_modifyitems(config, items):
     # from migrations (postcodes, vakgebieden, rates): every such test gets serialized
     # rollback.
     for item in items:
-        marker = item.get_closest_marker("django_db")
-        kwargs = marker.kwargs if marker is not None else {}
-        flushes = kwargs.get("transaction") or "live_server" in getattr(item, "fixturenames", ())
-        if flushes and not kwargs.get("serialized_rollback"):
-            item.add_marker(
-                pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
-            )
+        marker = item.get_closest_marker("django_db") or pytest.mark.django_db.mark
+        flushes = marker.kwargs.get("transaction") or "live_server" in getattr(
+            item, "fixturenames", ()
+        )
+        if flushes and not marker.kwargs.get("serialized_rollback"):
+            # Before the test's own marker (which would otherwise stay the closest), with
+            # its other arguments (databases, reset_sequences).
+            serialized = {**marker.kwargs, "transaction": True, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **serialized), append=False)
     # In CI a missing browser must fail the run, not quietly skip the journeys.
     if chromium_path() or os.environ.get("CI"):
         return
