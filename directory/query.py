@@ -21,6 +21,7 @@ from django.db.models import (
     IntegerField,
     Min,
     Q,
+    RowRange,
     Subquery,
     Value,
     Window,
@@ -368,11 +369,20 @@ def ranking(documents, *, sort, by_rank, by_nearness):
         # Grouped per provider: the window counts the narrow groups.
         total = Window(Count("*"), output_field=IntegerField())
     else:
-        # Ranked by relevance: every match is ranked, but only the page is kept in
-        # order (a top-N sort), and the count, without the rank, is a scalar subquery
-        # that stops at the limit. A window over the matches in the results' order
-        # sorted all of them: 38,000 for "advies opleiding", 78 ms, now 49 + 2.
-        total = CountOf(documents.order_by().values("service_provider_id"))
+        # Ranked by relevance: every match is read, ranked and sorted, and the window
+        # counts them in that same pass (over all of them, in the results' order); the
+        # page is the first rows of the sort. A count apart (CountOf, up to the limit)
+        # read the matches a second time: the text rankings of the long tail 239 -> 163
+        # ms (53 statements). For the few searches whose words match thousands, which the
+        # window sorts in full, a little more: "ver" (32,877 matches) 91 -> 104 ms; a
+        # window without an order kept every match's vector until the page was sorted
+        # out of them, 222 (docs/performance.md, "Thirteenth step").
+        total = Window(
+            Count("*"),
+            order_by=ordering,
+            frame=RowRange(start=None, end=None),
+            output_field=IntegerField(),
+        )
     nearness = F("nearness") if by_nearness else Value(None, output_field=FloatField())
     return (
         documents.annotate(result_nearness=nearness, total_count=total)

@@ -504,6 +504,25 @@ def test_pages_count_every_match_and_the_last_page_is_partial(corpus, engine):
     assert not {item.pk for item in first} & {item.pk for item in second}
 
 
+def test_a_search_by_relevance_counts_its_matches_as_it_ranks_them(corpus, engine):
+    for index in range(PAGE_SIZE + 3):
+        provider(f"Extra Opleidingen {index:02d}", place=("9000", "Gent"))
+    search = provider_search(text="extra opleidingen", text_search=engine)
+
+    with CaptureQueriesContext(connection) as queries:
+        first = search.page(1)
+    (ranking,) = [query["sql"] for query in queries if '"total_count"' in query["sql"]]
+
+    # One pass over the matches: the window counts them in the ranking's own order,
+    # no count apart reads them again.
+    assert "OVER (ORDER BY" in ranking
+    assert "COUNT(*) FROM (" not in ranking
+    assert first.paginator.count == PAGE_SIZE + 3
+    assert [item.name for item in first] == [
+        f"Extra Opleidingen {index:02d}" for index in range(PAGE_SIZE)
+    ]
+
+
 def test_a_page_past_the_end_gives_the_last_page(corpus, engine):
     page = provider_search(text_search=engine).page(99)
     assert page.number == 1
