@@ -511,7 +511,7 @@ def test_a_search_by_relevance_counts_its_matches_as_it_ranks_them(corpus, engin
 
     with CaptureQueriesContext(connection) as queries:
         first = search.page(1)
-    (ranking,) = [query["sql"] for query in queries if '"total_count"' in query["sql"]]
+    (ranking,) = [each["sql"] for each in queries if '"total_count"' in each["sql"]]
 
     # One pass over the matches: the window counts them in the ranking's own order,
     # no count apart reads them again.
