@@ -21,11 +21,12 @@ ranking orders equal ranks. Should the best few classes not fill the page, the s
 statement ranks the vectors instead.
 
 It gives the providers of the vectors' ranking in the same order (the sums are added in
-the same order, in double precision, on both sides), and the same total, which it counts
-as the vectors' ranking does (tests/directory/test_search_terms.py). A search whose
-lexemes make too many combinations (a word being typed with many completions) is left to
-the vectors, and so is one with a word that few providers have (directory.matching): its
-matches cost less to rank than the classes cost to plan.
+the same order, in double precision, on both sides), and the same total up to the limit
+that a page shows (query.COUNT_LIMIT: it counts apart, up to the limit, where the vectors'
+ranking counts every match as it sorts them; tests/directory/test_search_terms.py). A
+search whose lexemes make too many combinations (a word being typed with many
+completions) is left to the vectors, and so is one with a word that few providers have
+(directory.matching): its matches cost less to rank than the classes cost to plan.
 """
 
 import dataclasses
