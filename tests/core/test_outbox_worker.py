@@ -117,7 +117,10 @@ def request_change(provider):
             bic="",
             requested_by=MembershipFactory(organisation=provider.organisation).user,
         )
-    return OutboxMail.objects.latest("pk")
+        # Read before the commit asks the worker for it: read while the worker claims the
+        # row, SQLite's shared cache reports the table locked to the worker (table_locked),
+        # and the mail then waits for a sweep (seen once in CI, on a loaded machine).
+        return OutboxMail.objects.latest("pk")
 
 
 def table_locked(error):
